@@ -1,0 +1,110 @@
+//! The command line: clap definitions, global flags, and the flat dispatch to one module
+//! per subcommand.
+
+mod init;
+mod list;
+mod open;
+mod output;
+mod prompt;
+mod resolve;
+mod session;
+mod show;
+mod update;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::{CommandError, ErrorKind};
+pub use output::Printer;
+pub use session::Session;
+
+/// Incident communication: record an incident, walk the playbook, tell people.
+#[derive(Debug, Parser)]
+#[command(name = "incident", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Use this config file instead of searching upward for `incident.toml`
+    #[arg(long, global = true, value_name = "PATH", env = crate::env::INCIDENT_CONFIG)]
+    pub config: Option<PathBuf>,
+    /// Never prompt; a missing answer is an error naming its flag (implied without a terminal or when `CI` is set)
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// Print data as JSON on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only data and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what is being done
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to color output (`NO_COLOR` turns `auto` off)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(init::InitArgs),
+    Open(open::OpenArgs),
+    Update(update::UpdateArgs),
+    Resolve(resolve::ResolveArgs),
+    List(list::ListArgs),
+    Show(show::ShowArgs),
+}
+
+/// Parses the command line, runs the command and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = crate::env::Env::from_process();
+    let printer = Printer::new(&cli.global, &env);
+    let result = Session::new(&cli.global, env, printer.clone())
+        .and_then(|session| run(cli.command, &session));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if error.kind != ErrorKind::BrokenPipe {
+                printer.error(&error);
+            }
+            ExitCode::from(error.kind.exit_code())
+        }
+    }
+}
+
+fn run(command: Command, session: &Session) -> Result<(), CommandError> {
+    match command {
+        Command::Init(args) => init::run(args, session),
+        Command::Open(args) => open::run(args, session),
+        Command::Update(args) => update::run(args, session),
+        Command::Resolve(args) => resolve::run(args, session),
+        Command::List(args) => list::run(args, session),
+        Command::Show(args) => show::run(args, session),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

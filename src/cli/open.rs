@@ -1,0 +1,341 @@
+//! `incident open`: declare an incident and record its acknowledgement.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use clap::Args;
+
+use super::Session;
+use super::prompt::Question;
+use crate::config::{Config, did_you_mean};
+use crate::error::CommandError;
+use crate::playbook::{ACKNOWLEDGE, Playbook};
+use crate::record::{Event, EventBody, Incident, Opened, Store, StoreError, UpdateBody, id};
+use crate::time;
+
+/// Open a new incident and record its acknowledgement; prints the new id
+///
+/// Asks for each answer that no flag gives. Only the title is required: pressing Enter
+/// through the rest records a complete acknowledgement with the defaults.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// Short public name of the problem, e.g. "Photos not loading"
+    #[arg(long, value_name = "T")]
+    title: Option<String>,
+    /// Severity, one of those in `incident.toml` (default: `org.default_severity`)
+    #[arg(long, value_name = "S")]
+    severity: Option<String>,
+    /// Affected component id from `incident.toml` (repeat for several)
+    #[arg(long = "component", value_name = "C")]
+    components: Vec<String>,
+    /// Who or what is affected, in plain words
+    #[arg(long, value_name = "I")]
+    impact: Option<String>,
+    /// What can be said right now
+    #[arg(long, value_name = "TEXT")]
+    summary: Option<String>,
+    /// When the problem started (default: now); RFC 3339, `YYYY-MM-DD HH:MM` or `-45m`
+    #[arg(long, value_name = "TIME")]
+    started_at: Option<String>,
+    /// When the next update is promised, from now (default: the severity's `update_every`)
+    #[arg(long, value_name = "DUR")]
+    next_update: Option<String>,
+    /// Use this id instead of a random one (lowercase letters, digits and `-`)
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+}
+
+pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
+    let config = session.config()?;
+    let playbook = Playbook::default();
+    let stage = playbook
+        .stage(ACKNOWLEDGE)
+        .expect("the default playbook has an acknowledge stage");
+    let now = session.clock.now();
+    let zone = config.org.timezone;
+
+    if let Some(id) = &args.id
+        && !id::is_valid_name(id)
+    {
+        return Err(CommandError::usage(format!("invalid id `{id}`")).hint(
+            "an id is 1 to 40 lowercase letters, digits and `-`, starting with a letter or digit",
+        ));
+    }
+    // Check flags before asking anything, so a typo does not cost a person their answers.
+    let severity_flag = args
+        .severity
+        .as_deref()
+        .map(|name| check_severity(&config, name))
+        .transpose()?;
+    for component in &args.components {
+        check_component(&config, component)?;
+    }
+    let started_at = args
+        .started_at
+        .as_deref()
+        .map(|text| time::parse_time(text, now, zone))
+        .transpose()?
+        .unwrap_or(now);
+    if started_at > now {
+        return Err(CommandError::usage(format!(
+            "`--started-at` is in the future ({})",
+            time::local_with_utc(started_at, zone)
+        )));
+    }
+    let next_update_flag = args.next_update.as_deref().map(parse_promise).transpose()?;
+
+    let prompter = &session.prompter;
+    if prompter.is_interactive() {
+        session
+            .printer
+            .heading(&format!("Acknowledge — {}", stage.guidance));
+    }
+    let title = match args.title {
+        Some(title) => check_title(&title).map_err(CommandError::usage)?,
+        None => prompter.text(
+            Question {
+                prompt: "Title",
+                guidance: "A short public name for the problem, e.g. \"Photos not loading\".",
+                flag: "--title",
+            },
+            None,
+            true,
+            |text| check_title(text).map(drop),
+        )?,
+    };
+    let severity = match severity_flag {
+        Some(name) => name,
+        None => {
+            let items: Vec<String> = config
+                .severities
+                .iter()
+                .map(|severity| {
+                    format!(
+                        "{} · {} (acknowledge within {}, update every {})",
+                        severity.name,
+                        severity.label,
+                        time::short_duration(severity.acknowledge_within),
+                        time::short_duration(severity.update_every)
+                    )
+                })
+                .collect();
+            let default = config
+                .severities
+                .iter()
+                .position(|severity| severity.name == config.org.default_severity)
+                .unwrap_or(0);
+            let question = Question {
+                prompt: "Severity",
+                guidance: "How bad is it for the people affected? When unsure, pick the higher one.",
+                flag: "--severity",
+            };
+            config.severities[prompter.select(question, &items, default)?]
+                .name
+                .clone()
+        }
+    };
+    let components = if !args.components.is_empty() || config.components.is_empty() {
+        args.components
+    } else {
+        let ids: Vec<&String> = config.components.keys().collect();
+        let items: Vec<String> = config
+            .components
+            .iter()
+            .map(|(id, name)| format!("{id} · {name}"))
+            .collect();
+        let question = Question {
+            prompt: "Affected components",
+            guidance: "Space selects, Enter confirms; select none if you are not sure yet.",
+            flag: "--component",
+        };
+        prompter
+            .multi_select(question, &items)?
+            .into_iter()
+            .map(|index| ids[index].clone())
+            .collect()
+    };
+    let impact = match args.impact {
+        Some(impact) => impact,
+        None => prompter.text(
+            Question {
+                prompt: "Impact",
+                guidance: "Who or what is affected, in plain words: \"Some users cannot upload photos\". Enter to skip.",
+                flag: "--impact",
+            },
+            None,
+            false,
+            |_| Ok(()),
+        )?,
+    };
+    let summary = match args.summary {
+        Some(summary) => summary,
+        None => prompter.text(
+            Question {
+                prompt: &stage.message_prompt,
+                guidance: "Facts only; don't guess at the cause. Enter to use the standard acknowledgement.",
+                flag: "--summary",
+            },
+            None,
+            false,
+            |_| Ok(()),
+        )?,
+    };
+    let severity_update_every = config
+        .severity(&severity)
+        .expect("the severity was checked against the config")
+        .update_every;
+    let next_update = match next_update_flag {
+        Some(duration) => duration,
+        None => {
+            let default = time::short_duration(severity_update_every);
+            let answer = prompter.text(
+                Question {
+                    prompt: "Next update in",
+                    guidance: "When you will post again, even if there is no news. A promise you can keep.",
+                    flag: "--next-update",
+                },
+                Some(&default),
+                true,
+                |text| parse_promise(text).map(drop).map_err(|error| error.message),
+            )?;
+            parse_promise(&answer)?
+        }
+    };
+
+    let mut fields = BTreeMap::new();
+    if !impact.trim().is_empty() {
+        fields.insert("impact".to_string(), impact.trim().to_string());
+    }
+    let opened = Opened {
+        title,
+        severity,
+        components,
+        started_at,
+        update: UpdateBody {
+            seq: 1,
+            stage: stage.name.clone(),
+            status: stage.status,
+            message: Some(summary.trim().to_string()).filter(|text| !text.is_empty()),
+            fields,
+            next_update_at: Some(now + next_update),
+        },
+    };
+    let store = Store::new(config.incidents_dir());
+    let author = session.author(config.root());
+    let (id, event) = create(&store, args.id, now, author, opened)?;
+    let incident = Incident::fold(&id, std::slice::from_ref(&event))?;
+    report(session, &config, &incident)
+}
+
+/// Writes the first event, drawing another random id in the unlikely case one is taken.
+fn create(
+    store: &Store,
+    chosen: Option<String>,
+    now: DateTime<Utc>,
+    author: String,
+    opened: Opened,
+) -> Result<(String, Event), CommandError> {
+    let event = Event {
+        id: id::new_event_id(),
+        at: now,
+        author,
+        body: EventBody::Opened(opened),
+    };
+    if let Some(chosen) = chosen {
+        store.create(&chosen, &event)?;
+        return Ok((chosen, event));
+    }
+    for _ in 0..16 {
+        let candidate = id::new_incident_id();
+        match store.create(&candidate, &event) {
+            Ok(()) => return Ok((candidate, event)),
+            Err(StoreError::IdTaken { .. }) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(CommandError::usage(
+        "could not find a free incident id after 16 tries",
+    ))
+}
+
+fn report(session: &Session, config: &Config, incident: &Incident) -> Result<(), CommandError> {
+    let zone = config.org.timezone;
+    if session.printer.json_mode() {
+        session.printer.json(incident)?;
+    } else {
+        session.printer.out(&format!("{}\n", incident.id))?;
+    }
+    session.printer.success(&format!(
+        "Opened {} \"{}\" ({}, {})",
+        incident.id, incident.title, incident.severity, incident.status
+    ));
+    if let Some(next) = incident.next_update_at {
+        session.printer.status(&format!(
+            "  Next update promised by {}.",
+            time::local_with_utc(next, zone)
+        ));
+    }
+    session.printer.status(&format!(
+        "  Next: `incident update {}` when you know more; `incident show {}` to review.",
+        incident.id, incident.id
+    ));
+    Ok(())
+}
+
+/// Returns the trimmed title, or why it cannot be one.
+fn check_title(title: &str) -> Result<String, String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err("the title cannot be empty".to_string());
+    }
+    if title.contains(['\n', '\r']) {
+        return Err("the title must be one line".to_string());
+    }
+    Ok(title.to_string())
+}
+
+/// Returns the severity's name if the config defines it, else an error listing the choices.
+pub fn check_severity(config: &Config, name: &str) -> Result<String, CommandError> {
+    if config.severity(name).is_some() {
+        return Ok(name.to_string());
+    }
+    let names: Vec<&str> = config.severities.iter().map(|s| s.name.as_str()).collect();
+    Err(unknown("severity", name, &names))
+}
+
+/// Checks that the config defines the component.
+pub fn check_component(config: &Config, component: &str) -> Result<(), CommandError> {
+    if config.components.contains_key(component) {
+        return Ok(());
+    }
+    let names: Vec<&str> = config.components.keys().map(String::as_str).collect();
+    Err(unknown("component", component, &names))
+}
+
+fn unknown(what: &str, name: &str, known: &[&str]) -> CommandError {
+    let error = CommandError::usage(format!("unknown {what} `{name}`"));
+    match did_you_mean(name, known.iter().copied()) {
+        Some(close) => error.hint(format!("did you mean `{close}`?")),
+        None if known.is_empty() => error.hint(format!("`incident.toml` defines no {what}s")),
+        None => error.hint(format!(
+            "{what}s in `incident.toml`: {}",
+            known
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Parses a next-update promise: a positive DUR.
+pub fn parse_promise(text: &str) -> Result<Duration, CommandError> {
+    let duration = time::parse_duration(text)?;
+    if duration <= Duration::zero() {
+        return Err(
+            CommandError::usage("the next update must be promised some time from now")
+                .hint("use a duration like `30m` or `1h`"),
+        );
+    }
+    Ok(duration)
+}

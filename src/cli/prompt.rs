@@ -1,0 +1,127 @@
+//! Questions asked through dialoguer, and the decision whether asking is allowed at all.
+//!
+//! dialoguer only checks stderr for a terminal and otherwise reads keys from `/dev/tty`, so
+//! with stdin piped it would wait on a keyboard nobody is at. We decide for ourselves: prompt
+//! only when stdin and stderr are both terminals, `--no-input` is absent and `CI` is unset.
+//! Otherwise a question with a default takes it, and one without is an error naming its flag.
+
+use std::io::IsTerminal;
+
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Input, MultiSelect, Select};
+
+use super::Printer;
+use crate::error::CommandError;
+
+/// Asks questions when a person is there to answer them.
+#[derive(Debug, Clone)]
+pub struct Prompter {
+    interactive: bool,
+    printer: Printer,
+}
+
+/// One question: its prompt, one line of guidance, and the flag that answers it instead.
+#[derive(Debug, Clone, Copy)]
+pub struct Question<'a> {
+    pub prompt: &'a str,
+    pub guidance: &'a str,
+    pub flag: &'a str,
+}
+
+impl Prompter {
+    pub fn new(no_input: bool, ci: bool, printer: Printer) -> Prompter {
+        let interactive =
+            !no_input && !ci && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        Prompter {
+            interactive,
+            printer,
+        }
+    }
+
+    pub fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
+    /// Asks for text. Without a terminal, returns `default`, or fails naming the flag.
+    ///
+    /// An empty answer is allowed only when `required` is false; `check` validates the text.
+    pub fn text(
+        &self,
+        question: Question,
+        default: Option<&str>,
+        required: bool,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, CommandError> {
+        if !self.interactive {
+            return match default {
+                Some(default) => Ok(default.to_string()),
+                None if !required => Ok(String::new()),
+                None => Err(CommandError::missing(question.flag)),
+            };
+        }
+        self.printer.guidance(question.guidance);
+        let theme = ColorfulTheme::default();
+        let mut input = Input::<String>::with_theme(&theme)
+            .with_prompt(question.prompt)
+            .allow_empty(!required)
+            .validate_with(|text: &String| check(text.trim()));
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        let answer = input
+            .interact_text()
+            .map_err(|error| prompt_failed(error, question.flag))?;
+        Ok(answer.trim().to_string())
+    }
+
+    /// Asks for one of `items` with the arrow keys. Without a terminal, returns `default`.
+    pub fn select(
+        &self,
+        question: Question,
+        items: &[String],
+        default: usize,
+    ) -> Result<usize, CommandError> {
+        if !self.interactive {
+            return Ok(default);
+        }
+        self.printer.guidance(question.guidance);
+        Select::with_theme(&ColorfulTheme::default())
+            .with_prompt(question.prompt)
+            .items(items)
+            .default(default)
+            .interact_opt()
+            .map_err(|error| prompt_failed(error, question.flag))?
+            .ok_or_else(cancelled)
+    }
+
+    /// Asks for any of `items` (space toggles, Enter confirms). Without a terminal, none.
+    pub fn multi_select(
+        &self,
+        question: Question,
+        items: &[String],
+    ) -> Result<Vec<usize>, CommandError> {
+        if !self.interactive || items.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.printer.guidance(question.guidance);
+        MultiSelect::with_theme(&ColorfulTheme::default())
+            .with_prompt(question.prompt)
+            .items(items)
+            .interact_opt()
+            .map_err(|error| prompt_failed(error, question.flag))?
+            .ok_or_else(cancelled)
+    }
+}
+
+fn prompt_failed(error: dialoguer::Error, flag: &str) -> CommandError {
+    let dialoguer::Error::IO(io) = error;
+    match io.kind() {
+        std::io::ErrorKind::NotConnected => CommandError::missing(flag),
+        std::io::ErrorKind::Interrupted => cancelled(),
+        _ => CommandError::usage(format!("cannot ask for `{flag}`: {io}")),
+    }
+}
+
+fn cancelled() -> CommandError {
+    CommandError::usage("cancelled; nothing was recorded")
+}

@@ -1,0 +1,137 @@
+//! `incident show`: one incident's record, updates, publications and timeline.
+
+use std::fmt::Write;
+
+use clap::Args;
+
+use super::Session;
+use super::list::next_update_text;
+use crate::config::Config;
+use crate::error::CommandError;
+use crate::record::{Incident, Store};
+use crate::time;
+
+/// Show an incident: its state, every update and the timeline
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Incident id, or a unique prefix of it
+    id: String,
+}
+
+pub fn run(args: ShowArgs, session: &Session) -> Result<(), CommandError> {
+    let config = session.config()?;
+    let store = Store::new(config.incidents_dir());
+    let incident = session.load_incident(&store, &args.id)?;
+    if session.printer.json_mode() {
+        return session.printer.json(&incident);
+    }
+    session
+        .printer
+        .out(&describe(&incident, &config, session.clock.now()))
+}
+
+/// Returns the human-readable description of an incident.
+fn describe(incident: &Incident, config: &Config, now: chrono::DateTime<chrono::Utc>) -> String {
+    let zone = config.org.timezone;
+    let at = |time| time::local_with_utc(time, zone);
+    let mut text = String::new();
+    let severity = config
+        .severity(&incident.severity)
+        .map_or(incident.severity.clone(), |severity| {
+            format!("{} ({})", severity.name, severity.label)
+        });
+    let components: Vec<String> = incident
+        .components
+        .iter()
+        .map(|id| match config.components.get(id) {
+            Some(name) => format!("{id} ({name})"),
+            None => id.clone(),
+        })
+        .collect();
+    let _ = writeln!(text, "{}  {}", incident.id, incident.title);
+    let mut field = |label: &str, value: String| {
+        let _ = writeln!(text, "  {:<14}{value}", format!("{label}:"));
+    };
+    field("Status", incident.status.to_string());
+    field("Severity", severity);
+    if !components.is_empty() {
+        field("Components", components.join(", "));
+    }
+    if let Some(impact) = &incident.impact {
+        field("Impact", impact.clone());
+    }
+    field("Started", at(incident.started_at));
+    if let Some(acknowledged) = incident.acknowledged_at {
+        field(
+            "Acknowledged",
+            format!(
+                "{}, {} after it started",
+                at(acknowledged),
+                time::human_duration(acknowledged - incident.started_at)
+            ),
+        );
+    }
+    if let Some(resolved) = incident.resolved_at {
+        field(
+            "Resolved",
+            format!(
+                "{}, {} after it started",
+                at(resolved),
+                time::human_duration(resolved - incident.started_at)
+            ),
+        );
+    }
+    if incident.next_update_at.is_some() {
+        field(
+            "Next update",
+            format!(
+                "{} ({})",
+                incident.next_update_at.map(at).unwrap_or_default(),
+                next_update_text(incident.next_update_at, now)
+            ),
+        );
+    }
+
+    let _ = writeln!(text, "\nUpdates");
+    for update in &incident.updates {
+        let _ = writeln!(
+            text,
+            "  #{} {} · {} · {} · {}",
+            update.seq,
+            update.stage,
+            update.status,
+            at(update.at),
+            update.author
+        );
+        if let Some(message) = &update.message {
+            for line in message.lines() {
+                let _ = writeln!(text, "      {line}");
+            }
+        }
+        for (key, value) in &update.fields {
+            let _ = writeln!(text, "      {key}: {value}");
+        }
+        if let Some(next) = update.next_update_at {
+            let _ = writeln!(text, "      next update promised by {}", at(next));
+        }
+        for publication in &update.publications {
+            let place = publication
+                .url
+                .as_deref()
+                .or(publication.error.as_deref())
+                .unwrap_or_default();
+            let _ = writeln!(
+                text,
+                "      published to {}: {} {place}",
+                publication.target, publication.state
+            );
+        }
+    }
+
+    let _ = writeln!(text, "\nTimeline");
+    for entry in &incident.timeline {
+        let first_line = entry.text.lines().next().unwrap_or_default();
+        let _ = writeln!(text, "  {}  {}  {first_line}", at(entry.at), entry.author);
+    }
+    text
+}

@@ -1,0 +1,291 @@
+//! `incident update`: record the next update of an incident.
+
+use std::collections::BTreeMap;
+
+use clap::Args;
+
+use super::Session;
+use super::open::parse_promise;
+use super::prompt::Question;
+use crate::config::Config;
+use crate::error::CommandError;
+use crate::playbook::{Playbook, RESOLVE};
+use crate::record::{
+    Event, EventBody, Incident, Loaded, Status, Store, StoreError, UpdateBody, id,
+};
+use crate::time;
+
+/// Add an update to an incident (any stage, any status)
+///
+/// Without `--stage`, the next stage of the playbook is offered. The status defaults to the
+/// one the stage implies; a resolved incident stays resolved unless `--status` says otherwise.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Incident id, or a unique prefix of it
+    id: String,
+    /// Playbook stage: acknowledge, explain, apologize or promise (default: the next one)
+    #[arg(long)]
+    stage: Option<String>,
+    /// Status: investigating, identified, monitoring or resolved (default: the stage's)
+    #[arg(long)]
+    status: Option<String>,
+    /// The update's text
+    #[arg(long, value_name = "TEXT")]
+    message: Option<String>,
+    /// An answer to a stage question, as KEY=VALUE (repeatable)
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    fields: Vec<String>,
+    /// When the next update is promised, from now (default: the severity's `update_every`)
+    #[arg(long, value_name = "DUR")]
+    next_update: Option<String>,
+}
+
+pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
+    let config = session.config()?;
+    let playbook = Playbook::default();
+    let store = Store::new(config.incidents_dir());
+    let incident = session.load_incident(&store, &args.id)?;
+
+    let status_flag = args.status.as_deref().map(parse_status).transpose()?;
+    let stage_flag = args
+        .stage
+        .as_deref()
+        .map(|name| check_stage(&playbook, name))
+        .transpose()?;
+    let fields = parse_fields(&args.fields)?;
+    let next_update_flag = args.next_update.as_deref().map(parse_promise).transpose()?;
+
+    let latest_stage = incident
+        .updates
+        .last()
+        .map_or("", |update| update.stage.as_str());
+    let prompter = &session.prompter;
+    let stage_name = match stage_flag {
+        Some(name) => name,
+        None => {
+            let names: Vec<String> = playbook
+                .stages
+                .iter()
+                .map(|stage| stage.name.clone())
+                .collect();
+            let next = playbook.next_stage(latest_stage);
+            let default = names
+                .iter()
+                .position(|name| *name == next.name)
+                .unwrap_or(0);
+            let items: Vec<String> = playbook
+                .stages
+                .iter()
+                .map(|stage| format!("{} · {}", stage.name, stage.guidance))
+                .collect();
+            let question = Question {
+                prompt: "Stage",
+                guidance: "Which step of the playbook is this update?",
+                flag: "--stage",
+            };
+            names[prompter.select(question, &items, default)?].clone()
+        }
+    };
+    let stage = playbook
+        .stage(&stage_name)
+        .expect("the stage was checked against the playbook");
+    if prompter.is_interactive() {
+        session
+            .printer
+            .heading(&format!("{} — {}", stage.name, stage.guidance));
+    }
+    let message = match args.message {
+        Some(message) if message.trim().is_empty() => {
+            return Err(CommandError::usage("`--message` is empty"));
+        }
+        Some(message) => message.trim().to_string(),
+        None => prompter.text(
+            Question {
+                prompt: &stage.message_prompt,
+                guidance: &stage.guidance,
+                flag: "--message",
+            },
+            None,
+            true,
+            |_| Ok(()),
+        )?,
+    };
+    let status = status_flag.unwrap_or(if incident.status == Status::Resolved {
+        Status::Resolved
+    } else {
+        stage.status
+    });
+    let next_update = if status == Status::Resolved {
+        next_update_flag
+    } else {
+        let update_every = config
+            .severity(&incident.severity)
+            .map(|severity| severity.update_every);
+        match (next_update_flag, update_every) {
+            (Some(duration), _) => Some(duration),
+            (None, default) => {
+                let default = default.map(time::short_duration);
+                let answer = prompter.text(
+                    Question {
+                        prompt: "Next update in",
+                        guidance: "When you will post again, even if there is no news.",
+                        flag: "--next-update",
+                    },
+                    default.as_deref(),
+                    true,
+                    |text| parse_promise(text).map(drop).map_err(|error| error.message),
+                )?;
+                Some(parse_promise(&answer)?)
+            }
+        }
+    };
+
+    let now = session.clock.now();
+    let author = session.author(config.root());
+    let body = UpdateBody {
+        seq: 0,
+        stage: stage.name.clone(),
+        status,
+        message: Some(message),
+        fields,
+        next_update_at: next_update.map(|duration| now + duration),
+    };
+    let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
+        Ok::<_, StoreError>(Event {
+            id: id::new_event_id(),
+            at: now,
+            author,
+            body: EventBody::Updated(UpdateBody {
+                seq: next_seq(loaded),
+                ..body
+            }),
+        })
+    })?;
+    report_update(session, &config, &incident.id, loaded, event)
+}
+
+/// Returns the number a new update gets: one more than any written so far.
+pub fn next_seq(loaded: &Loaded) -> u32 {
+    loaded
+        .events
+        .iter()
+        .filter_map(|event| event.body.update())
+        .map(|update| update.seq)
+        .max()
+        .unwrap_or(0)
+        + 1
+}
+
+/// Prints what was recorded: the incident as JSON with `--json`, else a status line.
+pub fn report_update(
+    session: &Session,
+    config: &Config,
+    id: &str,
+    mut loaded: Loaded,
+    event: Event,
+) -> Result<(), CommandError> {
+    let event_id = event.id.clone();
+    loaded.events.push(event);
+    loaded
+        .events
+        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    let incident = Incident::fold(id, &loaded.events)?;
+    if session.printer.json_mode() {
+        session.printer.json(&incident)?;
+    }
+    let update = incident
+        .updates
+        .iter()
+        .find(|update| update.event_id == event_id)
+        .expect("the appended event carries an update");
+    session.printer.success(&format!(
+        "Recorded update {} of {}: {} ({})",
+        update.seq, id, update.stage, update.status
+    ));
+    if let Some(next) = incident.next_update_at {
+        session.printer.status(&format!(
+            "  Next update promised by {}.",
+            time::local_with_utc(next, config.org.timezone)
+        ));
+    }
+    Ok(())
+}
+
+fn parse_status(text: &str) -> Result<Status, CommandError> {
+    text.parse().map_err(|()| {
+        CommandError::usage(format!("unknown status `{text}`"))
+            .hint("statuses are `investigating`, `identified`, `monitoring` and `resolved`")
+    })
+}
+
+fn check_stage(playbook: &Playbook, name: &str) -> Result<String, CommandError> {
+    if name == RESOLVE {
+        return Err(CommandError::usage("`resolve` is not an update stage")
+            .hint("use `incident resolve ID` to resolve the incident"));
+    }
+    if playbook.stage(name).is_some() {
+        return Ok(name.to_string());
+    }
+    let names: Vec<&str> = playbook
+        .stages
+        .iter()
+        .map(|stage| stage.name.as_str())
+        .collect();
+    let error = CommandError::usage(format!("unknown stage `{name}`"));
+    Err(
+        match crate::config::did_you_mean(name, names.iter().copied()) {
+            Some(close) => error.hint(format!("did you mean `{close}`?")),
+            None => error.hint(format!("stages are `{}`", names.join("`, `"))),
+        },
+    )
+}
+
+/// Parses `--field KEY=VALUE` pairs; keys are lowercase words.
+pub fn parse_fields(pairs: &[String]) -> Result<BTreeMap<String, String>, CommandError> {
+    let mut fields = BTreeMap::new();
+    for pair in pairs {
+        let (key, value) = pair.split_once('=').ok_or_else(|| {
+            CommandError::usage(format!("`--field` takes KEY=VALUE, got `{pair}`"))
+                .hint("for example `--field cause=\"a cache key bug\"`")
+        })?;
+        let key = key.trim();
+        let valid = !key.is_empty()
+            && key
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_');
+        if !valid {
+            return Err(CommandError::usage(format!(
+                "invalid field name `{key}` in `--field {pair}`"
+            ))
+            .hint("field names are lowercase letters, digits and `_`"));
+        }
+        if fields
+            .insert(key.to_string(), value.trim().to_string())
+            .is_some()
+        {
+            return Err(CommandError::usage(format!(
+                "`--field {key}` is given twice"
+            )));
+        }
+    }
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields() {
+        let pairs = [
+            "cause=a cache bug".to_string(),
+            "data_loss = none ".to_string(),
+        ];
+        let fields = parse_fields(&pairs).unwrap();
+        assert_eq!(fields["cause"], "a cache bug");
+        assert_eq!(fields["data_loss"], "none");
+        assert!(parse_fields(&["novalue".to_string()]).is_err());
+        assert!(parse_fields(&["Bad Key=x".to_string()]).is_err());
+        assert!(parse_fields(&["a=1".to_string(), "a=2".to_string()]).is_err());
+    }
+}

@@ -1,0 +1,81 @@
+//! `ConfigError`: why `incident.toml` could not be found, read or trusted.
+
+use std::path::PathBuf;
+
+/// A problem with the configuration file; every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no `incident.toml` found in `{}` or any parent folder", start.display())]
+    NotFound { start: PathBuf },
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{}` line {line}, column {column}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl ConfigError {
+    /// Returns what the person can do about it, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::NotFound { .. } => Some(
+                "run `incident init` to create one, or point `--config` or `INCIDENT_CONFIG` at it"
+                    .to_string(),
+            ),
+            ConfigError::Read { .. } => None,
+            ConfigError::Invalid { hint, .. } => hint.clone(),
+        }
+    }
+}
+
+/// Returns the 1-based line and column of byte `offset` in `source`.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Returns the candidate closest to `word`, if any is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let source = "a = 1\nbé = 2\n";
+        assert_eq!(line_column(source, 0), (1, 1));
+        assert_eq!(line_column(source, 6), (2, 1));
+        assert_eq!(line_column(source, 9), (2, 3));
+        assert_eq!(line_column(source, 1000), (3, 1));
+    }
+
+    #[test]
+    fn suggestions() {
+        let fields = ["org", "severities", "components", "targets"];
+        assert_eq!(did_you_mean("severites", fields), Some("severities"));
+        assert_eq!(did_you_mean("zzz", fields), None);
+    }
+}

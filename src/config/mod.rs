@@ -1,0 +1,468 @@
+//! `incident.toml`: finding it, parsing it with unknown keys rejected, and validating it
+//! once into the [`Config`] the rest of the tool trusts.
+//!
+//! Every error names the file, line and column; spans come from `toml::Spanned`.
+
+mod error;
+mod raw;
+mod secret;
+mod target;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::Duration;
+use chrono_tz::Tz;
+use serde::Serialize;
+use toml::Spanned;
+
+pub use error::{ConfigError, did_you_mean, line_column};
+pub use secret::Secret;
+pub use target::{Channel, Target, TargetKind, TargetSettings, check_url, is_loopback};
+
+use raw::RawConfig;
+
+/// The configuration file's name, searched for upward from the working directory.
+pub const FILE_NAME: &str = "incident.toml";
+/// The folder beside `incident.toml` that holds one folder per incident.
+pub const INCIDENTS_DIR: &str = "incidents";
+
+/// The validated configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// The `incident.toml` this was read from.
+    #[serde(skip)]
+    pub path: PathBuf,
+    pub org: Org,
+    /// Severities in the order the file lists them, most severe first by convention.
+    pub severities: Vec<Severity>,
+    /// Component id to display name.
+    pub components: BTreeMap<String, String>,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Org {
+    pub name: String,
+    #[serde(serialize_with = "serialize_zone")]
+    pub timezone: Tz,
+    pub status_url: Option<String>,
+    pub default_severity: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Severity {
+    pub name: String,
+    pub label: String,
+    pub description: Option<String>,
+    #[serde(serialize_with = "serialize_duration")]
+    pub acknowledge_within: Duration,
+    #[serde(serialize_with = "serialize_duration")]
+    pub update_every: Duration,
+}
+
+fn serialize_zone<S: serde::Serializer>(zone: &Tz, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(zone.name())
+}
+
+fn serialize_duration<S: serde::Serializer>(
+    duration: &Duration,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&crate::time::short_duration(*duration))
+}
+
+impl Config {
+    /// Returns the folder that holds `incident.toml`.
+    pub fn root(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Returns the folder that holds the incidents.
+    pub fn incidents_dir(&self) -> PathBuf {
+        self.root().join(INCIDENTS_DIR)
+    }
+
+    pub fn severity(&self, name: &str) -> Option<&Severity> {
+        self.severities
+            .iter()
+            .find(|severity| severity.name == name)
+    }
+
+    pub fn target(&self, name: &str) -> Option<&Target> {
+        self.targets.iter().find(|target| target.name == name)
+    }
+
+    /// Reads and validates the file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(path, &source)
+    }
+
+    /// Parses and validates `source`, naming `path` in errors.
+    pub fn parse(path: &Path, source: &str) -> Result<Config, ConfigError> {
+        let invalid = |span: Range<usize>, message: String, hint: Option<String>| {
+            let (line, column) = line_column(source, span.start);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+                hint,
+            }
+        };
+        let raw: RawConfig = toml::from_str(source).map_err(|error| {
+            let (message, hint) = explain_toml_error(error.message());
+            invalid(error.span().unwrap_or(0..0), message, hint)
+        })?;
+
+        let timezone_text = &raw.org.get_ref().timezone;
+        let timezone: Tz = timezone_text.get_ref().parse().map_err(|_| {
+            let guess = did_you_mean(
+                timezone_text.get_ref(),
+                chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name()),
+            );
+            invalid(
+                timezone_text.span(),
+                format!("unknown time zone `{}`", timezone_text.get_ref()),
+                Some(match guess {
+                    Some(zone) => format!("did you mean `{zone}`?"),
+                    None => {
+                        "use an IANA zone name like `America/New_York`, `Europe/Berlin` or `UTC`"
+                            .to_string()
+                    }
+                }),
+            )
+        })?;
+        if let Some(url) = &raw.org.get_ref().status_url {
+            // The status URL is a link people follow, not something we send to: https or
+            // loopback http are both fine, anything else is a typo.
+            check_url(url.get_ref(), true)
+                .map_err(|(message, hint)| invalid(url.span(), message, hint))?;
+        }
+
+        let mut severities = Vec::new();
+        for (name, severity) in &raw.severities {
+            let table = severity.get_ref();
+            let duration = |text: &Spanned<String>, key: &str| {
+                crate::time::parse_duration(text.get_ref())
+                    .ok()
+                    .filter(|duration| *duration > Duration::zero())
+                    .ok_or_else(|| {
+                        invalid(
+                            text.span(),
+                            format!(
+                                "bad duration `{}` for `{key}` in `[severities.{name}]`",
+                                text.get_ref()
+                            ),
+                            Some("use a duration like `15m`, `1h30m` or `2h`".to_string()),
+                        )
+                    })
+            };
+            severities.push((
+                severity.span().start,
+                Severity {
+                    name: name.clone(),
+                    label: table.label.clone(),
+                    description: table.description.clone(),
+                    acknowledge_within: duration(&table.acknowledge_within, "acknowledge_within")?,
+                    update_every: duration(&table.update_every, "update_every")?,
+                },
+            ));
+        }
+        severities.sort_by_key(|(start, _)| *start);
+        let severities: Vec<Severity> = severities
+            .into_iter()
+            .map(|(_, severity)| severity)
+            .collect();
+        let first_severity = severities.first().ok_or_else(|| {
+            invalid(
+                raw.org.span(),
+                "no severities are defined".to_string(),
+                Some("add at least one, like `[severities.sev1]` with `label`, `acknowledge_within` and `update_every`".to_string()),
+            )
+        })?;
+        let names: Vec<&str> = severities
+            .iter()
+            .map(|severity| severity.name.as_str())
+            .collect();
+        let default_severity = match &raw.org.get_ref().default_severity {
+            None => first_severity.name.clone(),
+            Some(name) if names.contains(&name.get_ref().as_str()) => name.get_ref().clone(),
+            Some(name) => {
+                return Err(invalid(
+                    name.span(),
+                    format!(
+                        "`default_severity` names unknown severity `{}`",
+                        name.get_ref()
+                    ),
+                    Some(format!("severities are {}", quoted_list(&names))),
+                ));
+            }
+        };
+
+        for (id, name) in &raw.components {
+            if !crate::record::id::is_valid_name(id) {
+                return Err(invalid(
+                    name.span(),
+                    format!("component id `{id}` must be lowercase letters, digits and `-`"),
+                    None,
+                ));
+            }
+        }
+        let component_ids: Vec<&str> = raw.components.keys().map(String::as_str).collect();
+        let playbook = crate::playbook::Playbook::default();
+        let stage_names = playbook.stage_names();
+        let mut targets = Vec::new();
+        for (name, table) in &raw.targets {
+            let target = target::validate(name, table, &stage_names, &component_ids)
+                .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
+            targets.push(target);
+        }
+
+        Ok(Config {
+            path: path.to_path_buf(),
+            org: Org {
+                name: raw.org.get_ref().name.clone(),
+                timezone,
+                status_url: raw
+                    .org
+                    .get_ref()
+                    .status_url
+                    .as_ref()
+                    .map(|url| url.get_ref().clone()),
+                default_severity,
+            },
+            severities,
+            components: raw
+                .components
+                .iter()
+                .map(|(id, name)| (id.clone(), name.get_ref().clone()))
+                .collect(),
+            targets,
+        })
+    }
+}
+
+/// Finds `incident.toml`: `--config`, then `INCIDENT_CONFIG`, then upward from `start`.
+pub fn find(
+    explicit: Option<&Path>,
+    from_env: Option<&Path>,
+    start: &Path,
+) -> Result<PathBuf, ConfigError> {
+    if let Some(path) = explicit.or(from_env) {
+        return Ok(path.to_path_buf());
+    }
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| ConfigError::NotFound {
+            start: start.to_path_buf(),
+        })
+}
+
+/// Turns toml's message into one line, with a did-you-mean hint for unknown keys and values.
+fn explain_toml_error(message: &str) -> (String, Option<String>) {
+    let message = message.trim().replace('\n', " ");
+    let unknown = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix));
+    let Some(rest) = unknown else {
+        return (message, None);
+    };
+    let Some((word, expected)) = rest.split_once('`') else {
+        return (message, None);
+    };
+    // "expected one of `a`, `b`" and "expected `a` or `b`": every other piece is a name.
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let what = if message.starts_with("unknown field") {
+        "key"
+    } else {
+        "value"
+    };
+    let hint = match did_you_mean(word, candidates.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if candidates.is_empty() => return (message, None),
+        None => format!("expected one of {}", quoted_list(&candidates)),
+    };
+    (format!("unknown {what} `{word}`"), Some(hint))
+}
+
+fn quoted_list(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|word| format!("`{word}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[org]
+name = "Acme"
+timezone = "America/New_York"
+status_url = "https://status.acme.example"
+
+[severities.sev2]
+label = "Major"
+acknowledge_within = "30m"
+update_every = "1h"
+
+[severities.sev1]
+label = "Critical"
+acknowledge_within = "15m"
+update_every = "30m"
+
+[components]
+api = "Public API"
+
+[targets.hook]
+kind = "webhook"
+url = "https://hooks.acme.example/incident"
+secret_env = "HOOK_SECRET"
+stages = ["acknowledge", "explain"]
+"#;
+
+    fn error_of(source: &str) -> (usize, usize, String, Option<String>) {
+        match Config::parse(Path::new("incident.toml"), source) {
+            Err(ConfigError::Invalid {
+                line,
+                column,
+                message,
+                hint,
+                ..
+            }) => (line, column, message, hint),
+            other => panic!("expected an invalid config, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_and_keeps_severity_order() {
+        let config = Config::parse(Path::new("incident.toml"), GOOD).unwrap();
+        let names: Vec<&str> = config.severities.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["sev2", "sev1"]);
+        assert_eq!(config.org.default_severity, "sev2");
+        assert_eq!(config.targets[0].kind, TargetKind::Webhook);
+        assert_eq!(config.targets[0].channel, Channel::Status);
+        assert_eq!(config.targets[0].timeout, Duration::seconds(20));
+    }
+
+    #[test]
+    fn unknown_key_suggests() {
+        let source = GOOD.replace("update_every = \"1h\"", "update_evry = \"1h\"");
+        let (line, column, message, hint) = error_of(&source);
+        assert_eq!((line, column), (10, 1));
+        assert_eq!(message, "unknown key `update_evry`");
+        assert_eq!(hint.as_deref(), Some("did you mean `update_every`?"));
+    }
+
+    #[test]
+    fn bad_zone_and_duration_point_at_values() {
+        let (line, column, message, hint) =
+            error_of(&GOOD.replace("America/New_York", "America/New_Yrok"));
+        assert_eq!((line, column), (4, 12));
+        assert_eq!(message, "unknown time zone `America/New_Yrok`");
+        assert_eq!(hint.as_deref(), Some("did you mean `America/New_York`?"));
+        let (line, _, message, _) = error_of(&GOOD.replace("\"15m\"", "\"15x\""));
+        assert_eq!(line, 14);
+        assert!(message.contains("bad duration `15x`"), "{message}");
+    }
+
+    #[test]
+    fn literal_secret_names_the_env_key() {
+        let source = GOOD.replace("secret_env = \"HOOK_SECRET\"", "secret = \"whsec_abc\"");
+        let (line, _, message, hint) = error_of(&source);
+        assert_eq!(line, 23);
+        assert!(
+            message.contains("secrets come only from the environment"),
+            "{message}"
+        );
+        assert!(!message.contains("whsec_abc"));
+        assert_eq!(
+            hint.as_deref(),
+            Some("remove it and write `secret_env = \"HOOK_SECRET\"`, then export that variable")
+        );
+    }
+
+    #[test]
+    fn plain_http_to_public_host_is_refused() {
+        let source = GOOD.replace("https://hooks.acme.example", "http://hooks.acme.example");
+        let (line, _, message, hint) = error_of(&source);
+        assert_eq!(line, 22);
+        assert!(
+            message.contains("plain `http://` to `hooks.acme.example` is refused"),
+            "{message}"
+        );
+        assert!(hint.unwrap().contains("allow_insecure = true"));
+        let allowed = source.replace(
+            "kind = \"webhook\"",
+            "kind = \"webhook\"\nallow_insecure = true",
+        );
+        assert!(Config::parse(Path::new("incident.toml"), &allowed).is_ok());
+    }
+
+    #[test]
+    fn target_checks() {
+        let (_, _, message, hint) = error_of(&GOOD.replace("\"webhook\"", "\"webhok\""));
+        assert_eq!(message, "unknown target kind `webhok` in `[targets.hook]`");
+        assert_eq!(hint.as_deref(), Some("did you mean `webhook`?"));
+        let (_, _, message, _) = error_of(&GOOD.replace("\"explain\"]", "\"explian\"]"));
+        assert_eq!(message, "unknown stage `explian` in `[targets.hook]`");
+        let (_, _, message, _) =
+            error_of(&GOOD.replace("secret_env", "username = \"x\"\nsecret_env"));
+        assert_eq!(
+            message,
+            "`username` is not a setting of a `webhook` target (`[targets.hook]`)"
+        );
+        let slack =
+            "[targets.chat]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/services/T/B/X\"\n";
+        let (_, _, message, _) = error_of(&format!("{GOOD}{slack}"));
+        assert!(message.contains("webhook URL is a secret"), "{message}");
+    }
+
+    #[test]
+    fn invalid_toml_names_the_line() {
+        let (line, _, message, _) = error_of("[org]\nname = \"Acme\ntimezone = \"UTC\"\n");
+        assert_eq!(line, 2);
+        assert!(!message.contains('\n'));
+    }
+
+    #[test]
+    fn no_severities_is_an_error() {
+        let (_, _, message, _) = error_of("[org]\nname = \"Acme\"\ntimezone = \"UTC\"\n");
+        assert_eq!(message, "no severities are defined");
+    }
+
+    #[test]
+    fn finds_config_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), GOOD).unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        assert_eq!(
+            find(None, None, &nested).unwrap(),
+            dir.path().join(FILE_NAME)
+        );
+        assert_eq!(
+            find(
+                Some(Path::new("x.toml")),
+                Some(Path::new("y.toml")),
+                &nested
+            )
+            .unwrap(),
+            Path::new("x.toml")
+        );
+        assert!(matches!(
+            find(None, None, Path::new("/")),
+            Err(ConfigError::NotFound { .. })
+        ));
+    }
+}

@@ -1,0 +1,83 @@
+//! The shape of `incident.toml` as written, before validation.
+//!
+//! Every table denies unknown keys so a typo is an error with a suggestion, and every value
+//! that needs a semantic check is `Spanned` so its error can name the line it is on. Targets
+//! are one flat table rather than an internally tagged enum, because serde's tagged enums
+//! lose the spans of the keys inside them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub org: Spanned<RawOrg>,
+    #[serde(default)]
+    pub severities: BTreeMap<String, Spanned<RawSeverity>>,
+    #[serde(default)]
+    pub components: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub targets: BTreeMap<String, Spanned<RawTarget>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrg {
+    pub name: String,
+    pub timezone: Spanned<String>,
+    pub status_url: Option<Spanned<String>>,
+    pub default_severity: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeverity {
+    pub label: String,
+    pub description: Option<String>,
+    pub acknowledge_within: Spanned<String>,
+    pub update_every: Spanned<String>,
+}
+
+/// Every key any target kind may have; which keys a kind accepts is checked in `target.rs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    pub kind: Spanned<String>,
+    pub channel: Option<Spanned<String>>,
+    pub stages: Option<Spanned<Vec<Spanned<String>>>>,
+    pub timeout: Option<Spanned<String>>,
+    pub attempts: Option<Spanned<u32>>,
+    pub require_approval: Option<Spanned<bool>>,
+    pub allow_insecure: Option<Spanned<bool>>,
+
+    pub url: Option<Spanned<String>>,
+    pub url_env: Option<Spanned<String>>,
+    pub username: Option<Spanned<String>>,
+    pub password_env: Option<Spanned<String>>,
+    pub secret_env: Option<Spanned<String>>,
+    pub token_env: Option<Spanned<String>>,
+    pub key_env: Option<Spanned<String>>,
+    pub api_key_env: Option<Spanned<String>>,
+    pub page_id: Option<Spanned<String>>,
+    pub components: Option<Spanned<BTreeMap<String, String>>>,
+    pub mode: Option<Spanned<String>>,
+    pub flavor: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub limit: Option<Spanned<u32>>,
+    pub visibility: Option<Spanned<String>>,
+    pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<u16>>,
+    pub tls: Option<Spanned<String>>,
+    pub from: Option<Spanned<String>>,
+    pub to: Option<Spanned<Vec<String>>>,
+
+    // Literal secrets are accepted by the parser only so that the error can say which
+    // `*_env` key to use instead of a bare "unknown key".
+    pub password: Option<Spanned<toml::Value>>,
+    pub secret: Option<Spanned<toml::Value>>,
+    pub token: Option<Spanned<toml::Value>>,
+    pub key: Option<Spanned<toml::Value>>,
+    pub api_key: Option<Spanned<toml::Value>>,
+}

@@ -1,0 +1,13 @@
+//! `incident`: incident communication from the command line.
+//!
+//! The core (`config`, `time`, `record`, `playbook`) never prints, prompts or reads the
+//! environment on its own; `cli` is the one layer that talks to people.
+
+pub mod cli;
+pub mod config;
+pub mod env;
+pub mod error;
+pub mod fsutil;
+pub mod playbook;
+pub mod record;
+pub mod time;

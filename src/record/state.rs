@@ -1,0 +1,292 @@
+//! `Incident`: the current state of an incident as a pure fold over its ordered events.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::event::{Event, EventBody, Status, UpdateBody};
+
+/// An incident as its events describe it. This is also the shape of `show --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub severity: String,
+    pub components: Vec<String>,
+    /// Who or what is affected: the latest `impact` answer of any update.
+    pub impact: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: String,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The promise of the latest update, while the incident is open.
+    pub next_update_at: Option<DateTime<Utc>>,
+    pub updates: Vec<Update>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One update, numbered by its place in time order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Update {
+    pub seq: usize,
+    /// The id of the event that recorded it.
+    pub event_id: String,
+    pub stage: String,
+    pub status: Status,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub message: Option<String>,
+    pub fields: BTreeMap<String, String>,
+    pub next_update_at: Option<DateTime<Utc>>,
+    pub publications: Vec<Publication>,
+}
+
+/// Where an update was published, and how that went.
+#[derive(Debug, Clone, Serialize)]
+pub struct Publication {
+    pub target: String,
+    pub state: String,
+    pub remote_id: Option<String>,
+    pub url: Option<String>,
+    pub error: Option<String>,
+}
+
+/// One line of the incident's history, for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub author: String,
+    pub text: String,
+}
+
+/// Why events could not be folded into an incident.
+#[derive(Debug, thiserror::Error)]
+pub enum FoldError {
+    #[error("incident `{id}` has no `opened` event, so its title and severity are unknown")]
+    NotOpened { id: String },
+}
+
+impl Incident {
+    /// Folds ordered, deduplicated events (as [`super::store::parse_log`] returns them).
+    pub fn fold(id: &str, events: &[Event]) -> Result<Incident, FoldError> {
+        let (opened_event, opened) = events
+            .iter()
+            .find_map(|event| match &event.body {
+                EventBody::Opened(opened) => Some((event, opened)),
+                _ => None,
+            })
+            .ok_or_else(|| FoldError::NotOpened { id: id.to_string() })?;
+
+        let mut incident = Incident {
+            id: id.to_string(),
+            title: opened.title.clone(),
+            status: opened.update.status,
+            severity: opened.severity.clone(),
+            components: opened.components.clone(),
+            impact: None,
+            started_at: opened.started_at,
+            opened_at: opened_event.at,
+            opened_by: opened_event.author.clone(),
+            acknowledged_at: None,
+            resolved_at: None,
+            next_update_at: None,
+            updates: Vec::new(),
+            timeline: Vec::new(),
+        };
+        if opened.started_at < opened_event.at {
+            incident.timeline.push(TimelineEntry {
+                at: opened.started_at,
+                kind: "started".to_string(),
+                author: opened_event.author.clone(),
+                text: "The problem started".to_string(),
+            });
+        }
+        for event in events {
+            incident.apply(event, std::ptr::eq(event, opened_event));
+        }
+        incident.next_update_at = match incident.updates.last() {
+            Some(last) if incident.status != Status::Resolved => last.next_update_at,
+            _ => None,
+        };
+        Ok(incident)
+    }
+
+    fn apply(&mut self, event: &Event, is_opening: bool) {
+        let Some(body) = event.body.update() else {
+            return;
+        };
+        let was_resolved = self.status == Status::Resolved && !self.updates.is_empty();
+        self.status = body.status;
+        if body.stage == crate::playbook::ACKNOWLEDGE && self.acknowledged_at.is_none() {
+            self.acknowledged_at = Some(event.at);
+        }
+        if let Some(impact) = body
+            .fields
+            .get("impact")
+            .filter(|text| !text.trim().is_empty())
+        {
+            self.impact = Some(impact.clone());
+        }
+        self.resolved_at = match (&event.body, body.status) {
+            (EventBody::Resolved(resolved), _) => Some(resolved.resolved_at),
+            (_, Status::Resolved) if was_resolved => self.resolved_at,
+            (_, Status::Resolved) => Some(event.at),
+            _ => None,
+        };
+        let text = match &event.body {
+            EventBody::Opened(opened) if is_opening => {
+                let mut text = format!("Opened \"{}\" ({})", opened.title, opened.severity);
+                if !opened.components.is_empty() {
+                    text.push_str(&format!(", affecting {}", opened.components.join(", ")));
+                }
+                text
+            }
+            EventBody::Resolved(_) => "Resolved".to_string(),
+            // A second `opened` (the same id chosen in two clones) counts as an update.
+            EventBody::Opened(_) | EventBody::Updated(_) => {
+                format!("{} update ({})", body.stage, body.status)
+            }
+        };
+        let text = match &body.message {
+            Some(message) => format!("{text}: {message}"),
+            None => text,
+        };
+        self.timeline.push(TimelineEntry {
+            at: event.at,
+            kind: event.body.kind().to_string(),
+            author: event.author.clone(),
+            text,
+        });
+        self.updates
+            .push(Update::new(self.updates.len() + 1, event, body));
+    }
+}
+
+impl Update {
+    fn new(seq: usize, event: &Event, body: &UpdateBody) -> Update {
+        Update {
+            seq,
+            event_id: event.id.clone(),
+            stage: body.stage.clone(),
+            status: body.status,
+            at: event.at,
+            author: event.author.clone(),
+            message: body.message.clone(),
+            fields: body.fields.clone(),
+            next_update_at: body.next_update_at,
+            publications: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::event::{Opened, Resolved};
+
+    fn body(stage: &str, status: Status, message: &str) -> UpdateBody {
+        UpdateBody {
+            seq: 0,
+            stage: stage.to_string(),
+            status,
+            message: Some(message.to_string()),
+            fields: BTreeMap::new(),
+            next_update_at: Some("2026-11-24T09:00:00Z".parse().unwrap()),
+        }
+    }
+
+    fn event(id: &str, at: &str, body: EventBody) -> Event {
+        Event {
+            id: id.to_string(),
+            at: at.parse().unwrap(),
+            author: "Dana".to_string(),
+            body,
+        }
+    }
+
+    #[test]
+    fn folds_a_whole_incident() {
+        let mut ack = body("acknowledge", Status::Investigating, "Looking into it");
+        ack.fields.insert(
+            "impact".to_string(),
+            "Some users see others' photos".to_string(),
+        );
+        let events = vec![
+            event(
+                "01A",
+                "2026-11-24T08:10:00Z",
+                EventBody::Opened(Opened {
+                    title: "Wrong photos".to_string(),
+                    severity: "sev1".to_string(),
+                    components: vec!["photos".to_string()],
+                    started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+                    update: ack,
+                }),
+            ),
+            event(
+                "01B",
+                "2026-11-24T08:40:00Z",
+                EventBody::Updated(body("explain", Status::Identified, "A cache bug")),
+            ),
+            event(
+                "01C",
+                "2026-11-24T09:30:00Z",
+                EventBody::Resolved(Resolved {
+                    resolved_at: "2026-11-24T09:20:00Z".parse().unwrap(),
+                    update: UpdateBody {
+                        next_update_at: None,
+                        ..body("resolve", Status::Resolved, "Fixed")
+                    },
+                }),
+            ),
+        ];
+        let incident = Incident::fold("abc", &events).unwrap();
+        assert_eq!(incident.status, Status::Resolved);
+        assert_eq!(
+            incident.acknowledged_at,
+            Some("2026-11-24T08:10:00Z".parse().unwrap())
+        );
+        assert_eq!(
+            incident.resolved_at,
+            Some("2026-11-24T09:20:00Z".parse().unwrap())
+        );
+        assert_eq!(incident.next_update_at, None);
+        assert_eq!(
+            incident.impact.as_deref(),
+            Some("Some users see others' photos")
+        );
+        let seqs: Vec<usize> = incident.updates.iter().map(|u| u.seq).collect();
+        assert_eq!(seqs, [1, 2, 3]);
+        let kinds: Vec<&str> = incident.timeline.iter().map(|t| t.kind.as_str()).collect();
+        assert_eq!(kinds, ["started", "opened", "updated", "resolved"]);
+
+        let reopened = event(
+            "01D",
+            "2026-11-24T10:00:00Z",
+            EventBody::Updated(body("explain", Status::Investigating, "It is back")),
+        );
+        let mut more = events.clone();
+        more.push(reopened);
+        let incident = Incident::fold("abc", &more).unwrap();
+        assert_eq!(incident.status, Status::Investigating);
+        assert_eq!(incident.resolved_at, None);
+        assert!(incident.next_update_at.is_some());
+    }
+
+    #[test]
+    fn needs_an_opening() {
+        let events = vec![event(
+            "01B",
+            "2026-11-24T08:40:00Z",
+            EventBody::Updated(body("explain", Status::Identified, "x")),
+        )];
+        assert!(matches!(
+            Incident::fold("abc", &events),
+            Err(FoldError::NotOpened { .. })
+        ));
+    }
+}

@@ -1,0 +1,296 @@
+//! The on-disk record: one folder per incident under `incidents/`, each holding an
+//! append-only `events.jsonl`.
+//!
+//! Writers take an exclusive lock on the file, read it, append one line, flush and fsync;
+//! only then is the event reported written. Readers take a shared lock, drop duplicate event
+//! ids (a union merge can repeat lines), order by time then id, and skip with a warning any
+//! line they cannot use: a torn last line from a crash, a broken line, or an event kind from
+//! a newer version (which stays on disk untouched).
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::event::{Event, ParsedLine, parse_line};
+use super::id::{self, PrefixError};
+use crate::fsutil::{self, Context, IoError};
+
+/// The event log's file name inside an incident's folder.
+pub const EVENTS_FILE: &str = "events.jsonl";
+
+/// Why the record could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Io(#[from] IoError),
+    #[error(transparent)]
+    Prefix(#[from] PrefixError),
+    #[error("incident `{id}` already exists")]
+    IdTaken { id: String },
+    #[error("`{}` holds no events", path.display())]
+    Empty { path: PathBuf },
+}
+
+/// A line that was skipped, with its place in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Warning {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+/// The events of one incident, in order, and what was skipped reading them.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub events: Vec<Event>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The folder of incidents.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn new(dir: PathBuf) -> Store {
+        Store { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Returns the path of an incident's event log.
+    pub fn events_path(&self, id: &str) -> PathBuf {
+        self.dir.join(id).join(EVENTS_FILE)
+    }
+
+    /// Returns every incident id, sorted. Folders without an event log are not incidents.
+    pub fn ids(&self) -> Result<Vec<String>, StoreError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) => return Err(error).context("read folder", &self.dir)?,
+        };
+        let mut ids = Vec::new();
+        for entry in entries {
+            let entry = entry.context("read folder", &self.dir)?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if id::is_valid_name(name) && entry.path().join(EVENTS_FILE).is_file() {
+                ids.push(name.to_string());
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// Returns the one incident id that `prefix` names.
+    pub fn resolve(&self, prefix: &str) -> Result<String, StoreError> {
+        let ids = self.ids()?;
+        Ok(id::resolve_prefix(prefix, ids.iter().map(String::as_str))?.to_string())
+    }
+
+    /// Creates incident `id` with its first event. Fails if the incident exists.
+    pub fn create(&self, id: &str, first: &Event) -> Result<(), StoreError> {
+        let folder = self.dir.join(id);
+        fsutil::create_dir_durable(&folder)?;
+        let path = folder.join(EVENTS_FILE);
+        let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::IdTaken { id: id.to_string() });
+            }
+            Err(error) => return Err(error).context("create", &path)?,
+        };
+        let mut line = first.to_line();
+        line.push('\n');
+        file.write_all(line.as_bytes()).context("write", &path)?;
+        file.sync_all().context("sync", &path)?;
+        fsutil::sync_dir(&folder)?;
+        Ok(())
+    }
+
+    /// Reads an incident's events under a shared lock.
+    pub fn read(&self, id: &str) -> Result<Loaded, StoreError> {
+        let path = self.events_path(id);
+        let mut file = File::open(&path).context("open", &path)?;
+        file.lock_shared().context("lock", &path)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).context("read", &path)?;
+        Ok(parse_log(&path, &bytes))
+    }
+
+    /// Appends the event `build` makes from the current events, under an exclusive lock,
+    /// and returns it once it is on disk.
+    ///
+    /// `build` sees the record as it is at that moment, so numbering and checks such as
+    /// "already resolved" cannot race with another writer.
+    pub fn append<E: From<StoreError>>(
+        &self,
+        id: &str,
+        build: impl FnOnce(&Loaded) -> Result<Event, E>,
+    ) -> Result<(Event, Loaded), E> {
+        let path = self.events_path(id);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .context("open", &path)
+            .map_err(StoreError::from)?;
+        file.lock()
+            .context("lock", &path)
+            .map_err(StoreError::from)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .context("read", &path)
+            .map_err(StoreError::from)?;
+        let loaded = parse_log(&path, &bytes);
+        let event = build(&loaded)?;
+        let mut line = String::new();
+        // A crash can leave a torn last line without its newline; start on a fresh line so
+        // the new event is not glued to it.
+        if bytes.last().is_some_and(|byte| *byte != b'\n') {
+            line.push('\n');
+        }
+        line.push_str(&event.to_line());
+        line.push('\n');
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.flush())
+            .and_then(|()| file.sync_all())
+            .context("append to", &path)
+            .map_err(StoreError::from)?;
+        Ok((event, loaded))
+    }
+}
+
+/// Parses a whole event log: drops duplicates, orders by time then id, and warns about
+/// every line it skips.
+pub fn parse_log(path: &Path, bytes: &[u8]) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut seen = HashSet::new();
+    let ends_with_newline = bytes.last().is_none_or(|byte| *byte == b'\n');
+    let lines: Vec<&[u8]> = bytes.split(|byte| *byte == b'\n').collect();
+    let last_index = lines.len().saturating_sub(1);
+    for (index, raw) in lines.iter().enumerate() {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let warn = |message: String| Warning {
+            path: path.to_path_buf(),
+            line: index + 1,
+            message,
+        };
+        let parsed = match std::str::from_utf8(raw) {
+            Ok(text) => parse_line(text),
+            Err(_) => ParsedLine::Invalid("not UTF-8".to_string()),
+        };
+        match parsed {
+            ParsedLine::Event(event) => {
+                if seen.insert(event.id.clone()) {
+                    loaded.events.push(event);
+                }
+            }
+            ParsedLine::UnknownKind { id, kind } => {
+                if seen.insert(id) {
+                    loaded.warnings.push(warn(format!(
+                        "event kind `{kind}` is from a newer version of incident; kept on disk and ignored"
+                    )));
+                }
+            }
+            ParsedLine::Invalid(_) if index == last_index && !ends_with_newline => {
+                loaded.warnings.push(warn(
+                    "torn last line (an interrupted write) skipped; the events before it are intact".to_string(),
+                ));
+            }
+            ParsedLine::Invalid(cause) => {
+                loaded
+                    .warnings
+                    .push(warn(format!("unreadable line skipped: {cause}")));
+            }
+        }
+    }
+    loaded
+        .events
+        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    loaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::event::{EventBody, Status, UpdateBody};
+    use std::collections::BTreeMap;
+
+    fn event(id: &str, at: &str, message: &str) -> Event {
+        Event {
+            id: id.to_string(),
+            at: at.parse().unwrap(),
+            author: "Dana".to_string(),
+            body: EventBody::Updated(UpdateBody {
+                seq: 1,
+                stage: "explain".to_string(),
+                status: Status::Identified,
+                message: Some(message.to_string()),
+                fields: BTreeMap::new(),
+                next_update_at: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn dedupes_orders_and_warns() {
+        let a = event("01A", "2026-11-24T08:00:00Z", "a").to_line();
+        let b = event("01B", "2026-11-24T07:00:00Z", "b").to_line();
+        let c = event("01C", "2026-11-24T08:00:00Z", "c").to_line();
+        let newer =
+            r#"{"id":"01D","at":"2026-11-24T08:00:00Z","author":"x","kind":"escalated","data":{}}"#;
+        let log = format!("{a}\n{b}\nnot json\n{a}\n{newer}\n{c}\n{}", &c[..20]);
+        let loaded = parse_log(Path::new("e.jsonl"), log.as_bytes());
+        let ids: Vec<&str> = loaded.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["01B", "01A", "01C"]);
+        let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].starts_with("e.jsonl:3: unreadable line skipped"));
+        assert!(
+            warnings[1].starts_with("e.jsonl:5: event kind `escalated` is from a newer version")
+        );
+        assert!(warnings[2].starts_with("e.jsonl:7: torn last line"));
+    }
+
+    #[test]
+    fn append_after_torn_line_starts_a_new_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().to_path_buf());
+        store
+            .create("abc", &event("01A", "2026-11-24T08:00:00Z", "a"))
+            .unwrap();
+        let path = store.events_path("abc");
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"{\"id\":\"01B\",\"at").unwrap();
+        let result: Result<_, StoreError> = store.append("abc", |loaded| {
+            assert_eq!(loaded.events.len(), 1);
+            assert_eq!(loaded.warnings.len(), 1);
+            Ok(event("01C", "2026-11-24T09:00:00Z", "c"))
+        });
+        result.unwrap();
+        let loaded = store.read("abc").unwrap();
+        assert_eq!(loaded.events.len(), 2);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].message.starts_with("unreadable line"));
+        assert!(matches!(
+            store.create("abc", &event("01D", "2026-11-24T08:00:00Z", "d")),
+            Err(StoreError::IdTaken { .. })
+        ));
+        assert_eq!(store.ids().unwrap(), ["abc"]);
+    }
+}
