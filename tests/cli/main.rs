@@ -1,1 +1,12 @@
+//! End-to-end tests of the `incident` binary. One test binary, one module per concern.
+#![allow(clippy::unwrap_used)]
 
+mod support;
+
+mod commands;
+mod concurrency;
+mod config_errors;
+mod crash;
+mod example;
+mod git;
+mod prompts;
