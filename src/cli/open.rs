@@ -300,7 +300,7 @@ pub fn check_severity(config: &Config, name: &str) -> Result<String, CommandErro
         return Ok(name.to_string());
     }
     let names: Vec<&str> = config.severities.iter().map(|s| s.name.as_str()).collect();
-    Err(unknown("severity", name, &names))
+    Err(unknown(("severity", "severities"), name, &names))
 }
 
 /// Checks that the config defines the component.
@@ -309,16 +309,16 @@ pub fn check_component(config: &Config, component: &str) -> Result<(), CommandEr
         return Ok(());
     }
     let names: Vec<&str> = config.components.keys().map(String::as_str).collect();
-    Err(unknown("component", component, &names))
+    Err(unknown(("component", "components"), component, &names))
 }
 
-fn unknown(what: &str, name: &str, known: &[&str]) -> CommandError {
+fn unknown((what, plural): (&str, &str), name: &str, known: &[&str]) -> CommandError {
     let error = CommandError::usage(format!("unknown {what} `{name}`"));
     match did_you_mean(name, known.iter().copied()) {
         Some(close) => error.hint(format!("did you mean `{close}`?")),
-        None if known.is_empty() => error.hint(format!("`incident.toml` defines no {what}s")),
+        None if known.is_empty() => error.hint(format!("`incident.toml` defines no {plural}")),
         None => error.hint(format!(
-            "{what}s in `incident.toml`: {}",
+            "{plural} in `incident.toml`: {}",
             known
                 .iter()
                 .map(|name| format!("`{name}`"))

@@ -1,1 +1,233 @@
-//! (tests to come)
+//! Prompts as a person meets them, through a real pseudo-terminal; and the promise that
+//! without a terminal nothing ever waits for input.
+
+use std::process::Command;
+
+use rexpect::session::{PtySession, spawn_command};
+
+use crate::support::{AUTHOR, BIN, TestEnv};
+
+/// Returns a command run on a terminal: the test environment plus `TERM`, without `CI`.
+fn terminal_command(env: &TestEnv, program: &str) -> Command {
+    let mut command = Command::new(program);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.root())
+        .env("TERM", "xterm-256color")
+        .env("INCIDENT_AUTHOR", AUTHOR)
+        .env("INCIDENT_NOW", env.tick())
+        .current_dir(env.root());
+    command
+}
+
+fn spawn(command: Command) -> PtySession {
+    // A broken prompt fails the test after 10 s instead of hanging it.
+    spawn_command(command, Some(10_000)).unwrap()
+}
+
+fn key(session: &mut PtySession, keys: &str) {
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
+fn answer(session: &mut PtySession, prompt: &str, text: &str) {
+    session.exp_string(prompt).unwrap();
+    key(session, text);
+    key(session, "\r");
+}
+
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+
+fn only_incident(env: &TestEnv) -> String {
+    let mut ids: Vec<String> = std::fs::read_dir(env.root().join("incidents"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    ids.pop().unwrap()
+}
+
+#[test]
+fn open_walks_a_person_through_the_acknowledgement() {
+    let env = TestEnv::new();
+    let mut command = terminal_command(&env, BIN);
+    command.arg("open");
+    let mut session = spawn(command);
+
+    session.exp_string("Acknowledge").unwrap();
+    session.exp_string("A short public name").unwrap();
+    answer(
+        &mut session,
+        "Title",
+        "Some people see other people's photos",
+    );
+    // The list starts on the configured default, sev2; one step up is sev1.
+    session.exp_string("How bad is it").unwrap();
+    session.exp_string("Severity").unwrap();
+    key(&mut session, UP);
+    key(&mut session, "\r");
+    // Components are listed by id: api, photos, web. Pick photos and web.
+    session.exp_string("Space selects").unwrap();
+    session.exp_string("Affected components").unwrap();
+    key(&mut session, DOWN);
+    key(&mut session, " ");
+    key(&mut session, DOWN);
+    key(&mut session, " ");
+    key(&mut session, "\r");
+    answer(
+        &mut session,
+        "Impact",
+        "Signed-in users may see photos from other accounts",
+    );
+    answer(
+        &mut session,
+        "What can you say right now?",
+        "We have turned off the photo cache while we investigate.",
+    );
+    // Enter keeps the default promise: sev1 updates every 30 minutes.
+    answer(&mut session, "Next update in", "");
+    session.exp_string("Opened").unwrap();
+    session.exp_eof().unwrap();
+
+    let id = only_incident(&env);
+    let shown = env.show_json(&id);
+    assert_eq!(shown["title"], "Some people see other people's photos");
+    assert_eq!(shown["severity"], "sev1");
+    assert_eq!(shown["components"], serde_json::json!(["photos", "web"]));
+    assert_eq!(
+        shown["impact"],
+        "Signed-in users may see photos from other accounts"
+    );
+    let acknowledgement = &shown["updates"][0];
+    assert_eq!(acknowledgement["stage"], "acknowledge");
+    assert_eq!(acknowledgement["status"], "investigating");
+    assert_eq!(acknowledgement["author"], AUTHOR);
+    assert_eq!(
+        acknowledgement["message"],
+        "We have turned off the photo cache while we investigate."
+    );
+    let at = chrono::DateTime::parse_from_rfc3339(acknowledgement["at"].as_str().unwrap()).unwrap();
+    let next =
+        chrono::DateTime::parse_from_rfc3339(acknowledgement["next_update_at"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(next - at, chrono::Duration::minutes(30));
+}
+
+#[test]
+fn a_title_and_enter_through_the_rest_is_a_complete_acknowledgement() {
+    let env = TestEnv::new();
+    let mut command = terminal_command(&env, BIN);
+    command.arg("open");
+    let mut session = spawn(command);
+    answer(&mut session, "Title", "Uploads failing");
+    for prompt in [
+        "Severity",
+        "Affected components",
+        "Impact",
+        "What can you say right now?",
+        "Next update in",
+    ] {
+        answer(&mut session, prompt, "");
+    }
+    session.exp_string("Opened").unwrap();
+    session.exp_eof().unwrap();
+
+    let id = only_incident(&env);
+    let shown = env.show_json(&id);
+    assert_eq!(shown["status"], "investigating");
+    assert_eq!(shown["severity"], "sev2");
+    assert_eq!(shown["components"], serde_json::json!([]));
+    assert!(shown["acknowledged_at"].is_string());
+    // sev2 promises an update every hour.
+    assert!(shown["next_update_at"].is_string());
+    let at =
+        chrono::DateTime::parse_from_rfc3339(shown["updates"][0]["at"].as_str().unwrap()).unwrap();
+    let next =
+        chrono::DateTime::parse_from_rfc3339(shown["next_update_at"].as_str().unwrap()).unwrap();
+    assert_eq!(next - at, chrono::Duration::hours(1));
+}
+
+#[test]
+fn update_offers_the_next_stage_and_asks_for_the_message() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    let mut command = terminal_command(&env, BIN);
+    command.args(["update", &id]);
+    let mut session = spawn(command);
+    // The next stage after the acknowledgement is `explain`; Enter takes it.
+    answer(&mut session, "Stage", "");
+    answer(&mut session, "What happened", "A storage node filled up.");
+    answer(&mut session, "Next update in", "45m");
+    session.exp_string("Recorded update 2").unwrap();
+    session.exp_eof().unwrap();
+    let shown = env.show_json(&id);
+    assert_eq!(shown["updates"][1]["stage"], "explain");
+    assert_eq!(shown["updates"][1]["status"], "identified");
+    assert_eq!(shown["updates"][1]["message"], "A storage node filled up.");
+}
+
+#[test]
+fn without_a_terminal_open_fails_at_once_naming_the_flag() {
+    let env = TestEnv::new();
+    let out = env.run(&["open"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .starts_with("error: missing `--title` (no terminal to prompt on)\n"),
+        "{out}"
+    );
+    assert!(
+        !env.root()
+            .join("incidents")
+            .read_dir()
+            .unwrap()
+            .any(|_| true),
+        "nothing is written"
+    );
+
+    let out = env.run(&["update", "nope"]);
+    assert_eq!(out.code, 2, "{out}");
+}
+
+#[test]
+fn update_without_a_terminal_names_the_message_flag() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    let out = env.run(&["update", &id]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("missing `--message`"), "{out}");
+    assert_eq!(env.show_json(&id)["updates"].as_array().unwrap().len(), 1);
+}
+
+/// dialoguer would read keys from `/dev/tty` when stdin is piped but stderr is a terminal;
+/// the tool must notice the missing stdin terminal and refuse instead of waiting.
+#[test]
+fn piped_stdin_with_a_terminal_on_stderr_never_waits() {
+    let env = TestEnv::new();
+    let mut command = terminal_command(&env, "sh");
+    command.args(["-c", &format!("'{BIN}' open </dev/null; echo \"exit=$?\"")]);
+    let mut session = spawn(command);
+    session.exp_string("missing `--title`").unwrap();
+    session.exp_string("exit=2").unwrap();
+    session.exp_eof().unwrap();
+}
+
+#[test]
+fn no_input_and_ci_never_prompt_on_a_terminal() {
+    let env = TestEnv::new();
+    for (flag, ci) in [(Some("--no-input"), None), (None, Some("true"))] {
+        let mut command = terminal_command(&env, "sh");
+        let flag = flag.unwrap_or("");
+        command.args(["-c", &format!("'{BIN}' open {flag}; echo \"exit=$?\"")]);
+        if let Some(ci) = ci {
+            command.env("CI", ci);
+        }
+        let mut session = spawn(command);
+        session.exp_string("missing `--title`").unwrap();
+        session.exp_string("exit=2").unwrap();
+        session.exp_eof().unwrap();
+    }
+}
