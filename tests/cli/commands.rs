@@ -5,14 +5,29 @@ use crate::support::TestEnv;
 #[test]
 fn open_update_resolve_show() {
     let env = TestEnv::new();
-    let id = env.open("Photos shown to the wrong people", &["--severity", "sev1", "--component", "photos"]);
+    let id = env.open(
+        "Photos shown to the wrong people",
+        &["--severity", "sev1", "--component", "photos"],
+    );
     assert_eq!(id.len(), 7, "{id}");
-    env.ok(&["update", &id[..3], "--message", "A cache served pages across accounts.", "--field", "cause=cache key"]);
+    env.ok(&[
+        "update",
+        &id[..3],
+        "--message",
+        "A cache served pages across accounts.",
+        "--field",
+        "cause=cache key",
+    ]);
     env.ok(&["resolve", &id, "--message", "Fixed. No data was lost."]);
     let shown = env.show_json(&id);
     assert_eq!(shown["status"], "resolved");
     assert_eq!(shown["severity"], "sev1");
-    let stages: Vec<&str> = shown["updates"].as_array().unwrap().iter().map(|u| u["stage"].as_str().unwrap()).collect();
+    let stages: Vec<&str> = shown["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["stage"].as_str().unwrap())
+        .collect();
     assert_eq!(stages, ["acknowledge", "explain", "resolve"]);
     assert_eq!(shown["updates"][1]["fields"]["cause"], "cache key");
 }
