@@ -30,6 +30,22 @@ pub fn run(args: ShowArgs, session: &Session) -> Result<(), CommandError> {
         .out(&describe(&incident, &config, session.clock.now()))
 }
 
+/// Characters of each timeline entry shown; the updates above carry the whole text.
+const TIMELINE_WIDTH: usize = 90;
+
+/// Returns `text` cut to `width` characters at a word boundary, with `…` when cut.
+fn shorten(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(width).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > width / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':', '.']))
+}
+
 /// Returns the human-readable description of an incident.
 fn describe(incident: &Incident, config: &Config, now: chrono::DateTime<chrono::Utc>) -> String {
     let zone = config.org.timezone;
@@ -130,8 +146,23 @@ fn describe(incident: &Incident, config: &Config, now: chrono::DateTime<chrono::
 
     let _ = writeln!(text, "\nTimeline");
     for entry in &incident.timeline {
-        let first_line = entry.text.lines().next().unwrap_or_default();
-        let _ = writeln!(text, "  {}  {}  {first_line}", at(entry.at), entry.author);
+        let summary = shorten(
+            entry.text.lines().next().unwrap_or_default(),
+            TIMELINE_WIDTH,
+        );
+        let _ = writeln!(text, "  {}  {}  {summary}", at(entry.at), entry.author);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortens_at_words() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 10), "one two…");
+        assert_eq!(shorten("abcdefghijklmnop", 10), "abcdefghij…");
+    }
 }

@@ -1,1 +1,105 @@
-//! (tests to come)
+//! The walked-through example in `examples/acme/`: its record is what `record.sh` makes with
+//! the tool today, and `show --json` of it is the reviewed snapshot.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{BIN, Output, output};
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
+}
+
+fn run_on_example(args: &[&str]) -> Output {
+    let mut command = std::process::Command::new(BIN);
+    command
+        .env_clear()
+        .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
+        .env("NO_COLOR", "1")
+        .arg("--config")
+        .arg(example_dir().join("incident.toml"))
+        .args(args);
+    output(&mut command)
+}
+
+#[test]
+fn show_json_of_the_example_matches_the_snapshot() {
+    let out = run_on_example(&["show", "k7m2", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(out.stderr, "");
+    let shown: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    for key in [
+        "id",
+        "title",
+        "status",
+        "severity",
+        "components",
+        "started_at",
+        "acknowledged_at",
+        "resolved_at",
+        "updates",
+        "timeline",
+    ] {
+        assert!(shown.get(key).is_some(), "`show --json` lacks `{key}`");
+    }
+    for key in [
+        "seq",
+        "stage",
+        "status",
+        "at",
+        "author",
+        "next_update_at",
+        "publications",
+    ] {
+        assert!(
+            shown["updates"][0].get(key).is_some(),
+            "updates lack `{key}`"
+        );
+    }
+    insta::assert_json_snapshot!("example_show", shown);
+}
+
+/// Event ids are random, so they are masked before comparing.
+fn masked(events: &str) -> String {
+    events
+        .lines()
+        .map(|line| {
+            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+            value["id"] = "ID".into();
+            value.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_example_record_is_what_the_tool_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        example_dir().join("incident.toml"),
+        dir.path().join("incident.toml"),
+    )
+    .unwrap();
+    let out = output(
+        std::process::Command::new("bash")
+            .arg(example_dir().join("record.sh"))
+            .arg(BIN)
+            .arg(dir.path())
+            .env_remove("CI"),
+    );
+    assert_eq!(out.code, 0, "{out}");
+    let relative = "incidents/k7m2q9p/events.jsonl";
+    let fresh = std::fs::read_to_string(dir.path().join(relative)).unwrap();
+    let committed = std::fs::read_to_string(example_dir().join(relative)).unwrap();
+    assert_eq!(
+        masked(&fresh),
+        masked(&committed),
+        "examples/acme is stale: run `rm -r examples/acme/incidents && examples/acme/record.sh`"
+    );
+}
+
+#[test]
+fn human_show_of_the_example() {
+    let out = run_on_example(&["show", "k7m2q9p"]);
+    assert_eq!(out.code, 0, "{out}");
+    insta::assert_snapshot!("example_show_text", out.stdout);
+}
