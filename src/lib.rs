@@ -8,6 +8,8 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod fsutil;
+pub mod lint;
 pub mod playbook;
 pub mod record;
+pub mod render;
 pub mod time;

@@ -1,0 +1,1 @@
+//! Playbook checks on drafts and timing (being written).
