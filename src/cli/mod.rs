@@ -6,6 +6,7 @@ mod list;
 mod open;
 mod output;
 mod prompt;
+mod render;
 mod resolve;
 mod session;
 mod show;
@@ -67,6 +68,7 @@ pub enum Command {
     Resolve(resolve::ResolveArgs),
     List(list::ListArgs),
     Show(show::ShowArgs),
+    Render(render::RenderArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -95,6 +97,7 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Resolve(args) => resolve::run(args, session),
         Command::List(args) => list::run(args, session),
         Command::Show(args) => show::run(args, session),
+        Command::Render(args) => render::run(args, session),
     }
 }
 

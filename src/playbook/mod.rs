@@ -14,6 +14,8 @@ pub const RESOLVE: &str = "resolve";
 #[derive(Debug, Clone)]
 pub struct Stage {
     pub name: String,
+    /// The heading of this stage's part of a long-form post.
+    pub title: String,
     /// The status an update of this stage sets unless told otherwise.
     pub status: Status,
     /// What the stage is for, in one line.
@@ -30,8 +32,9 @@ pub struct Playbook {
 
 impl Default for Playbook {
     fn default() -> Playbook {
-        let stage = |name: &str, status, guidance: &str, message_prompt: &str| Stage {
+        let stage = |name: &str, title: &str, status, guidance: &str, message_prompt: &str| Stage {
             name: name.to_string(),
+            title: title.to_string(),
             status,
             guidance: guidance.to_string(),
             message_prompt: message_prompt.to_string(),
@@ -40,24 +43,28 @@ impl Default for Playbook {
             stages: vec![
                 stage(
                     ACKNOWLEDGE,
+                    "What we know",
                     Status::Investigating,
                     "Say that you know, who is affected and when you will update; don't guess at the cause.",
                     "What can you say right now?",
                 ),
                 stage(
                     "explain",
+                    "What happened",
                     Status::Identified,
                     "Say what happened and what you are doing, in plain words; own it, blame no one.",
                     "What happened, and what are you doing about it?",
                 ),
                 stage(
                     "apologize",
+                    "We are sorry",
                     Status::Monitoring,
                     "Apologize plainly for the effect on people; no \"any inconvenience\", no \"a few users\".",
                     "Your apology",
                 ),
                 stage(
                     "promise",
+                    "What we will change",
                     Status::Monitoring,
                     "Say what will change so this does not happen again, and when people will hear more.",
                     "What will you change?",
@@ -77,6 +84,17 @@ impl Playbook {
             .collect();
         names.push(RESOLVE);
         names
+    }
+
+    /// Returns each stage's heading by name, resolution included.
+    pub fn stage_titles(&self) -> std::collections::BTreeMap<&str, &str> {
+        let mut titles: std::collections::BTreeMap<&str, &str> = self
+            .stages
+            .iter()
+            .map(|stage| (stage.name.as_str(), stage.title.as_str()))
+            .collect();
+        titles.insert(RESOLVE, "Resolved");
+        titles
     }
 
     pub fn stage(&self, name: &str) -> Option<&Stage> {

@@ -74,6 +74,7 @@ pub enum EventBody {
     Opened(Opened),
     Updated(UpdateBody),
     Resolved(Resolved),
+    Edited(Edited),
 }
 
 impl EventBody {
@@ -83,6 +84,7 @@ impl EventBody {
             EventBody::Opened(_) => "opened",
             EventBody::Updated(_) => "updated",
             EventBody::Resolved(_) => "resolved",
+            EventBody::Edited(_) => "edited",
         }
     }
 
@@ -92,6 +94,7 @@ impl EventBody {
             EventBody::Opened(opened) => Some(&opened.update),
             EventBody::Updated(update) => Some(update),
             EventBody::Resolved(resolved) => Some(&resolved.update),
+            EventBody::Edited(_) => None,
         }
     }
 }
@@ -135,6 +138,16 @@ pub struct Resolved {
     pub update: UpdateBody,
 }
 
+/// A person replaced the rendered text of one update for one channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edited {
+    /// The id of the event that recorded the update.
+    pub update: String,
+    pub channel: crate::config::Channel,
+    pub text: String,
+}
+
 #[derive(Serialize)]
 struct LineOut<'a, T: Serialize> {
     id: &'a str,
@@ -172,6 +185,7 @@ impl Event {
             EventBody::Opened(opened) => line(self, opened),
             EventBody::Updated(update) => line(self, update),
             EventBody::Resolved(resolved) => line(self, resolved),
+            EventBody::Edited(edited) => line(self, edited),
         }
     }
 }
@@ -215,6 +229,7 @@ fn parse_body(kind: &str, data: &str) -> Option<Result<EventBody, serde_json::Er
         "opened" => serde_json::from_str(data).map(EventBody::Opened),
         "updated" => serde_json::from_str(data).map(EventBody::Updated),
         "resolved" => serde_json::from_str(data).map(EventBody::Resolved),
+        "edited" => serde_json::from_str(data).map(EventBody::Edited),
         _ => return None,
     })
 }

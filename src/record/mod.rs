@@ -6,6 +6,6 @@ pub mod id;
 pub mod state;
 pub mod store;
 
-pub use event::{Event, EventBody, Opened, Resolved, Status, UpdateBody};
+pub use event::{Edited, Event, EventBody, Opened, Resolved, Status, UpdateBody};
 pub use state::{FoldError, Incident, Update};
 pub use store::{Loaded, Store, StoreError, Warning};

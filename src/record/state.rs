@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::event::{Event, EventBody, Status, UpdateBody};
+use super::event::{Edited, Event, EventBody, Status, UpdateBody};
 
 /// An incident as its events describe it. This is also the shape of `show --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +42,9 @@ pub struct Update {
     pub fields: BTreeMap<String, String>,
     pub next_update_at: Option<DateTime<Utc>>,
     pub publications: Vec<Publication>,
+    /// Texts a person edited, by channel; the latest edit wins.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub edits: BTreeMap<crate::config::Channel, String>,
 }
 
 /// Where an update was published, and how that went.
@@ -116,6 +119,10 @@ impl Incident {
     }
 
     fn apply(&mut self, event: &Event, is_opening: bool) {
+        if let EventBody::Edited(edited) = &event.body {
+            self.apply_edit(event, edited);
+            return;
+        }
         let Some(body) = event.body.update() else {
             return;
         };
@@ -146,6 +153,7 @@ impl Incident {
                 text
             }
             EventBody::Resolved(_) => "Resolved".to_string(),
+            EventBody::Edited(_) => return,
             // A second `opened` (the same id chosen in two clones) counts as an update.
             EventBody::Opened(_) | EventBody::Updated(_) => {
                 format!("{} update ({})", body.stage, body.status)
@@ -166,6 +174,29 @@ impl Incident {
     }
 }
 
+impl Incident {
+    fn apply_edit(&mut self, event: &Event, edited: &Edited) {
+        // An edit of an update this clone has not seen yet (before a merge) has nowhere to go.
+        let Some(update) = self
+            .updates
+            .iter_mut()
+            .find(|update| update.event_id == edited.update)
+        else {
+            return;
+        };
+        update.edits.insert(edited.channel, edited.text.clone());
+        self.timeline.push(TimelineEntry {
+            at: event.at,
+            kind: event.body.kind().to_string(),
+            author: event.author.clone(),
+            text: format!(
+                "Edited the {} text of update {}",
+                edited.channel, update.seq
+            ),
+        });
+    }
+}
+
 impl Update {
     fn new(seq: usize, event: &Event, body: &UpdateBody) -> Update {
         Update {
@@ -179,6 +210,7 @@ impl Update {
             fields: body.fields.clone(),
             next_update_at: body.next_update_at,
             publications: Vec::new(),
+            edits: BTreeMap::new(),
         }
     }
 }

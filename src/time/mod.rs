@@ -247,6 +247,18 @@ pub fn local_with_utc(at: DateTime<Utc>, zone: Tz) -> String {
     )
 }
 
+/// Returns the time of day of `at` in `zone` with UTC beside it: "03:12 EST (08:12 UTC)".
+pub fn local_time_with_utc(at: DateTime<Utc>, zone: Tz) -> String {
+    if zone == Tz::UTC || zone == Tz::Etc__UTC {
+        return at.format("%H:%M UTC").to_string();
+    }
+    format!(
+        "{} ({})",
+        at.with_timezone(&zone).format("%H:%M %Z"),
+        at.format("%H:%M UTC")
+    )
+}
+
 /// Formats a UTC time as RFC 3339 with a `Z` and whole seconds, the form the record stores.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -359,6 +371,7 @@ mod tests {
             "2026-11-23 22:12 EST (2026-11-24 03:12 UTC)"
         );
         assert_eq!(local_with_utc(late, Tz::UTC), "2026-11-24 03:12 UTC");
+        assert_eq!(local_time_with_utc(at, NEW_YORK), "03:12 EST (08:12 UTC)");
     }
 
     proptest! {

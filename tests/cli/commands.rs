@@ -35,5 +35,9 @@ fn open_update_resolve_show() {
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["kind"].to_string())
         .collect();
-    assert_eq!(kinds, ["\"opened\"", "\"updated\"", "\"resolved\""], "one line per event");
+    assert_eq!(
+        kinds,
+        ["\"opened\"", "\"updated\"", "\"resolved\""],
+        "one line per event"
+    );
 }

@@ -10,3 +10,4 @@ mod crash;
 mod example;
 mod git;
 mod prompts;
+mod render;

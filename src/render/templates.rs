@@ -1,0 +1,43 @@
+//! The default templates, embedded at build time from the top-level `templates/` folder, and
+//! the names each channel renders.
+
+use crate::config::Channel;
+
+/// Every embedded template by name. A file of the same name in the `templates/` folder next
+/// to `incident.toml` replaces it.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("_macros.j2", include_str!("../../templates/_macros.j2")),
+    ("status.md", include_str!("../../templates/status.md")),
+    ("blog.md", include_str!("../../templates/blog.md")),
+    ("social.txt", include_str!("../../templates/social.txt")),
+    ("chat.md", include_str!("../../templates/chat.md")),
+    ("email.txt", include_str!("../../templates/email.txt")),
+    (
+        "email_subject.txt",
+        include_str!("../../templates/email_subject.txt"),
+    ),
+    ("banner.txt", include_str!("../../templates/banner.txt")),
+];
+
+/// Returns the embedded source of `name`.
+pub fn embedded(name: &str) -> Option<&'static str> {
+    EMBEDDED
+        .iter()
+        .find(|(embedded, _)| *embedded == name)
+        .map(|(_, source)| *source)
+}
+
+/// Returns the template that renders a channel's body by default.
+pub fn body_template(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Status => "status.md",
+        Channel::Blog => "blog.md",
+        Channel::Social => "social.txt",
+        Channel::Chat => "chat.md",
+        Channel::Email => "email.txt",
+        Channel::Banner => "banner.txt",
+    }
+}
+
+/// The template of the email subject line.
+pub const EMAIL_SUBJECT: &str = "email_subject.txt";
