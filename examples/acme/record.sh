@@ -41,7 +41,7 @@ step 2026-11-19T09:40:00Z "Marcus Bell" update "$id" --stage promise \
     --message "Here is what we are changing: cache keys for private content will always include the account, checked by tests that fail the build; cache changes will roll out to 1% of traffic first with an automatic check for mixed-up previews; and we will publish the full postmortem by Friday, November 21." \
     --next-update 2h
 
-step 2026-11-19T11:10:00Z "Priya Raman" resolve "$id" --resolved-at "2026-11-19 03:14" \
+step 2026-11-19T11:10:00Z "Priya Raman" resolve "$id" --resolved-at "2026-11-19 03:14" --field data_loss=none \
     --message "Resolved. Previews have been served correctly since 03:14 and have stayed correct for eight hours of monitoring. No photos were lost, changed or deleted."
 
 echo "$id"

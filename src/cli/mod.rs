@@ -1,6 +1,7 @@
 //! The command line: clap definitions, global flags, and the flat dispatch to one module
 //! per subcommand.
 
+mod answers;
 mod init;
 mod list;
 mod open;

@@ -1,15 +1,15 @@
 //! `incident open`: declare an incident and record its acknowledgement.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use clap::Args;
 
 use super::Session;
+use super::answers::ask_stage_questions;
 use super::prompt::Question;
+use super::update::parse_fields;
 use crate::config::{Config, did_you_mean};
 use crate::error::CommandError;
-use crate::playbook::{ACKNOWLEDGE, Playbook};
+use crate::playbook::ACKNOWLEDGE;
 use crate::record::{Event, EventBody, Incident, Opened, Store, StoreError, UpdateBody, id};
 use crate::time;
 
@@ -40,6 +40,9 @@ pub struct OpenArgs {
     /// When the next update is promised, from now (default: the severity's `update_every`)
     #[arg(long, value_name = "DUR")]
     next_update: Option<String>,
+    /// An answer to one of the stage's questions, as KEY=VALUE (repeatable)
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    fields: Vec<String>,
     /// Use this id instead of a random one (lowercase letters, digits and `-`)
     #[arg(long, value_name = "ID")]
     id: Option<String>,
@@ -47,10 +50,10 @@ pub struct OpenArgs {
 
 pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let playbook = Playbook::default();
-    let stage = playbook
+    let stage = config
+        .playbook
         .stage(ACKNOWLEDGE)
-        .expect("the default playbook has an acknowledge stage");
+        .expect("every playbook has an acknowledge stage");
     let now = session.clock.now();
     let zone = config.org.timezone;
 
@@ -83,6 +86,15 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
         )));
     }
     let next_update_flag = args.next_update.as_deref().map(parse_promise).transpose()?;
+    let mut fields = parse_fields(&args.fields)?;
+    if let Some(impact) = args
+        .impact
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+    {
+        fields.insert("impact".to_string(), impact.to_string());
+    }
 
     let prompter = &session.prompter;
     if prompter.is_interactive() {
@@ -154,19 +166,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
             .map(|index| ids[index].clone())
             .collect()
     };
-    let impact = match args.impact {
-        Some(impact) => impact,
-        None => prompter.text(
-            Question {
-                prompt: "Impact",
-                guidance: "Who or what is affected, in plain words: \"Some users cannot upload photos\". Enter to skip.",
-                flag: "--impact",
-            },
-            None,
-            false,
-            |_| Ok(()),
-        )?,
-    };
+    ask_stage_questions(session, stage, &mut fields, now, zone)?;
     let summary = match args.summary {
         Some(summary) => summary,
         None => prompter.text(
@@ -202,10 +202,6 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
         }
     };
 
-    let mut fields = BTreeMap::new();
-    if !impact.trim().is_empty() {
-        fields.insert("impact".to_string(), impact.trim().to_string());
-    }
     let opened = Opened {
         title,
         severity,

@@ -5,7 +5,6 @@ use clap::Args;
 use super::Session;
 use crate::config::Channel;
 use crate::error::CommandError;
-use crate::playbook::Playbook;
 use crate::record::{Incident, Store};
 use crate::render::{Draft, RenderError, Renderer};
 
@@ -24,11 +23,10 @@ pub struct RenderArgs {
 
 pub fn run(args: RenderArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let playbook = Playbook::default();
     let store = Store::new(config.incidents_dir());
     let incident = session.load_incident(&store, &args.id)?;
     let seq = pick_update(&incident, args.update)?;
-    let renderer = Renderer::new(&config, &playbook);
+    let renderer = Renderer::new(&config);
     let drafts = match args.channel {
         Some(channel) => vec![renderer.render(&incident, seq, channel)?],
         None => renderer.render_all(&incident, seq)?,

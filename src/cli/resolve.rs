@@ -3,8 +3,9 @@
 use clap::Args;
 
 use super::Session;
+use super::answers::ask_stage_questions;
 use super::prompt::Question;
-use super::update::{next_seq, report_update};
+use super::update::{next_seq, parse_fields, report_update};
 use crate::error::CommandError;
 use crate::playbook::RESOLVE;
 use crate::record::{Event, EventBody, Incident, Loaded, Resolved, Status, Store, UpdateBody, id};
@@ -18,6 +19,9 @@ pub struct ResolveArgs {
     /// What to tell people now that it is over
     #[arg(long, value_name = "TEXT")]
     message: Option<String>,
+    /// An answer to one of the resolution's questions, as KEY=VALUE (repeatable), e.g. `data_loss=none`
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    fields: Vec<String>,
     /// When the problem actually ended (default: now); RFC 3339, `YYYY-MM-DD HH:MM` or `-10m`
     #[arg(long, value_name = "TIME")]
     resolved_at: Option<String>,
@@ -45,12 +49,14 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
             time::local_with_utc(incident.started_at, zone)
         )));
     }
+    let stage = &config.playbook.resolve;
+    let mut fields = parse_fields(&args.fields)?;
     let message = match args.message {
         Some(message) => message.trim().to_string(),
         None => session.prompter.text(
             Question {
-                prompt: "Resolution",
-                guidance: "Say it is fixed, since when, and whether any data was lost. Enter to skip.",
+                prompt: &stage.message_prompt,
+                guidance: &stage.guidance,
                 flag: "--message",
             },
             None,
@@ -58,6 +64,7 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
             |_| Ok(()),
         )?,
     };
+    ask_stage_questions(session, stage, &mut fields, now, zone)?;
 
     let author = session.author(config.root());
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
@@ -75,7 +82,7 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
                     stage: RESOLVE.to_string(),
                     status: Status::Resolved,
                     message: Some(message).filter(|text| !text.is_empty()),
-                    fields: Default::default(),
+                    fields,
                     next_update_at: None,
                 },
             }),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use clap::Args;
 
 use super::Session;
+use super::answers::ask_stage_questions;
 use super::open::parse_promise;
 use super::prompt::Question;
 use crate::config::Config;
@@ -42,7 +43,7 @@ pub struct UpdateArgs {
 
 pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let playbook = Playbook::default();
+    let playbook = &config.playbook;
     let store = Store::new(config.incidents_dir());
     let incident = session.load_incident(&store, &args.id)?;
 
@@ -50,9 +51,9 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
     let stage_flag = args
         .stage
         .as_deref()
-        .map(|name| check_stage(&playbook, name))
+        .map(|name| check_stage(playbook, name))
         .transpose()?;
-    let fields = parse_fields(&args.fields)?;
+    let mut fields = parse_fields(&args.fields)?;
     let next_update_flag = args.next_update.as_deref().map(parse_promise).transpose()?;
 
     let latest_stage = incident
@@ -110,6 +111,9 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
             |_| Ok(()),
         )?,
     };
+    let now = session.clock.now();
+    let zone = config.org.timezone;
+    ask_stage_questions(session, stage, &mut fields, now, zone)?;
     let status = status_flag.unwrap_or(if incident.status == Status::Resolved {
         Status::Resolved
     } else {
@@ -140,7 +144,6 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         }
     };
 
-    let now = session.clock.now();
     let author = session.author(config.root());
     let body = UpdateBody {
         seq: 0,

@@ -40,6 +40,9 @@ pub struct Config {
     /// Component id to display name.
     pub components: BTreeMap<String, String>,
     pub targets: Vec<Target>,
+    /// The stages, questions and templates of the playbook.
+    #[serde(skip)]
+    pub playbook: crate::playbook::Playbook,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,6 +247,7 @@ impl Config {
                 .map(|(id, name)| (id.clone(), name.get_ref().clone()))
                 .collect(),
             targets,
+            playbook,
         })
     }
 }

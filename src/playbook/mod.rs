@@ -1,10 +1,20 @@
-//! The crisis-communication playbook: its stages in order, the status each implies, and the
-//! one-line guidance shown to the person answering.
+//! The crisis-communication playbook: its stages in order, the status each implies, the
+//! one-line guidance shown to the person answering, each stage's questions, and which
+//! templates it renders.
 //!
-//! The default playbook is acknowledge → explain → apologize → promise. Resolution is not a
-//! playbook stage: `incident resolve` records it as an update of stage [`RESOLVE`].
+//! The default playbook (in `defaults.rs`) is acknowledge → explain → apologize → promise,
+//! plus the resolution stage [`RESOLVE`], which only `incident resolve` records. The
+//! `[playbook]` section of `incident.toml` replaces or extends it (validated in `config`).
 
+mod defaults;
+mod question;
+
+use std::collections::BTreeMap;
+
+use crate::config::Channel;
 use crate::record::Status;
+
+pub use question::{Choice, Question, QuestionKind};
 
 pub const ACKNOWLEDGE: &str = "acknowledge";
 /// The stage of the update `incident resolve` records.
@@ -22,55 +32,22 @@ pub struct Stage {
     pub guidance: String,
     /// The prompt for the stage's main message.
     pub message_prompt: String,
+    /// Questions asked after the message; answers are stored as the update's fields.
+    pub questions: Vec<Question>,
+    /// Templates this stage renders instead of the channel's default, by channel.
+    pub templates: BTreeMap<Channel, String>,
 }
 
-/// The ordered stages.
+/// The ordered stages and the resolution stage.
 #[derive(Debug, Clone)]
 pub struct Playbook {
     pub stages: Vec<Stage>,
+    pub resolve: Stage,
 }
 
 impl Default for Playbook {
     fn default() -> Playbook {
-        let stage = |name: &str, title: &str, status, guidance: &str, message_prompt: &str| Stage {
-            name: name.to_string(),
-            title: title.to_string(),
-            status,
-            guidance: guidance.to_string(),
-            message_prompt: message_prompt.to_string(),
-        };
-        Playbook {
-            stages: vec![
-                stage(
-                    ACKNOWLEDGE,
-                    "What we know",
-                    Status::Investigating,
-                    "Say that you know, who is affected and when you will update; don't guess at the cause.",
-                    "What can you say right now?",
-                ),
-                stage(
-                    "explain",
-                    "What happened",
-                    Status::Identified,
-                    "Say what happened and what you are doing, in plain words; own it, blame no one.",
-                    "What happened, and what are you doing about it?",
-                ),
-                stage(
-                    "apologize",
-                    "We are sorry",
-                    Status::Monitoring,
-                    "Apologize plainly for the effect on people; no \"any inconvenience\", no \"a few users\".",
-                    "Your apology",
-                ),
-                stage(
-                    "promise",
-                    "What we will change",
-                    Status::Monitoring,
-                    "Say what will change so this does not happen again, and when people will hear more.",
-                    "What will you change?",
-                ),
-            ],
-        }
+        defaults::playbook()
     }
 }
 
@@ -87,18 +64,26 @@ impl Playbook {
     }
 
     /// Returns each stage's heading by name, resolution included.
-    pub fn stage_titles(&self) -> std::collections::BTreeMap<&str, &str> {
-        let mut titles: std::collections::BTreeMap<&str, &str> = self
-            .stages
+    pub fn stage_titles(&self) -> BTreeMap<&str, &str> {
+        self.stages
             .iter()
+            .chain(std::iter::once(&self.resolve))
             .map(|stage| (stage.name.as_str(), stage.title.as_str()))
-            .collect();
-        titles.insert(RESOLVE, "Resolved");
-        titles
+            .collect()
     }
 
+    /// Returns a walkable stage (not the resolution) by name.
     pub fn stage(&self, name: &str) -> Option<&Stage> {
         self.stages.iter().find(|stage| stage.name == name)
+    }
+
+    /// Returns any stage by name, the resolution included.
+    pub fn any_stage(&self, name: &str) -> Option<&Stage> {
+        if name == RESOLVE {
+            Some(&self.resolve)
+        } else {
+            self.stage(name)
+        }
     }
 
     /// Returns the stage that follows `latest` (the stage of the latest update): the next one
@@ -132,5 +117,10 @@ mod tests {
             playbook.stage_names(),
             ["acknowledge", "explain", "apologize", "promise", "resolve"]
         );
+        assert_eq!(
+            playbook.any_stage(RESOLVE).unwrap().status,
+            Status::Resolved
+        );
+        assert!(playbook.stage(RESOLVE).is_none());
     }
 }

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::playbook::Playbook;
 use crate::record::{Incident, Status, Update};
 
 #[derive(Debug, Serialize)]
@@ -59,7 +58,6 @@ impl<'a> Context<'a> {
     /// Returns the context for update `index` (0-based) of `incident`, as things stood then.
     pub fn new(
         config: &'a Config,
-        playbook: &'a Playbook,
         incident: &'a Incident,
         index: usize,
         channel: &'a str,
@@ -107,7 +105,7 @@ impl<'a> Context<'a> {
             },
             update,
             previous,
-            stage_titles: playbook.stage_titles(),
+            stage_titles: config.playbook.stage_titles(),
             channel,
         }
     }

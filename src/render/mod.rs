@@ -17,7 +17,6 @@ use chrono_tz::Tz;
 use minijinja::{Environment, UndefinedBehavior};
 
 use crate::config::{Channel, Config};
-use crate::playbook::Playbook;
 use crate::record::Incident;
 pub use context::Context;
 pub use draft::Draft;
@@ -37,13 +36,12 @@ pub struct RenderError {
 pub struct Renderer<'a> {
     env: Environment<'static>,
     config: &'a Config,
-    playbook: &'a Playbook,
     overrides: PathBuf,
 }
 
 impl<'a> Renderer<'a> {
     /// Returns a renderer using the embedded templates and the overrides next to the config.
-    pub fn new(config: &'a Config, playbook: &'a Playbook) -> Renderer<'a> {
+    pub fn new(config: &'a Config) -> Renderer<'a> {
         let overrides = config.root().join("templates");
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -74,7 +72,6 @@ impl<'a> Renderer<'a> {
         Renderer {
             env,
             config,
-            playbook,
             overrides,
         }
     }
@@ -96,11 +93,17 @@ impl<'a> Renderer<'a> {
                 cause: format!("has no update {seq}"),
             })?;
         let update = &incident.updates[index];
-        let context = Context::new(self.config, self.playbook, incident, index, channel.name());
+        let context = Context::new(self.config, incident, index, channel.name());
         let edited = update.edits.get(&channel);
+        let template = self
+            .config
+            .playbook
+            .any_stage(&update.stage)
+            .and_then(|stage| stage.templates.get(&channel))
+            .map_or(templates::body_template(channel), String::as_str);
         let text = match edited {
             Some(text) => text.clone(),
-            None => self.render_template(templates::body_template(channel), &context)?,
+            None => self.render_template(template, &context)?,
         };
         let text = tidy(&text, channel);
         let subject = match channel {

@@ -159,6 +159,12 @@ fn update_offers_the_next_stage_and_asks_for_the_message() {
     // The next stage after the acknowledgement is `explain`; Enter takes it.
     answer(&mut session, "Stage", "");
     answer(&mut session, "What happened", "A storage node filled up.");
+    answer(
+        &mut session,
+        "Cause",
+        "We ran out of disk space on one storage node",
+    );
+    answer(&mut session, "Workaround", "");
     answer(&mut session, "Next update in", "45m");
     session.exp_string("Recorded update 2").unwrap();
     session.exp_eof().unwrap();
@@ -166,6 +172,10 @@ fn update_offers_the_next_stage_and_asks_for_the_message() {
     assert_eq!(shown["updates"][1]["stage"], "explain");
     assert_eq!(shown["updates"][1]["status"], "identified");
     assert_eq!(shown["updates"][1]["message"], "A storage node filled up.");
+    assert_eq!(
+        shown["updates"][1]["fields"],
+        serde_json::json!({"cause": "We ran out of disk space on one storage node"})
+    );
 }
 
 #[test]
