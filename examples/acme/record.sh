@@ -30,6 +30,7 @@ step 2026-11-19T07:58:00Z "Priya Raman" open --id "$id" \
 step 2026-11-19T08:25:00Z "Priya Raman" update "$id" --stage explain \
     --message "A change to our image cache at 02:41 stored previews of private photos under keys shared between accounts, so for 33 minutes some people were shown previews from other accounts. We undid the change at 03:14 and emptied the cache. No photos were changed or deleted." \
     --field cause="image cache keys did not include the account" \
+    --field detected_by="customer reports" \
     --field affected="1,812 accounts had a private preview shown to someone else" \
     --next-update 30m
 

@@ -4,6 +4,7 @@
 //! Every error names the file, line and column; spans come from `toml::Spanned`.
 
 mod error;
+mod playbook;
 mod raw;
 mod secret;
 mod target;
@@ -218,7 +219,9 @@ impl Config {
             }
         }
         let component_ids: Vec<&str> = raw.components.keys().map(String::as_str).collect();
-        let playbook = crate::playbook::Playbook::default();
+        let templates_dir = path.parent().unwrap_or(Path::new("")).join("templates");
+        let playbook = playbook::build(&raw.playbook, &templates_dir)
+            .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
         let stage_names = playbook.stage_names();
         let mut targets = Vec::new();
         for (name, table) in &raw.targets {
@@ -443,6 +446,124 @@ stages = ["acknowledge", "explain"]
     fn no_severities_is_an_error() {
         let (_, _, message, _) = error_of("[org]\nname = \"Acme\"\ntimezone = \"UTC\"\n");
         assert_eq!(message, "no severities are defined");
+    }
+
+    #[test]
+    fn playbook_changes_and_new_stages() {
+        let source = format!(
+            r#"{GOOD}
+[playbook.stage.workaround]
+status = "identified"
+guidance = "Say what people can do until it is fixed."
+templates = {{ social = "banner.txt" }}
+questions = [
+  {{ key = "steps", prompt = "Steps", required = true }},
+  {{ key = "until", prompt = "Until when?", kind = "time" }},
+]
+
+[playbook.stage.explain]
+guidance = "Our words"
+questions = [{{ key = "cause", prompt = "Why?", kind = "choice", choices = ["deploy", "hardware"] }}]
+
+[playbook.stage.resolve]
+replace_questions = true
+questions = [{{ key = "followup", prompt = "Follow-up?" }}]
+"#
+        );
+        let config = Config::parse(Path::new("incident.toml"), &source).unwrap();
+        let playbook = &config.playbook;
+        assert_eq!(
+            playbook.stage_names(),
+            [
+                "acknowledge",
+                "explain",
+                "apologize",
+                "promise",
+                "workaround",
+                "resolve"
+            ]
+        );
+        let workaround = playbook.stage("workaround").unwrap();
+        assert_eq!(workaround.title, "Workaround");
+        assert!(workaround.questions[0].required);
+        assert_eq!(
+            workaround.questions[1].kind,
+            crate::playbook::QuestionKind::Time
+        );
+        assert_eq!(workaround.templates[&Channel::Social], "banner.txt");
+        let explain = playbook.stage("explain").unwrap();
+        assert_eq!(explain.guidance, "Our words");
+        let keys: Vec<&str> = explain.questions.iter().map(|q| q.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["cause", "workaround"],
+            "a question with a default's key replaces it"
+        );
+        let keys: Vec<&str> = playbook
+            .resolve
+            .questions
+            .iter()
+            .map(|q| q.key.as_str())
+            .collect();
+        assert_eq!(keys, ["followup"]);
+
+        // An explicit order: exactly these stages (`apologize` and `promise` dropped).
+        let ordered = format!(
+            "{source}\n[playbook]\nstages = [\"acknowledge\", \"workaround\", \"explain\"]\n"
+        );
+        let config = Config::parse(Path::new("incident.toml"), &ordered).unwrap();
+        assert_eq!(
+            config.playbook.stage_names(),
+            ["acknowledge", "workaround", "explain", "resolve"]
+        );
+    }
+
+    #[test]
+    fn playbook_mistakes_name_their_line() {
+        let cases = [
+            (
+                "[playbook.stage.extra]\nguidance = \"x\"\n",
+                "new stage `[playbook.stage.extra]` needs a `status`",
+            ),
+            (
+                "[playbook]\nstages = [\"explain\"]\n",
+                "`playbook.stages` must include `acknowledge`: `incident open` records it",
+            ),
+            (
+                "[playbook]\nstages = [\"acknowledge\", \"explian\"]\n",
+                "unknown stage `explian` in `playbook.stages`",
+            ),
+            (
+                "[playbook.stage.explain]\nquestions = [{ key = \"x\", prompt = \"p\", kind = \"number\" }]\n",
+                "unknown question kind `number`",
+            ),
+            (
+                "[playbook.stage.explain]\nquestions = [{ key = \"x\", prompt = \"p\", kind = \"choice\" }]\n",
+                "choice question `x` needs a non-empty `choices` list",
+            ),
+            (
+                "[playbook.stage.explain]\nstatus = \"fixed\"\n",
+                "unknown status `fixed`",
+            ),
+            (
+                "[playbook.stage.explain]\ntemplates = { sms = \"x.txt\" }\n",
+                "unknown channel `sms` in the templates of stage `explain`",
+            ),
+            (
+                "[playbook.stage.explain]\ntemplates = { blog = \"nope.md\" }\n",
+                "template `nope.md` not found",
+            ),
+            (
+                "[playbook.stage.explain]\nguidence = \"x\"\n",
+                "unknown key `guidence`",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let source = format!("{GOOD}\n{extra}");
+            let (line, _, message, _) = error_of(&source);
+            assert_eq!(message, expected, "{extra}");
+            assert!(line > GOOD.lines().count(), "{extra}: line {line}");
+        }
     }
 
     #[test]

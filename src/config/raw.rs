@@ -20,6 +20,8 @@ pub struct RawConfig {
     pub components: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub targets: BTreeMap<String, Spanned<RawTarget>>,
+    #[serde(default)]
+    pub playbook: RawPlaybook,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,4 +82,40 @@ pub struct RawTarget {
     pub token: Option<Spanned<toml::Value>>,
     pub key: Option<Spanned<toml::Value>>,
     pub api_key: Option<Spanned<toml::Value>>,
+}
+
+/// `[playbook]`: changes to the default playbook.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlaybook {
+    /// The walkable stages in order; when given, exactly these stages are used.
+    pub stages: Option<Spanned<Vec<Spanned<String>>>>,
+    /// New stages, or changes to default ones (`resolve` included), by name.
+    #[serde(default)]
+    pub stage: BTreeMap<String, Spanned<RawStage>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStage {
+    pub title: Option<String>,
+    pub status: Option<Spanned<String>>,
+    pub guidance: Option<String>,
+    pub message_prompt: Option<String>,
+    pub questions: Option<Vec<Spanned<RawQuestion>>>,
+    /// When true, `questions` replaces the stage's questions instead of adding to them.
+    pub replace_questions: Option<bool>,
+    /// Channel name to template name.
+    pub templates: Option<BTreeMap<String, Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub key: Spanned<String>,
+    pub prompt: String,
+    pub guidance: Option<String>,
+    pub required: Option<bool>,
+    pub kind: Option<Spanned<String>>,
+    pub choices: Option<Spanned<Vec<String>>>,
 }
