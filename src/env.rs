@@ -16,6 +16,10 @@ pub const INCIDENT_CONFIG: &str = "INCIDENT_CONFIG";
 pub const CI: &str = "CI";
 /// Disables color when set to any non-empty value (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
+/// The editor for `incident edit`, preferred over `EDITOR`.
+pub const VISUAL: &str = "VISUAL";
+/// The editor for `incident edit`.
+pub const EDITOR: &str = "EDITOR";
 /// The login name, the last fallback for the author.
 pub const USER: &str = "USER";
 
@@ -28,6 +32,8 @@ pub struct Env {
     pub ci: bool,
     pub no_color: bool,
     pub user: Option<String>,
+    /// `VISUAL`, else `EDITOR`.
+    pub editor: Option<String>,
 }
 
 impl Env {
@@ -48,6 +54,7 @@ impl Env {
             ci: std::env::var_os(CI).is_some_and(|value| !value.is_empty()),
             no_color: std::env::var_os(NO_COLOR).is_some_and(|value| !value.is_empty()),
             user: text(USER),
+            editor: text(VISUAL).or_else(|| text(EDITOR)),
         }
     }
 

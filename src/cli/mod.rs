@@ -2,6 +2,7 @@
 //! per subcommand.
 
 mod answers;
+mod edit;
 mod init;
 mod list;
 mod open;
@@ -70,6 +71,7 @@ pub enum Command {
     List(list::ListArgs),
     Show(show::ShowArgs),
     Render(render::RenderArgs),
+    Edit(edit::EditArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -99,6 +101,7 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::List(args) => list::run(args, session),
         Command::Show(args) => show::run(args, session),
         Command::Render(args) => render::run(args, session),
+        Command::Edit(args) => edit::run(args, session),
     }
 }
 

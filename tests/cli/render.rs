@@ -151,3 +151,77 @@ fn typed_text_is_data_and_html_is_escaped() {
     assert!(html.contains("{{ org.name }}"), "{html}");
     assert!(html.contains("errors{% endif %} &amp; timeouts"), "{html}");
 }
+
+#[test]
+fn edit_stores_the_text_and_render_uses_it() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "We are looking into failed uploads."],
+    );
+    let edit = |editor: &str| {
+        crate::support::output(env.command().env("EDITOR", editor).args([
+            "edit",
+            &id,
+            "--channel",
+            "social",
+        ]))
+    };
+
+    // An editor that changes nothing, and one that fails, store nothing.
+    let out = edit("true");
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr.contains("No changes; nothing was stored."),
+        "{out}"
+    );
+    let out = edit("false");
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .starts_with("error: the editor `false` failed (exit 1); nothing was stored"),
+        "{out}"
+    );
+    let lines = || {
+        std::fs::read_to_string(env.events_path(&id))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(), 1);
+
+    let out = edit(
+        "sed -i 's/We are looking into failed uploads./Uploads fail for some people; we are on it./'",
+    );
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(lines(), 2);
+    let out = env.ok(&["render", &id, "--channel", "social"]);
+    assert!(
+        out.stdout
+            .contains("Uploads fail for some people; we are on it."),
+        "{out}"
+    );
+    assert!(!out.stdout.contains("looking into"), "{out}");
+    let out = env.ok(&["render", &id]);
+    assert!(out.stdout.contains("── social (edited) "), "{out}");
+    // Other channels keep the template's text.
+    let out = env.ok(&["render", &id, "--channel", "status"]);
+    assert!(
+        out.stdout.contains("We are looking into failed uploads."),
+        "{out}"
+    );
+    let shown = env.show_json(&id);
+    assert_eq!(
+        shown["timeline"].as_array().unwrap().last().unwrap()["kind"],
+        "edited"
+    );
+
+    let out = crate::support::output(env.command().args(["edit", &id, "--channel", "social"]));
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.starts_with(
+            "error: no editor: `$VISUAL` and `$EDITOR` are unset and there is no terminal"
+        ),
+        "{out}"
+    );
+}
