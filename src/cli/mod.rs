@@ -13,6 +13,7 @@ mod resolve;
 mod session;
 mod show;
 mod update;
+mod walkthrough;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -7,6 +7,7 @@ use super::Session;
 use super::answers::ask_stage_questions;
 use super::prompt::Question;
 use super::update::parse_fields;
+use super::walkthrough;
 use crate::config::{Config, did_you_mean};
 use crate::error::CommandError;
 use crate::playbook::ACKNOWLEDGE;
@@ -271,8 +272,9 @@ fn report(session: &Session, config: &Config, incident: &Incident) -> Result<(),
             time::local_with_utc(next, zone)
         ));
     }
+    walkthrough::review(session, config, incident, 1);
     session.printer.status(&format!(
-        "  Next: `incident update {}` when you know more; `incident show {}` to review.",
+        "\nNext: `incident update {}` when you know more; `incident show {}` to review.",
         incident.id, incident.id
     ));
     Ok(())

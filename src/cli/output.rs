@@ -43,6 +43,11 @@ impl Printer {
         }
     }
 
+    /// Returns whether `-q` was given.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// Returns whether `--json` was given.
     pub fn json_mode(&self) -> bool {
         self.json

@@ -211,6 +211,7 @@ pub fn report_update(
             time::local_with_utc(next, config.org.timezone)
         ));
     }
+    super::walkthrough::review(session, config, &incident, update.seq);
     Ok(())
 }
 
