@@ -154,6 +154,21 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         next_update_at: next_update.map(|duration| now + duration),
     };
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
+        // Someone may have resolved the incident since it was read; decide the default
+        // status again from the record as it is under the lock, so that is not undone.
+        let resolved_meanwhile = status_flag.is_none()
+            && body.status != Status::Resolved
+            && Incident::fold(&incident.id, &loaded.events)
+                .is_ok_and(|current| current.status == Status::Resolved);
+        let body = if resolved_meanwhile {
+            UpdateBody {
+                status: Status::Resolved,
+                next_update_at: next_update_flag.map(|duration| now + duration),
+                ..body
+            }
+        } else {
+            body
+        };
         Ok::<_, StoreError>(Event {
             id: id::new_event_id(),
             at: now,

@@ -101,21 +101,30 @@ impl Store {
     }
 
     /// Creates incident `id` with its first event. Fails if the incident exists.
+    ///
+    /// The log is written whole to a temporary file and linked into place, so a crash
+    /// leaves either a complete first event or no incident at all, never an empty log.
     pub fn create(&self, id: &str, first: &Event) -> Result<(), StoreError> {
         let folder = self.dir.join(id);
         fsutil::create_dir_durable(&folder)?;
         let path = folder.join(EVENTS_FILE);
-        let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::IdTaken { id: id.to_string() });
+        let temp = folder.join(format!(".{EVENTS_FILE}.{}.tmp", std::process::id()));
+        let written = (|| {
+            let mut file = File::create(&temp).context("create", &temp)?;
+            let mut line = first.to_line();
+            line.push('\n');
+            file.write_all(line.as_bytes()).context("write", &temp)?;
+            file.sync_all().context("sync", &temp)?;
+            // Unlike a rename, a hard link refuses to replace an existing log.
+            match std::fs::hard_link(&temp, &path) {
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(StoreError::IdTaken { id: id.to_string() })
+                }
+                linked => Ok(linked.context("create", &path)?),
             }
-            Err(error) => return Err(error).context("create", &path)?,
-        };
-        let mut line = first.to_line();
-        line.push('\n');
-        file.write_all(line.as_bytes()).context("write", &path)?;
-        file.sync_all().context("sync", &path)?;
+        })();
+        let _ = std::fs::remove_file(&temp);
+        written?;
         fsutil::sync_dir(&folder)?;
         Ok(())
     }
@@ -209,7 +218,7 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Loaded {
             }
             ParsedLine::Invalid(_) if index == last_index && !ends_with_newline => {
                 loaded.warnings.push(warn(
-                    "torn last line (an interrupted write) skipped; the events before it are intact".to_string(),
+                    "torn last line (an interrupted write) skipped".to_string(),
                 ));
             }
             ParsedLine::Invalid(cause) => {

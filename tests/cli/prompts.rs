@@ -179,6 +179,32 @@ fn update_offers_the_next_stage_and_asks_for_the_message() {
 }
 
 #[test]
+fn an_update_written_while_someone_resolves_keeps_the_incident_resolved() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    // The resolve runs while the update waits for its answers, but the update is written
+    // after it (a later clock), as happens when a colleague resolves mid-prompt.
+    let mut resolve = env.command();
+    resolve.args(["resolve", &id, "--message", "Fixed. No data was lost."]);
+    let mut command = terminal_command(&env, BIN);
+    command.args(["update", &id, "--stage", "explain", "--field", "cause=disk"]);
+    let mut session = spawn(command);
+    session.exp_string("What happened").unwrap();
+    let resolved = crate::support::output(&mut resolve);
+    assert_eq!(resolved.code, 0, "{resolved}");
+    key(&mut session, "Storage was full.\r");
+    answer(&mut session, "Workaround", "");
+    answer(&mut session, "Next update in", "45m");
+    session.exp_string("Recorded update").unwrap();
+    session.exp_eof().unwrap();
+    let shown = env.show_json(&id);
+    assert_eq!(shown["status"], "resolved", "{shown:#}");
+    let last = shown["updates"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["message"], "Storage was full.");
+    assert_eq!(last["status"], "resolved");
+}
+
+#[test]
 fn without_a_terminal_open_fails_at_once_naming_the_flag() {
     let env = TestEnv::new();
     let out = env.run(&["open"]);
