@@ -37,23 +37,7 @@ pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
     let store = Store::new(config.incidents_dir());
     let now = session.clock.now();
-    let mut incidents = Vec::new();
-    for (id, loaded) in read_all(&store, store.ids()?) {
-        let loaded = loaded?;
-        session.warn_skipped(&loaded);
-        match Incident::fold(&id, &loaded.events) {
-            Ok(incident) if args.all || incident.status != Status::Resolved => {
-                incidents.push(incident)
-            }
-            Ok(_) => {}
-            Err(error) => session.printer.warn(&error.to_string()),
-        }
-    }
-    incidents.sort_by(|a, b| {
-        b.started_at
-            .cmp(&a.started_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let incidents = load_incidents(session, &store, args.all)?;
 
     if session.printer.json_mode() {
         let items: Vec<ListItem> = incidents
@@ -122,7 +106,7 @@ pub fn next_update_text(next: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Stri
 }
 
 /// Lays out rows in columns separated by two spaces; the last column is not padded.
-fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+pub fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
     let mut widths = [0usize; N];
     for row in std::iter::once(header).chain(rows) {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -143,6 +127,33 @@ fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
         text.push('\n');
     }
     text
+}
+
+/// Reads and folds every incident (only the open ones unless `include_resolved`), newest
+/// first. Unreadable lines and incidents are warned about and skipped.
+pub fn load_incidents(
+    session: &Session,
+    store: &Store,
+    include_resolved: bool,
+) -> Result<Vec<Incident>, CommandError> {
+    let mut incidents = Vec::new();
+    for (id, loaded) in read_all(store, store.ids()?) {
+        let loaded = loaded?;
+        session.warn_skipped(&loaded);
+        match Incident::fold(&id, &loaded.events) {
+            Ok(incident) if include_resolved || incident.status != Status::Resolved => {
+                incidents.push(incident)
+            }
+            Ok(_) => {}
+            Err(error) => session.printer.warn(&error.to_string()),
+        }
+    }
+    incidents.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(incidents)
 }
 
 /// Reads every incident, spreading the files over the machine's cores.

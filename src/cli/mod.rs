@@ -2,8 +2,10 @@
 //! per subcommand.
 
 mod answers;
+mod due;
 mod edit;
 mod init;
+mod lint;
 mod list;
 mod open;
 mod output;
@@ -73,6 +75,8 @@ pub enum Command {
     Show(show::ShowArgs),
     Render(render::RenderArgs),
     Edit(edit::EditArgs),
+    Lint(lint::LintArgs),
+    Due(due::DueArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -103,6 +107,8 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Show(args) => show::run(args, session),
         Command::Render(args) => render::run(args, session),
         Command::Edit(args) => edit::run(args, session),
+        Command::Lint(args) => lint::run(args, session),
+        Command::Due(args) => due::run(args, session),
     }
 }
 

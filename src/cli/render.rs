@@ -35,7 +35,7 @@ pub fn run(args: RenderArgs, session: &Session) -> Result<(), CommandError> {
         return session.printer.json(&drafts);
     }
     if args.channel.is_some() {
-        return session.printer.out(&plain(&drafts[0]));
+        return session.printer.out(&drafts[0].plain());
     }
     session.printer.out(&sections(&drafts))
 }
@@ -57,19 +57,6 @@ pub fn pick_update(incident: &Incident, requested: Option<usize>) -> Result<usiz
     }
 }
 
-/// Returns one draft as it would be sent: the subject line first for email.
-pub fn plain(draft: &Draft) -> String {
-    let mut text = String::new();
-    if let Some(subject) = &draft.subject {
-        text.push_str(&format!("Subject: {subject}\n\n"));
-    }
-    text.push_str(&draft.text);
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
-}
-
 /// Returns every draft under a heading naming its channel.
 pub fn sections(drafts: &[Draft]) -> String {
     let mut text = String::new();
@@ -77,7 +64,7 @@ pub fn sections(drafts: &[Draft]) -> String {
         let edited = if draft.edited { " (edited)" } else { "" };
         let heading = format!("── {}{edited} ", draft.channel);
         text.push_str(&format!("{heading:─<60}\n"));
-        text.push_str(&plain(draft));
+        text.push_str(&draft.plain());
         text.push('\n');
     }
     text

@@ -6,6 +6,7 @@
 mod error;
 mod playbook;
 mod raw;
+mod rules;
 mod secret;
 mod target;
 
@@ -96,6 +97,31 @@ impl Config {
 
     pub fn target(&self, name: &str) -> Option<&Target> {
         self.targets.iter().find(|target| target.name == name)
+    }
+
+    /// Returns the targets that receive updates of `stage`.
+    pub fn targets_for<'a>(&'a self, stage: &'a str) -> impl Iterator<Item = &'a Target> {
+        self.targets.iter().filter(move |target| {
+            target
+                .stages
+                .as_ref()
+                .is_none_or(|stages| stages.iter().any(|routed| routed == stage))
+        })
+    }
+
+    /// Returns the channels that some target routes `stage` to; every channel when no
+    /// target is configured, so a person still sees what the templates make.
+    pub fn routed_channels(&self, stage: &str) -> Vec<Channel> {
+        if self.targets.is_empty() {
+            return Channel::ALL.to_vec();
+        }
+        Channel::ALL
+            .into_iter()
+            .filter(|channel| {
+                self.targets_for(stage)
+                    .any(|target| target.channel == *channel)
+            })
+            .collect()
     }
 
     /// Reads and validates the file at `path`.
@@ -311,6 +337,34 @@ fn quoted_list(words: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn routes_by_target_stages() {
+        let source = r#"
+[org]
+name = "Acme"
+timezone = "UTC"
+[severities.sev1]
+label = "Critical"
+acknowledge_within = "15m"
+update_every = "30m"
+[targets.blog]
+kind = "file"
+path = "out"
+channel = "blog"
+stages = ["explain"]
+[targets.chat]
+kind = "file"
+path = "out"
+channel = "chat"
+"#;
+        let config = Config::parse(Path::new("incident.toml"), source).unwrap();
+        assert_eq!(
+            config.routed_channels("explain"),
+            [Channel::Blog, Channel::Chat]
+        );
+        assert_eq!(config.routed_channels("acknowledge"), [Channel::Chat]);
+    }
 
     const GOOD: &str = r#"
 [org]

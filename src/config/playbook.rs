@@ -19,7 +19,11 @@ pub struct PlaybookProblem {
     pub hint: Option<String>,
 }
 
-fn problem<T>(at: &Spanned<T>, message: String, hint: Option<String>) -> PlaybookProblem {
+pub(super) fn problem<T>(
+    at: &Spanned<T>,
+    message: String,
+    hint: Option<String>,
+) -> PlaybookProblem {
     PlaybookProblem {
         span: at.span(),
         message,
@@ -135,6 +139,7 @@ pub fn build(raw: &RawPlaybook, templates_dir: &Path) -> Result<Playbook, Playbo
             playbook.stages.extend(added);
         }
     }
+    playbook.rules = super::rules::build(&raw.rules)?;
     Ok(playbook)
 }
 

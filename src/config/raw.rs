@@ -93,6 +93,20 @@ pub struct RawPlaybook {
     /// New stages, or changes to default ones (`resolve` included), by name.
     #[serde(default)]
     pub stage: BTreeMap<String, Spanned<RawStage>>,
+    /// Changes to the checks, by rule id.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Spanned<RawRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub enabled: Option<bool>,
+    pub level: Option<Spanned<String>>,
+    pub phrases: Option<Vec<Spanned<String>>>,
+    pub patterns: Option<Vec<Spanned<String>>>,
+    /// When true, `phrases` and `patterns` replace the rule's defaults instead of adding.
+    pub replace_defaults: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -213,6 +213,14 @@ impl TargetKind {
         self.spec().name
     }
 
+    /// Returns how many characters a social post may have when the target sets no `limit`.
+    pub fn social_limit(self) -> Option<usize> {
+        match self {
+            TargetKind::Mastodon => Some(crate::lint::DEFAULT_SOCIAL_LIMIT),
+            _ => None,
+        }
+    }
+
     /// Returns the channel a target of this kind takes when the config does not say.
     pub fn default_channel(self) -> Channel {
         self.spec().channel

@@ -1,1 +1,439 @@
-//! Playbook checks on drafts and timing (being written).
+//! Playbook checks: what an update's drafts say (and fail to say) before anything goes out.
+//!
+//! Text rules look at each draft as it would be sent; record rules look at the incident
+//! (a promised next update, an apology by resolution, the time to acknowledge). The same
+//! phrase found in several channels is one finding that lists them all.
+
+mod matcher;
+mod rules;
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::config::{Channel, Config};
+use crate::record::{Incident, Status, Update};
+use crate::render::Draft;
+
+pub use matcher::{Matcher, Span, phrase_pattern};
+pub use rules::{Level, PhraseUse, Rule, RuleSettings, Rules};
+
+/// The social limit when no routed target sets one: Mastodon's default.
+pub const DEFAULT_SOCIAL_LIMIT: usize = 500;
+
+/// "For a few minutes" minimises anything recorded as lasting longer than this.
+const A_FEW_MINUTES: i64 = 10;
+
+/// Phrases that say "no impact" or "briefly", which minimise only against what the record
+/// says: impact recorded, or a longer duration.
+const NO_IMPACT: &[&str] = &[
+    "no impact",
+    "zero impact",
+    "no customer impact",
+    "no user impact",
+    "not impacted",
+];
+const BRIEFLY: &[&str] = &[
+    "for a few minutes",
+    "a few minutes",
+    "a couple of minutes",
+    "briefly",
+    "a brief",
+    "momentarily",
+    "for a moment",
+];
+/// Words that own an outcome, which make naming a supplier honest rather than blame.
+const OWNERSHIP: &[&str] = &[
+    "this is on us",
+    "that is on us",
+    "it is on us",
+    "we are responsible",
+    "we're responsible",
+    "we take responsibility",
+    "we take full responsibility",
+    "our responsibility",
+    "our mistake",
+    "we own this",
+    "we are accountable",
+];
+/// A sentence that talks about the next update is promising an update, not a fix.
+const ABOUT_UPDATES: &[&str] = &["update", "updates", "post", "news"];
+
+/// One problem found, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub level: Level,
+    /// The channel whose draft has the problem; `None` for a problem of the record.
+    pub channel: Option<Channel>,
+    /// Other channels whose drafts have the same problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_in: Vec<Channel>,
+    /// Where in the draft (as `render` prints it); `None` when the problem is something
+    /// missing.
+    pub span: Option<Span>,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+/// Counts of findings by level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Tally {
+    pub fn of(findings: &[Finding]) -> Tally {
+        let errors = findings
+            .iter()
+            .filter(|finding| finding.level == Level::Error)
+            .count();
+        Tally {
+            errors,
+            warnings: findings.len() - errors,
+        }
+    }
+}
+
+/// The configured rules, compiled.
+pub struct Linter<'a> {
+    config: &'a Config,
+    matchers: BTreeMap<Rule, Matcher>,
+    no_impact: Matcher,
+    briefly: Matcher,
+    ownership: Matcher,
+    about_updates: Matcher,
+}
+
+impl<'a> Linter<'a> {
+    pub fn new(config: &'a Config) -> Linter<'a> {
+        let rules = &config.playbook.rules;
+        let matchers = Rule::ALL
+            .into_iter()
+            .map(|rule| {
+                let settings = rules.get(rule);
+                let matcher = Matcher::new(&settings.phrases, &settings.patterns)
+                    .expect("patterns were checked when the config was read");
+                (rule, matcher)
+            })
+            .collect();
+        Linter {
+            config,
+            matchers,
+            no_impact: Matcher::of_phrases(NO_IMPACT),
+            briefly: Matcher::of_phrases(BRIEFLY),
+            ownership: Matcher::of_phrases(OWNERSHIP),
+            about_updates: Matcher::of_phrases(ABOUT_UPDATES),
+        }
+    }
+
+    /// Checks update `seq` (1-based) of `incident`, whose drafts for the routed channels are
+    /// `drafts`.
+    pub fn lint(&self, incident: &Incident, seq: usize, drafts: &[Draft]) -> Vec<Finding> {
+        let Some(update) = seq
+            .checked_sub(1)
+            .and_then(|index| incident.updates.get(index))
+        else {
+            return Vec::new();
+        };
+        let mut found = Found::default();
+        for draft in drafts {
+            let text = draft.plain();
+            self.check_text(incident, update, draft.channel, &text, &mut found);
+        }
+        self.check_record(incident, update, drafts, &mut found);
+        let rules = &self.config.playbook.rules;
+        let mut findings: Vec<Finding> = found
+            .into_findings()
+            .into_iter()
+            .filter(|finding| rules.get(finding.rule).enabled)
+            .map(|finding| Finding {
+                level: rules.get(finding.rule).level,
+                ..finding
+            })
+            .collect();
+        findings.sort_by_key(|finding| {
+            let at = finding.span.as_ref().map(|span| (span.line, span.column));
+            (finding.level, finding.rule, finding.channel, at)
+        });
+        findings
+    }
+
+    fn check_text(
+        &self,
+        incident: &Incident,
+        update: &Update,
+        channel: Channel,
+        text: &str,
+        found: &mut Found,
+    ) {
+        for range in self.matchers[&Rule::Minimising].find_all(text) {
+            found.at(Rule::Minimising, channel, text, range, |phrase| {
+                format!("\"{phrase}\" minimises what happened")
+            });
+        }
+        if incident
+            .impact
+            .as_deref()
+            .is_some_and(|impact| !impact.trim().is_empty())
+        {
+            for range in self.no_impact.find_all(text) {
+                found.at(Rule::Minimising, channel, text, range, |phrase| {
+                    format!("\"{phrase}\" while an impact is recorded")
+                });
+            }
+        }
+        let lasted = incident.resolved_at.unwrap_or(update.at) - incident.started_at;
+        if lasted > Duration::minutes(A_FEW_MINUTES) {
+            for range in self.briefly.find_all(text) {
+                found.at(Rule::Minimising, channel, text, range, |phrase| {
+                    format!(
+                        "\"{phrase}\" but the record says it lasted {}",
+                        crate::time::human_duration(lasted)
+                    )
+                });
+            }
+        }
+        for range in self.matchers[&Rule::BlameShifting].find_all(text) {
+            found.at(Rule::BlameShifting, channel, text, range, |phrase| {
+                format!("\"{phrase}\" shifts the blame")
+            });
+        }
+        if !self.ownership.is_match(text) {
+            for range in self.matchers[&Rule::VendorBlame].find_all(text) {
+                found.at(Rule::VendorBlame, channel, text, range, |phrase| {
+                    format!("\"{phrase}\" blames a supplier without owning the outcome")
+                });
+            }
+        }
+        for range in self.matchers[&Rule::FixTimePromised].find_all(text) {
+            let sentence_start = text[..range.start]
+                .rfind(['.', '!', '?', '\n'])
+                .map_or(0, |index| index + 1);
+            if self
+                .about_updates
+                .is_match(&text[sentence_start..range.start])
+            {
+                continue;
+            }
+            found.at(Rule::FixTimePromised, channel, text, range, |phrase| {
+                format!("\"{phrase}\" promises when it will be fixed")
+            });
+        }
+        if channel != Channel::Chat {
+            for range in self.matchers[&Rule::InternalDetail].find_all(text) {
+                found.at(Rule::InternalDetail, channel, text, range, |detail| {
+                    format!("\"{detail}\" is an internal detail in a public post")
+                });
+            }
+        }
+        if channel != Channel::Banner && !self.says_who_is_affected(incident, text) {
+            found.missing(
+                Rule::AffectedUnsaid,
+                Some(channel),
+                "does not say who or what is affected".to_string(),
+            );
+        }
+        if channel == Channel::Social {
+            self.check_social_limit(update, text, found);
+        }
+    }
+
+    fn says_who_is_affected(&self, incident: &Incident, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        let mentions = |needle: &str| {
+            let needle = needle.trim().to_lowercase();
+            !needle.is_empty() && lower.contains(&needle)
+        };
+        self.matchers[&Rule::AffectedUnsaid].is_match(text)
+            || incident.impact.as_deref().is_some_and(mentions)
+            || incident.components.iter().any(|id| {
+                mentions(id)
+                    || self
+                        .config
+                        .components
+                        .get(id)
+                        .is_some_and(|label| mentions(label))
+            })
+    }
+
+    fn check_social_limit(&self, update: &Update, text: &str, found: &mut Found) {
+        let limits = self
+            .config
+            .targets_for(&update.stage)
+            .filter(|target| target.channel == Channel::Social)
+            .filter_map(|target| {
+                let limit = target.settings.limit.map(|limit| limit as usize);
+                Some((target.name.as_str(), limit.or(target.kind.social_limit())?))
+            });
+        let strictest = match limits.min_by_key(|(_, limit)| *limit) {
+            Some(strictest) => Some(strictest),
+            None if self.config.targets.is_empty() => Some(("mastodon", DEFAULT_SOCIAL_LIMIT)),
+            None => None,
+        };
+        let Some((target, limit)) = strictest else {
+            return;
+        };
+        let post = text.trim_end();
+        let count = post.graphemes(true).count();
+        if count <= limit {
+            return;
+        }
+        let cut = post
+            .grapheme_indices(true)
+            .nth(limit)
+            .map_or(post.len(), |(index, _)| index);
+        found.at(
+            Rule::SocialLimit,
+            Channel::Social,
+            post,
+            cut..post.len(),
+            |_| format!("social post is {count} characters; `{target}` allows {limit}"),
+        );
+    }
+
+    fn check_record(
+        &self,
+        incident: &Incident,
+        update: &Update,
+        drafts: &[Draft],
+        found: &mut Found,
+    ) {
+        let resolved = update.status == Status::Resolved;
+        if !resolved && update.next_update_at.is_none() {
+            found.missing(
+                Rule::NextUpdateMissing,
+                None,
+                format!(
+                    "update {} promises no next update while the incident is open",
+                    update.seq
+                ),
+            );
+        }
+        let draft_texts = || drafts.iter().map(Draft::plain);
+        if resolved {
+            let apologised = incident.updates[..update.seq]
+                .iter()
+                .flat_map(said_by)
+                .chain(draft_texts())
+                .any(|text| self.matchers[&Rule::ApologyMissing].is_match(&text));
+            if !apologised {
+                found.missing(
+                    Rule::ApologyMissing,
+                    None,
+                    "the incident is resolved and no update apologises".to_string(),
+                );
+            }
+            let data_loss_said = update
+                .fields
+                .get("data_loss")
+                .is_some_and(|answer| !answer.trim().is_empty())
+                || said_by(update)
+                    .chain(draft_texts())
+                    .any(|text| self.matchers[&Rule::DataLossUnsaid].is_match(&text));
+            if !data_loss_said {
+                found.missing(
+                    Rule::DataLossUnsaid,
+                    None,
+                    "the resolution does not say whether any data was lost or corrupted"
+                        .to_string(),
+                );
+            }
+        }
+        if update.seq == 1 {
+            let within = self
+                .config
+                .severity(&incident.severity)
+                .map(|severity| severity.acknowledge_within);
+            let took = update.at - incident.started_at;
+            if let Some(within) = within.filter(|within| took > *within) {
+                found.missing(
+                    Rule::AcknowledgeLate,
+                    None,
+                    format!(
+                        "the first acknowledgement came {} after the start; {} asks for {}",
+                        crate::time::human_duration(took),
+                        incident.severity,
+                        crate::time::human_duration(within)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The texts a person typed for an update: its message, its answers and its edited drafts.
+fn said_by(update: &Update) -> impl Iterator<Item = String> + '_ {
+    update
+        .message
+        .iter()
+        .chain(update.fields.values())
+        .chain(update.edits.values())
+        .cloned()
+}
+
+/// Findings as they are found, merged so one problem in many channels is one finding.
+#[derive(Default)]
+struct Found {
+    findings: Vec<Finding>,
+}
+
+impl Found {
+    /// Records a text problem at `range` of `text` in `channel`.
+    fn at(
+        &mut self,
+        rule: Rule,
+        channel: Channel,
+        text: &str,
+        range: std::ops::Range<usize>,
+        message: impl FnOnce(&str) -> String,
+    ) {
+        let span = Span::of(text, range);
+        let same = |finding: &Finding| {
+            finding.rule == rule
+                && finding
+                    .span
+                    .as_ref()
+                    .is_some_and(|seen| seen.text.to_lowercase() == span.text.to_lowercase())
+        };
+        if let Some(existing) = self.findings.iter_mut().find(|finding| same(finding)) {
+            if existing.channel != Some(channel) && !existing.also_in.contains(&channel) {
+                existing.also_in.push(channel);
+            }
+            return;
+        }
+        let message = message(&span.text);
+        self.push(rule, Some(channel), Some(span), message);
+    }
+
+    /// Records something missing, from a channel's draft or (`None`) from the record.
+    fn missing(&mut self, rule: Rule, channel: Option<Channel>, message: String) {
+        let same = |finding: &Finding| finding.rule == rule && finding.span.is_none();
+        if let Some(existing) = self.findings.iter_mut().find(|finding| same(finding)) {
+            if let Some(channel) = channel.filter(|channel| existing.channel != Some(*channel)) {
+                existing.also_in.push(channel);
+            }
+            return;
+        }
+        self.push(rule, channel, None, message);
+    }
+
+    fn push(&mut self, rule: Rule, channel: Option<Channel>, span: Option<Span>, message: String) {
+        self.findings.push(Finding {
+            rule,
+            level: rule.default_level(),
+            channel,
+            also_in: Vec::new(),
+            span,
+            message,
+            hint: rule.hint(),
+        });
+    }
+
+    fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}

@@ -119,5 +119,6 @@ pub fn playbook() -> Playbook {
                 )
             }],
         ),
+        rules: crate::lint::Rules::default(),
     }
 }

@@ -38,11 +38,12 @@ pub struct Stage {
     pub templates: BTreeMap<Channel, String>,
 }
 
-/// The ordered stages and the resolution stage.
+/// The ordered stages, the resolution stage, and the checks drafts must pass.
 #[derive(Debug, Clone)]
 pub struct Playbook {
     pub stages: Vec<Stage>,
     pub resolve: Stage,
+    pub rules: crate::lint::Rules,
 }
 
 impl Default for Playbook {

@@ -19,3 +19,19 @@ pub struct Draft {
     /// Whether a person edited this text (`incident edit`) rather than the template making it.
     pub edited: bool,
 }
+
+impl Draft {
+    /// Returns the draft as it would be sent and as `render` prints it: the subject line
+    /// first for email.
+    pub fn plain(&self) -> String {
+        let mut text = String::new();
+        if let Some(subject) = &self.subject {
+            text.push_str(&format!("Subject: {subject}\n\n"));
+        }
+        text.push_str(&self.text);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text
+    }
+}

@@ -1,0 +1,118 @@
+//! `[playbook.rules.ID]`: turning checks off, changing their level, and adding or replacing
+//! their phrases and patterns.
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::did_you_mean;
+use super::playbook::{PlaybookProblem, problem};
+use super::raw::RawRule;
+use crate::lint::{Level, Matcher, PhraseUse, Rule, RuleSettings, Rules, phrase_pattern};
+
+/// Returns the default rules changed by the file's `[playbook.rules.*]` tables.
+pub fn build(raw: &BTreeMap<String, Spanned<RawRule>>) -> Result<Rules, PlaybookProblem> {
+    let mut rules = Rules::default();
+    for (id, table) in raw {
+        let rule = Rule::from_id(id).ok_or_else(|| {
+            let ids = Rule::ALL.map(Rule::id);
+            problem(
+                table,
+                format!("unknown rule `{id}` in `[playbook.rules]`"),
+                Some(match did_you_mean(id, ids.iter().copied()) {
+                    Some(guess) => format!("did you mean `{guess}`?"),
+                    None => format!("rules are {}", ids.join(", ")),
+                }),
+            )
+        })?;
+        rules.set(rule, settings(rule, table, rules.get(rule))?);
+    }
+    Ok(rules)
+}
+
+fn settings(
+    rule: Rule,
+    table: &Spanned<RawRule>,
+    defaults: &RuleSettings,
+) -> Result<RuleSettings, PlaybookProblem> {
+    let raw = table.get_ref();
+    let mut settings = defaults.clone();
+    if let Some(enabled) = raw.enabled {
+        settings.enabled = enabled;
+    }
+    if let Some(level) = &raw.level {
+        settings.level = Level::parse(level.get_ref()).ok_or_else(|| {
+            problem(
+                level,
+                format!("unknown level `{}` for rule `{rule}`", level.get_ref()),
+                Some("use `error` or `warning`".to_string()),
+            )
+        })?;
+    }
+    let replace = raw.replace_defaults.unwrap_or(false);
+    if replace {
+        settings.phrases.clear();
+        settings.patterns.clear();
+    }
+    let takes_text = rule.phrase_use() != PhraseUse::None;
+    if let Some(phrases) = &raw.phrases {
+        for phrase in phrases {
+            if !takes_text {
+                return Err(no_phrases(rule, phrase, "phrases"));
+            }
+            if phrase_pattern(phrase.get_ref()).is_none() {
+                return Err(problem(
+                    phrase,
+                    format!("phrase `{}` has no words to match", phrase.get_ref()),
+                    None,
+                ));
+            }
+            settings.phrases.push(phrase.get_ref().clone());
+        }
+    }
+    if let Some(patterns) = &raw.patterns {
+        for pattern in patterns {
+            if !takes_text {
+                return Err(no_phrases(rule, pattern, "patterns"));
+            }
+            Matcher::new(&[], std::slice::from_ref(pattern.get_ref())).map_err(|error| {
+                let cause = error.to_string();
+                let last = cause.lines().last().unwrap_or_default().trim().to_string();
+                problem(
+                    pattern,
+                    format!(
+                        "pattern `{}` is not a valid regular expression: {last}",
+                        pattern.get_ref()
+                    ),
+                    Some(
+                        "patterns use Rust `regex` syntax; `(?i)` makes one case-insensitive"
+                            .to_string(),
+                    ),
+                )
+            })?;
+            settings.patterns.push(pattern.get_ref().clone());
+        }
+    }
+    if replace
+        && rule.phrase_use() == PhraseUse::Required
+        && settings.phrases.is_empty()
+        && settings.patterns.is_empty()
+    {
+        return Err(problem(
+            table,
+            format!(
+                "rule `{rule}` needs at least one phrase or pattern once its defaults are replaced"
+            ),
+            Some("to turn the rule off, set `enabled = false`".to_string()),
+        ));
+    }
+    Ok(settings)
+}
+
+fn no_phrases<T>(rule: Rule, at: &Spanned<T>, key: &str) -> PlaybookProblem {
+    problem(
+        at,
+        format!("rule `{rule}` takes no `{key}`"),
+        Some("only `enabled` and `level` can be changed for it".to_string()),
+    )
+}

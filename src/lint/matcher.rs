@@ -1,0 +1,142 @@
+//! Phrase and pattern matching for the checks: one regular expression per rule, built from
+//! its phrases (case- and whitespace-insensitive, whole words, punctuation between words
+//! optional) and its patterns (as written), with spans reported as line and column.
+
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Serialize;
+
+/// Where a finding is: 1-based line and column (in characters) and the text found there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+impl Span {
+    /// Returns the span of `range` in `text`.
+    pub fn of(text: &str, range: Range<usize>) -> Span {
+        let before = &text[..range.start];
+        let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+        Span {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+            text: text[range].to_string(),
+        }
+    }
+}
+
+/// Returns the regular expression for a phrase, or `None` when it has no words.
+///
+/// "A feature, not a bug" matches "a FEATURE not\na bug"; "isn't" matches "isn’t".
+pub fn phrase_pattern(phrase: &str) -> Option<String> {
+    let words: Vec<String> = phrase
+        .replace('’', "'")
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .map(|word| regex::escape(word).replace('\'', "['’]"))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(format!(r"(?i:\b{}\b)", words.join(r"\W+")))
+}
+
+/// A rule's phrases and patterns compiled into one expression.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    regex: Option<Regex>,
+}
+
+impl Matcher {
+    /// Compiles phrases and patterns; a pattern that is not a valid expression is an error.
+    pub fn new(phrases: &[String], patterns: &[String]) -> Result<Matcher, regex::Error> {
+        let alternatives: Vec<String> = phrases
+            .iter()
+            .filter_map(|phrase| phrase_pattern(phrase))
+            .chain(patterns.iter().map(|pattern| format!("(?:{pattern})")))
+            .collect();
+        if alternatives.is_empty() {
+            return Ok(Matcher { regex: None });
+        }
+        Ok(Matcher {
+            regex: Some(Regex::new(&alternatives.join("|"))?),
+        })
+    }
+
+    /// Returns a matcher of the given phrases, which are known to be valid.
+    pub fn of_phrases(phrases: &[&str]) -> Matcher {
+        let phrases: Vec<String> = phrases.iter().map(ToString::to_string).collect();
+        Matcher::new(&phrases, &[]).expect("phrases are escaped, so always compile")
+    }
+
+    /// Returns the byte ranges of every non-overlapping match.
+    pub fn find_all(&self, text: &str) -> Vec<Range<usize>> {
+        match &self.regex {
+            Some(regex) => regex
+                .find_iter(text)
+                .map(|found| found.range())
+                .filter(|range| !range.is_empty())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(phrase: &str, text: &str) -> Vec<String> {
+        let matcher = Matcher::new(&[phrase.to_string()], &[]).unwrap();
+        matcher
+            .find_all(text)
+            .into_iter()
+            .map(|range| text[range].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn phrases_ignore_case_whitespace_and_punctuation_between_words() {
+        assert_eq!(
+            matches("a feature, not a bug", "It is A Feature  not\na bug."),
+            ["A Feature  not\na bug"]
+        );
+        assert_eq!(matches("isn't", "It isn’t ours"), ["isn’t"]);
+        assert_eq!(matches("user error", "a user-error"), ["user-error"]);
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        assert!(matches("lost", "the cost was lostness").is_empty());
+        assert!(matches("only a few", "commonly a few").is_empty());
+        assert_eq!(phrase_pattern(" , "), None);
+    }
+
+    #[test]
+    fn spans_count_lines_and_characters() {
+        let text = "first\nsé only a few";
+        let range = text.find("only").unwrap()..text.len();
+        assert_eq!(
+            Span::of(text, range),
+            Span {
+                line: 2,
+                column: 4,
+                text: "only a few".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn a_bad_pattern_is_an_error() {
+        assert!(Matcher::new(&[], &["(unclosed".to_string()]).is_err());
+    }
+}
