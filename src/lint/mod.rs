@@ -6,6 +6,8 @@
 
 mod matcher;
 mod rules;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 

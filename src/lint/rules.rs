@@ -214,7 +214,7 @@ impl Rule {
     pub fn default_patterns(self) -> &'static [&'static str] {
         match self {
             Rule::FixTimePromised => &[
-                r"(?i)\b(?:fixed|resolved|restored|repaired|back(?:\s+(?:up|online|to\s+normal))?|working\s+again|fully\s+operational|up\s+and\s+running)\s+(?:by|before|within|in(?:\s+the\s+next)?)\s+(?:\d+(?:\s*(?:minutes?|mins?|hours?|hrs?|days?)\b|(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?)|an?\s+(?:hour|few\s+\w+)|half\s+an\s+hour|the\s+(?:next\s+)?hour|(?:the\s+)?end\s+of|tonight|today|tomorrow|noon|midnight|this\s+(?:morning|afternoon|evening))",
+                r"(?i)\b(?:fixed|resolved|restored|repaired|back(?:\s+(?:up|online|to\s+normal))?|working\s+again|fully\s+operational|up\s+and\s+running)\s+(?:by|before|within|in(?:\s+the\s+next)?)\s+(?:\d+(?:\s*(?:minutes?|mins?|hours?|hrs?|days?)\b|(?:[:.]\d{2})?(?:\s*[ap]\.?m\b)?)|an?\s+(?:hour|few\s+\w+)|half\s+an\s+hour|the\s+(?:next\s+)?hour|(?:the\s+)?end\s+of|tonight|today|tomorrow|noon|midnight|this\s+(?:morning|afternoon|evening))",
             ],
             Rule::InternalDetail => &[
                 // Host names like db-prod-03, web-12, payments-prod, stg-cache-2.

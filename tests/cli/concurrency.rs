@@ -19,7 +19,15 @@ fn eight_writers_lose_nothing() {
         for (t, batch) in batches.iter_mut().enumerate() {
             let message = format!("w{t}-{i}");
             let mut command = env.command();
-            command.args(["update", &id, "--message", &message, "--next-update", "30m"]);
+            command.args([
+                "-q",
+                "update",
+                &id,
+                "--message",
+                &message,
+                "--next-update",
+                "30m",
+            ]);
             batch.push((message, command));
         }
     }

@@ -68,7 +68,15 @@ fn updates_reported_written_survive_kill_9() {
         let message = format!("crash-{n}");
         let mut child = env
             .command()
-            .args(["update", &id, "--message", &message, "--next-update", "30m"])
+            .args([
+                "-q",
+                "update",
+                &id,
+                "--message",
+                &message,
+                "--next-update",
+                "30m",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod checks;
 mod commands;
 mod concurrency;
 mod config_errors;

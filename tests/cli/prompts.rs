@@ -179,6 +179,38 @@ fn update_offers_the_next_stage_and_asks_for_the_message() {
 }
 
 #[test]
+fn after_the_explain_stage_the_drafts_and_findings_are_shown() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    let mut command = terminal_command(&env, BIN);
+    command.args(["update", &id]);
+    let mut session = spawn(command);
+    answer(&mut session, "Stage", "");
+    answer(
+        &mut session,
+        "What happened",
+        "Uploads over 2 GB fail on db-prod-03; the limit is working as intended.",
+    );
+    answer(&mut session, "Cause", "A size limit");
+    answer(&mut session, "Workaround", "");
+    answer(&mut session, "Next update in", "45m");
+    session.exp_string("Recorded update 2").unwrap();
+    session.exp_string("Drafts of update 2").unwrap();
+    session.exp_string("Uploads over 2 GB fail").unwrap();
+    session
+        .exp_string("Checks: 2 errors and 1 warning")
+        .unwrap();
+    session
+        .exp_string("\"working as intended\" minimises what happened")
+        .unwrap();
+    session
+        .exp_string("\"db-prod-03\" is an internal detail in a public post")
+        .unwrap();
+    session.exp_string("incident edit").unwrap();
+    session.exp_eof().unwrap();
+}
+
+#[test]
 fn an_update_written_while_someone_resolves_keeps_the_incident_resolved() {
     let env = TestEnv::new();
     let id = env.open("Uploads failing", &[]);
