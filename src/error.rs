@@ -60,6 +60,15 @@ impl CommandError {
         }
     }
 
+    /// Returns a remote-failure error (exit 3): the failure is recorded for a retry.
+    pub fn remote(message: impl Into<String>) -> CommandError {
+        CommandError {
+            kind: ErrorKind::Remote,
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
     /// Adds a hint line.
     pub fn hint(mut self, hint: impl Into<String>) -> CommandError {
         self.hints.push(hint.into());

@@ -10,6 +10,7 @@ pub mod error;
 pub mod fsutil;
 pub mod lint;
 pub mod playbook;
+pub mod publish;
 pub mod record;
 pub mod render;
 pub mod time;

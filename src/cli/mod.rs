@@ -2,6 +2,7 @@
 //! per subcommand.
 
 mod answers;
+mod approve;
 mod due;
 mod edit;
 mod init;
@@ -9,7 +10,9 @@ mod lint;
 mod list;
 mod open;
 mod output;
+mod progress;
 mod prompt;
+mod publish;
 mod render;
 mod resolve;
 mod session;
@@ -77,6 +80,8 @@ pub enum Command {
     Edit(edit::EditArgs),
     Lint(lint::LintArgs),
     Due(due::DueArgs),
+    Publish(publish::PublishArgs),
+    Approve(approve::ApproveArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -109,6 +114,8 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Edit(args) => edit::run(args, session),
         Command::Lint(args) => lint::run(args, session),
         Command::Due(args) => due::run(args, session),
+        Command::Publish(args) => publish::run(args, session),
+        Command::Approve(args) => approve::run(args, session),
     }
 }
 

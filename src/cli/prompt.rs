@@ -8,7 +8,7 @@
 use std::io::IsTerminal;
 
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Input, MultiSelect, Select};
+use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use super::Printer;
 use crate::error::CommandError;
@@ -92,6 +92,21 @@ impl Prompter {
             .interact_opt()
             .map_err(|error| prompt_failed(error, question.flag))?
             .ok_or_else(cancelled)
+    }
+
+    /// Asks yes or no (default no). Without a terminal this is an error naming the flag
+    /// that says yes in advance: nothing irreversible happens unasked.
+    pub fn confirm(&self, question: Question) -> Result<bool, CommandError> {
+        if !self.interactive {
+            return Err(CommandError::missing(question.flag));
+        }
+        self.printer.guidance(question.guidance);
+        Confirm::with_theme(&ColorfulTheme::default())
+            .with_prompt(question.prompt)
+            .default(false)
+            .interact_opt()
+            .map_err(|error| prompt_failed(error, question.flag))
+            .map(|answer| answer.unwrap_or(false))
     }
 
     /// Asks for any of `items` (space toggles, Enter confirms). Without a terminal, none.

@@ -101,12 +101,9 @@ impl Config {
 
     /// Returns the targets that receive updates of `stage`.
     pub fn targets_for<'a>(&'a self, stage: &'a str) -> impl Iterator<Item = &'a Target> {
-        self.targets.iter().filter(move |target| {
-            target
-                .stages
-                .as_ref()
-                .is_none_or(|stages| stages.iter().any(|routed| routed == stage))
-        })
+        self.targets
+            .iter()
+            .filter(move |target| target.receives(stage))
     }
 
     /// Returns the channels that some target routes `stage` to; every channel when no

@@ -249,6 +249,15 @@ pub struct Target {
     pub settings: TargetSettings,
 }
 
+impl Target {
+    /// Returns whether this target receives updates of `stage`.
+    pub fn receives(&self, stage: &str) -> bool {
+        self.stages
+            .as_ref()
+            .is_none_or(|stages| stages.iter().any(|routed| routed == stage))
+    }
+}
+
 /// The kind-specific keys of a target, checked against the kind's spec.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TargetSettings {

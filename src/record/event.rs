@@ -75,6 +75,9 @@ pub enum EventBody {
     Updated(UpdateBody),
     Resolved(Resolved),
     Edited(Edited),
+    PublishStarted(PublishStarted),
+    PublishFinished(PublishFinished),
+    Approved(Approved),
 }
 
 impl EventBody {
@@ -85,6 +88,9 @@ impl EventBody {
             EventBody::Updated(_) => "updated",
             EventBody::Resolved(_) => "resolved",
             EventBody::Edited(_) => "edited",
+            EventBody::PublishStarted(_) => "publish_started",
+            EventBody::PublishFinished(_) => "publish_finished",
+            EventBody::Approved(_) => "approved",
         }
     }
 
@@ -94,7 +100,10 @@ impl EventBody {
             EventBody::Opened(opened) => Some(&opened.update),
             EventBody::Updated(update) => Some(update),
             EventBody::Resolved(resolved) => Some(&resolved.update),
-            EventBody::Edited(_) => None,
+            EventBody::Edited(_)
+            | EventBody::PublishStarted(_)
+            | EventBody::PublishFinished(_)
+            | EventBody::Approved(_) => None,
         }
     }
 }
@@ -128,6 +137,61 @@ pub struct UpdateBody {
     pub fields: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_update_at: Option<DateTime<Utc>>,
+}
+
+/// Whether a publication makes a new post or changes one made before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublishAction {
+    Create,
+    Edit,
+}
+
+/// A publication to one target is about to be sent. It is on disk before any request
+/// goes out, so a crash mid-request leaves a trace the next run resolves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishStarted {
+    /// The id of the event that recorded the update.
+    pub update: String,
+    pub target: String,
+    pub action: PublishAction,
+    /// The idempotency key (or `webhook-id`) every try of this publication carries.
+    pub key: String,
+    /// SHA-256 of the text sent, to notice a later edit.
+    pub text_hash: String,
+    /// The remote post an edit changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_id: Option<String>,
+}
+
+/// How a publication ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishFinished {
+    /// The id of the `publish_started` event.
+    pub attempt: String,
+    pub update: String,
+    pub target: String,
+    pub published: bool,
+    /// How many requests it took, retries included.
+    pub tries: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Why it failed, or what went wrong on tries before it succeeded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// A person approved the texts of an update for publishing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approved {
+    pub update: String,
+    /// SHA-256 of each channel's text as approved.
+    pub texts: BTreeMap<crate::config::Channel, String>,
 }
 
 /// The incident was declared over.
@@ -186,6 +250,9 @@ impl Event {
             EventBody::Updated(update) => line(self, update),
             EventBody::Resolved(resolved) => line(self, resolved),
             EventBody::Edited(edited) => line(self, edited),
+            EventBody::PublishStarted(started) => line(self, started),
+            EventBody::PublishFinished(finished) => line(self, finished),
+            EventBody::Approved(approved) => line(self, approved),
         }
     }
 }
@@ -230,6 +297,9 @@ fn parse_body(kind: &str, data: &str) -> Option<Result<EventBody, serde_json::Er
         "updated" => serde_json::from_str(data).map(EventBody::Updated),
         "resolved" => serde_json::from_str(data).map(EventBody::Resolved),
         "edited" => serde_json::from_str(data).map(EventBody::Edited),
+        "publish_started" => serde_json::from_str(data).map(EventBody::PublishStarted),
+        "publish_finished" => serde_json::from_str(data).map(EventBody::PublishFinished),
+        "approved" => serde_json::from_str(data).map(EventBody::Approved),
         _ => return None,
     })
 }

@@ -6,6 +6,9 @@ pub mod id;
 pub mod state;
 pub mod store;
 
-pub use event::{Edited, Event, EventBody, Opened, Resolved, Status, UpdateBody};
-pub use state::{FoldError, Incident, Update};
+pub use event::{
+    Approved, Edited, Event, EventBody, Opened, PublishAction, PublishFinished, PublishStarted,
+    Resolved, Status, UpdateBody,
+};
+pub use state::{Approval, FoldError, Incident, Publication, PublicationState, Update};
 pub use store::{Loaded, Store, StoreError, Warning};

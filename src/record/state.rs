@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::event::{Edited, Event, EventBody, Status, UpdateBody};
+use super::event::{
+    Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, Status,
+    UpdateBody,
+};
 
 /// An incident as its events describe it. This is also the shape of `show --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -42,19 +45,63 @@ pub struct Update {
     pub fields: BTreeMap<String, String>,
     pub next_update_at: Option<DateTime<Utc>>,
     pub publications: Vec<Publication>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<Approval>,
     /// Texts a person edited, by channel; the latest edit wins.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub edits: BTreeMap<crate::config::Channel, String>,
 }
 
-/// Where an update was published, and how that went.
+/// Where an update was published, and how that went: one per `publish_started` event.
 #[derive(Debug, Clone, Serialize)]
 pub struct Publication {
     pub target: String,
-    pub state: String,
+    pub state: PublicationState,
+    pub action: PublishAction,
+    /// The id of the `publish_started` event.
+    pub attempt: String,
+    pub key: String,
+    pub text_hash: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub tries: u32,
     pub remote_id: Option<String>,
     pub url: Option<String>,
     pub error: Option<String>,
+}
+
+/// Where a publication stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationState {
+    /// Started and never finished: the process died mid-request, or is still running.
+    InFlight,
+    Published,
+    Failed,
+}
+
+impl PublicationState {
+    pub fn name(self) -> &'static str {
+        match self {
+            PublicationState::InFlight => "in flight",
+            PublicationState::Published => "published",
+            PublicationState::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for PublicationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Who approved an update's texts, and which texts (by hash, per channel).
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub texts: BTreeMap<crate::config::Channel, String>,
 }
 
 /// One line of the incident's history, for people.
@@ -119,9 +166,16 @@ impl Incident {
     }
 
     fn apply(&mut self, event: &Event, is_opening: bool) {
-        if let EventBody::Edited(edited) = &event.body {
-            self.apply_edit(event, edited);
-            return;
+        match &event.body {
+            EventBody::Edited(edited) => return self.apply_edit(event, edited),
+            EventBody::PublishStarted(started) => {
+                return self.apply_publish_started(event, started);
+            }
+            EventBody::PublishFinished(finished) => {
+                return self.apply_publish_finished(event, finished);
+            }
+            EventBody::Approved(approved) => return self.apply_approval(event, approved),
+            _ => {}
         }
         let Some(body) = event.body.update() else {
             return;
@@ -153,7 +207,10 @@ impl Incident {
                 text
             }
             EventBody::Resolved(_) => "Resolved".to_string(),
-            EventBody::Edited(_) => return,
+            EventBody::Edited(_)
+            | EventBody::PublishStarted(_)
+            | EventBody::PublishFinished(_)
+            | EventBody::Approved(_) => return,
             // A second `opened` (the same id chosen in two clones) counts as an update.
             EventBody::Opened(_) | EventBody::Updated(_) => {
                 format!("{} update ({})", body.stage, body.status)
@@ -197,7 +254,112 @@ impl Incident {
     }
 }
 
+impl Incident {
+    /// Returns the update an event refers to by its event id; `None` for one this clone has
+    /// not seen yet (it arrives with a merge).
+    fn update_mut(&mut self, event_id: &str) -> Option<&mut Update> {
+        self.updates
+            .iter_mut()
+            .find(|update| update.event_id == event_id)
+    }
+
+    fn apply_publish_started(&mut self, event: &Event, started: &PublishStarted) {
+        let Some(update) = self.update_mut(&started.update) else {
+            return;
+        };
+        update.publications.push(Publication {
+            target: started.target.clone(),
+            state: PublicationState::InFlight,
+            action: started.action,
+            attempt: event.id.clone(),
+            key: started.key.clone(),
+            text_hash: started.text_hash.clone(),
+            started_at: event.at,
+            finished_at: None,
+            tries: 0,
+            remote_id: started.remote_id.clone(),
+            url: None,
+            error: None,
+        });
+    }
+
+    fn apply_publish_finished(&mut self, event: &Event, finished: &PublishFinished) {
+        let Some(update) = self.update_mut(&finished.update) else {
+            return;
+        };
+        let Some(publication) = update
+            .publications
+            .iter_mut()
+            .find(|publication| publication.attempt == finished.attempt)
+        else {
+            return;
+        };
+        publication.state = if finished.published {
+            PublicationState::Published
+        } else {
+            PublicationState::Failed
+        };
+        publication.finished_at = Some(event.at);
+        publication.tries = finished.tries;
+        if finished.remote_id.is_some() {
+            publication.remote_id = finished.remote_id.clone();
+        }
+        publication.url = finished.url.clone();
+        publication.error = finished.errors.last().cloned();
+        let seq = update.seq;
+        let text = match (finished.published, &finished.url) {
+            (true, Some(url)) => format!("Published update {seq} to {}: {url}", finished.target),
+            (true, None) => format!("Published update {seq} to {}", finished.target),
+            (false, _) => format!(
+                "Publishing update {seq} to {} failed: {}",
+                finished.target,
+                finished.errors.last().map_or("", String::as_str)
+            ),
+        };
+        self.timeline.push(TimelineEntry {
+            at: event.at,
+            kind: event.body.kind().to_string(),
+            author: event.author.clone(),
+            text,
+        });
+    }
+
+    fn apply_approval(&mut self, event: &Event, approved: &Approved) {
+        let Some(update) = self.update_mut(&approved.update) else {
+            return;
+        };
+        update.approvals.push(Approval {
+            by: event.author.clone(),
+            at: event.at,
+            texts: approved.texts.clone(),
+        });
+        let seq = update.seq;
+        self.timeline.push(TimelineEntry {
+            at: event.at,
+            kind: event.body.kind().to_string(),
+            author: event.author.clone(),
+            text: format!("Approved update {seq} for publishing"),
+        });
+    }
+}
+
 impl Update {
+    /// Returns the latest publication of this update to `target`.
+    pub fn latest_publication(&self, target: &str) -> Option<&Publication> {
+        self.publications
+            .iter()
+            .rev()
+            .find(|publication| publication.target == target)
+    }
+
+    /// Returns the latest published post of this update on `target`: the one an edit
+    /// changes.
+    pub fn published_on(&self, target: &str) -> Option<&Publication> {
+        self.publications.iter().rev().find(|publication| {
+            publication.target == target && publication.state == PublicationState::Published
+        })
+    }
+
     fn new(seq: usize, event: &Event, body: &UpdateBody) -> Update {
         Update {
             seq,
@@ -210,6 +372,7 @@ impl Update {
             fields: body.fields.clone(),
             next_update_at: body.next_update_at,
             publications: Vec::new(),
+            approvals: Vec::new(),
             edits: BTreeMap::new(),
         }
     }

@@ -45,11 +45,13 @@ impl TimeError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     now: DateTime<Utc>,
+    pinned: bool,
 }
 
 impl Clock {
     /// Returns a clock pinned to `INCIDENT_NOW` when given, else reading the system time once.
     pub fn new(incident_now: Option<&str>) -> Result<Clock, TimeError> {
+        let pinned = incident_now.is_some();
         let now = match incident_now {
             Some(text) => DateTime::parse_from_rfc3339(text.trim())
                 .map_err(|_| TimeError::InvalidNow {
@@ -58,12 +60,22 @@ impl Clock {
                 .with_timezone(&Utc),
             None => Utc::now(),
         };
-        Ok(Clock { now })
+        Ok(Clock { now, pinned })
     }
 
     /// Returns a clock fixed at `now`.
     pub fn fixed(now: DateTime<Utc>) -> Clock {
-        Clock { now }
+        Clock { now, pinned: true }
+    }
+
+    /// Returns the time at this moment: the pinned time, or the system time now (not when
+    /// the command started), for what must be fresh, such as a request's timestamp.
+    pub fn current(&self) -> DateTime<Utc> {
+        if self.pinned {
+            self.now()
+        } else {
+            Clock::fixed(Utc::now()).now()
+        }
     }
 
     /// Returns the current time, truncated to whole seconds so records stay readable.

@@ -1,0 +1,531 @@
+//! `incident publish`: send an update to every target that receives its stage.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::Session;
+use super::lint::{describe, routed_drafts};
+use super::list::table;
+use super::progress::Progress;
+use super::prompt::Question;
+use super::render::pick_update;
+use crate::config::{Channel, Config, Target, did_you_mean};
+use crate::error::CommandError;
+use crate::lint::{Linter, Tally};
+use crate::publish::engine::{Job, Outcome, Publishing};
+use crate::publish::plan::{self, Abilities, Step};
+use crate::publish::targets::{self, Secrets};
+use crate::publish::{Context, Http, Post, text_hash};
+use crate::record::{Incident, PublishAction, Store, Update};
+use crate::render::{Draft, Renderer};
+
+/// Publish an update to its targets: at most once each, failures recorded and retried
+///
+/// Each target receives the drafts of its channel for the stages it lists. A re-run skips
+/// what was published, retries what failed, and edits in place what changed since.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Incident id, or a unique prefix of it
+    id: String,
+    /// Update number (default: the latest)
+    #[arg(long = "update", value_name = "N")]
+    update: Option<usize>,
+    /// Only this target (repeatable)
+    #[arg(long = "target", value_name = "T")]
+    targets: Vec<String>,
+    /// Print the exact requests, secrets redacted, and send nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Publish without asking (needed when there is no terminal)
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// Publish despite error-level findings of the checks
+    #[arg(long)]
+    force: bool,
+    /// Send again where an interrupted try may already have arrived
+    #[arg(long)]
+    resend: bool,
+}
+
+/// What will happen, or happened, for one target.
+enum Plan {
+    Send { job_index: usize, why: &'static str },
+    Done { url: Option<String> },
+    CannotEdit { url: Option<String> },
+    Uncertain,
+}
+
+/// One row of the summary, and of `--json`.
+#[derive(Debug, Serialize)]
+struct Row {
+    target: String,
+    kind: String,
+    channel: Channel,
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<PublishAction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tries: Option<u32>,
+    /// The exact request, secrets redacted (dry runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    incident: &'a str,
+    update: usize,
+    dry_run: bool,
+    targets: &'a [Row],
+}
+
+pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
+    let config = session.config()?;
+    let store = Store::new(config.incidents_dir());
+    let incident = session.load_incident(&store, &args.id)?;
+    let seq = pick_update(&incident, args.update)?;
+    let update = &incident.updates[seq - 1];
+    let targets = select_targets(&config, update, &args.targets)?;
+    if targets.is_empty() {
+        session.printer.status(&format!(
+            "No target receives the `{}` stage; nothing to publish.",
+            update.stage
+        ));
+        return Ok(());
+    }
+
+    let renderer = Renderer::new(&config);
+    let mut drafts: BTreeMap<Channel, Draft> = BTreeMap::new();
+    for target in &targets {
+        if let std::collections::btree_map::Entry::Vacant(entry) = drafts.entry(target.channel) {
+            entry.insert(renderer.render(&incident, seq, target.channel)?);
+        }
+    }
+    check_findings(session, &config, &incident, seq, &args)?;
+    if !args.dry_run {
+        check_approvals(&incident, update, &targets, &drafts)?;
+    }
+
+    let secrets = Secrets::new(args.dry_run);
+    let mut jobs = Vec::new();
+    let mut plans = Vec::new();
+    for target in &targets {
+        let draft = drafts[&target.channel].clone();
+        let hash = text_hash(&draft.plain());
+        let publisher = targets::build(target, &config, &secrets);
+        let abilities = Abilities {
+            can_edit: publisher.can_edit(),
+            resend_is_safe: publisher.resend_is_safe(),
+        };
+        plans.push(
+            match plan::decide(update, &target.name, &hash, abilities, args.resend) {
+                Step::Send {
+                    action,
+                    key,
+                    remote_id,
+                    why,
+                } => {
+                    jobs.push(Job {
+                        target,
+                        publisher,
+                        draft,
+                        text_hash: hash,
+                        action,
+                        key,
+                        remote_id,
+                    });
+                    Plan::Send {
+                        job_index: jobs.len() - 1,
+                        why,
+                    }
+                }
+                Step::Done { url } => Plan::Done { url },
+                Step::CannotEdit { url } => Plan::CannotEdit { url },
+                Step::Uncertain => Plan::Uncertain,
+            },
+        );
+    }
+
+    if args.dry_run {
+        let rows = dry_run_rows(session, &config, &incident, update, &targets, &plans, &jobs);
+        return report(session, &incident, seq, true, &rows);
+    }
+    if !jobs.is_empty() && !args.yes {
+        confirm(session, &incident, update, &jobs)?;
+    }
+
+    let context = Context {
+        http: Http::new().map_err(CommandError::usage)?,
+        clock: session.clock,
+    };
+    let author = session.author(config.root());
+    let publishing = Publishing {
+        config: &config,
+        store: &store,
+        incident: &incident,
+        update,
+        author: &author,
+        context: &context,
+        secrets: &secrets,
+    };
+    let progress = Progress::new(
+        &session.printer,
+        std::io::stderr().is_terminal(),
+        jobs.iter().map(|job| job.target.name.as_str()),
+    );
+    let outcomes = publishing.run(&jobs, |job, outcome| {
+        progress.finished(&job.target.name, outcome)
+    })?;
+    progress.clear();
+    let rows: Vec<Row> = targets
+        .iter()
+        .zip(&plans)
+        .map(|(target, plan)| row_after(&incident, update, target, plan, &jobs, &outcomes))
+        .collect();
+    for outcome in &outcomes {
+        if let Some(error) = &outcome.record_error {
+            session.printer.warn(&format!(
+                "the result for `{}` could not be recorded: {error}",
+                outcome.target
+            ));
+        }
+    }
+    report(session, &incident, seq, false, &rows)?;
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|row| matches!(row.state, "failed" | "uncertain"))
+        .map(|row| row.target.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(CommandError::remote(format!(
+        "{} of {} targets did not get update {seq}: {}",
+        failed.len(),
+        rows.len(),
+        failed.join(", ")
+    ))
+    .hint(format!(
+        "failures are recorded; `incident publish {} --update {seq}` retries them",
+        incident.id
+    )))
+}
+
+/// The targets that receive the update's stage, narrowed to `--target` names.
+fn select_targets<'a>(
+    config: &'a Config,
+    update: &Update,
+    names: &[String],
+) -> Result<Vec<&'a Target>, CommandError> {
+    let routed: Vec<&Target> = config
+        .targets
+        .iter()
+        .filter(|target| target.receives(&update.stage))
+        .collect();
+    if names.is_empty() {
+        return Ok(routed);
+    }
+    let mut chosen = Vec::new();
+    for name in names {
+        let Some(target) = config.target(name) else {
+            let guess = did_you_mean(
+                name,
+                config.targets.iter().map(|target| target.name.as_str()),
+            );
+            let error = CommandError::usage(format!("no target `{name}` in `incident.toml`"));
+            return Err(match guess {
+                Some(guess) => error.hint(format!("did you mean `{guess}`?")),
+                None => error,
+            });
+        };
+        if !routed.iter().any(|routed| routed.name == target.name) {
+            return Err(CommandError::usage(format!(
+                "target `{name}` does not receive the `{}` stage",
+                update.stage
+            ))
+            .hint("its `stages` in `incident.toml` say which stages it receives"));
+        }
+        if !chosen.iter().any(|seen: &&Target| seen.name == target.name) {
+            chosen.push(target);
+        }
+    }
+    Ok(chosen)
+}
+
+/// Stops on error-level findings unless `--force` (a dry run only shows them).
+fn check_findings(
+    session: &Session,
+    config: &Config,
+    incident: &Incident,
+    seq: usize,
+    args: &PublishArgs,
+) -> Result<(), CommandError> {
+    let drafts = routed_drafts(config, incident, seq)?;
+    let findings = Linter::new(config).lint(incident, seq, &drafts);
+    let tally = Tally::of(&findings);
+    if tally.errors == 0 || args.force {
+        if !findings.is_empty() && !session.printer.json_mode() {
+            session.printer.status(describe(&findings, true).trim_end());
+        }
+        return Ok(());
+    }
+    if !session.printer.json_mode() {
+        session.printer.status(describe(&findings, true).trim_end());
+    }
+    if args.dry_run {
+        return Ok(());
+    }
+    Err(CommandError::findings(format!(
+        "update {seq} of {} has error-level findings; nothing was published",
+        incident.id
+    ))
+    .hint("fix the drafts (`incident edit`), or pass `--force` to publish them anyway"))
+}
+
+/// Refuses targets that require approval when the texts they would get are not approved.
+fn check_approvals(
+    incident: &Incident,
+    update: &Update,
+    targets: &[&Target],
+    drafts: &BTreeMap<Channel, Draft>,
+) -> Result<(), CommandError> {
+    for target in targets.iter().filter(|target| target.require_approval) {
+        let hash = text_hash(&drafts[&target.channel].plain());
+        let approved = update
+            .approvals
+            .iter()
+            .any(|approval| approval.texts.get(&target.channel) == Some(&hash));
+        if approved {
+            continue;
+        }
+        let why = if update.approvals.is_empty() {
+            "is not approved"
+        } else {
+            "changed since it was approved"
+        };
+        return Err(CommandError::usage(format!(
+            "update {} of {} {why}, and target `{}` requires approval",
+            update.seq, incident.id, target.name
+        ))
+        .hint(format!(
+            "review it with `incident render {0} --update {1}`, then `incident approve {0} --update {1}`",
+            incident.id, update.seq
+        )));
+    }
+    Ok(())
+}
+
+fn confirm(
+    session: &Session,
+    incident: &Incident,
+    update: &Update,
+    jobs: &[Job],
+) -> Result<(), CommandError> {
+    let printer = &session.printer;
+    if session.prompter.is_interactive() {
+        printer.heading(&format!(
+            "Publish update {} ({}) of {} to:",
+            update.seq, update.stage, incident.id
+        ));
+        for job in jobs {
+            let action = match job.action {
+                PublishAction::Create => "new post",
+                PublishAction::Edit => "edit in place",
+            };
+            printer.status(&format!(
+                "  {}  ({}, {})  {action}",
+                job.target.name, job.target.kind, job.target.channel
+            ));
+        }
+    }
+    let yes = session.prompter.confirm(Question {
+        prompt: "Publish now?",
+        guidance: "Once sent, a post cannot be taken back everywhere.",
+        flag: "--yes",
+    })?;
+    if yes {
+        Ok(())
+    } else {
+        Err(CommandError::usage("not published"))
+    }
+}
+
+fn dry_run_rows(
+    session: &Session,
+    config: &Config,
+    incident: &Incident,
+    update: &Update,
+    targets: &[&Target],
+    plans: &[Plan],
+    jobs: &[Job],
+) -> Vec<Row> {
+    targets
+        .iter()
+        .zip(plans)
+        .map(|(target, plan)| {
+            let mut row = row(target, plan_state(plan));
+            match plan {
+                Plan::Send { job_index, .. } => {
+                    let job = &jobs[*job_index];
+                    row.action = Some(job.action);
+                    let post = Post {
+                        config,
+                        incident,
+                        update,
+                        draft: &job.draft,
+                        action: job.action,
+                        remote_id: job.remote_id.as_deref(),
+                        key: &job.key,
+                    };
+                    match job.publisher.preview(&post, session.clock.current()) {
+                        Ok(request) => row.request = Some(request),
+                        Err(error) => {
+                            row.state = "cannot publish";
+                            row.error = Some(error);
+                        }
+                    }
+                }
+                Plan::Done { url } | Plan::CannotEdit { url } => row.url = url.clone(),
+                Plan::Uncertain => row.error = Some(uncertain_error(incident, update, target)),
+            }
+            row
+        })
+        .collect()
+}
+
+fn row_after(
+    incident: &Incident,
+    update: &Update,
+    target: &Target,
+    plan: &Plan,
+    jobs: &[Job],
+    outcomes: &[Outcome],
+) -> Row {
+    let mut row = row(target, plan_state(plan));
+    match plan {
+        Plan::Send { job_index, .. } => {
+            let job = &jobs[*job_index];
+            row.action = Some(job.action);
+            let outcome = outcomes
+                .iter()
+                .find(|outcome| outcome.target == target.name);
+            match outcome.map(|outcome| (&outcome.result, outcome.tries)) {
+                Some((Ok(remote), tries)) => {
+                    row.state = match job.action {
+                        PublishAction::Create => "published",
+                        PublishAction::Edit => "edited",
+                    };
+                    row.url = remote.url.clone();
+                    row.tries = Some(tries);
+                }
+                Some((Err(error), tries)) => {
+                    row.state = "failed";
+                    row.error = Some(error.clone());
+                    row.tries = Some(tries);
+                }
+                None => row.state = "failed",
+            }
+        }
+        Plan::Done { url } | Plan::CannotEdit { url } => row.url = url.clone(),
+        Plan::Uncertain => row.error = Some(uncertain_error(incident, update, target)),
+    }
+    row
+}
+
+fn row(target: &Target, state: &'static str) -> Row {
+    Row {
+        target: target.name.clone(),
+        kind: target.kind.to_string(),
+        channel: target.channel,
+        state,
+        action: None,
+        url: None,
+        error: None,
+        tries: None,
+        request: None,
+    }
+}
+
+fn plan_state(plan: &Plan) -> &'static str {
+    match plan {
+        Plan::Send { why: "edit", .. } => "will edit",
+        Plan::Send { why: "retry", .. } => "will retry",
+        Plan::Send { why: "resend", .. } => "will resend",
+        Plan::Send { .. } => "will post",
+        Plan::Done { .. } => "already published",
+        Plan::CannotEdit { .. } => "published; cannot edit",
+        Plan::Uncertain => "uncertain",
+    }
+}
+
+fn uncertain_error(incident: &Incident, update: &Update, target: &Target) -> String {
+    format!(
+        "an interrupted try may already have reached it, and {} cannot tell; check, then `incident publish {} --update {} --target {} --resend` if it is not there",
+        target.kind, incident.id, update.seq, target.name
+    )
+}
+
+fn report(
+    session: &Session,
+    incident: &Incident,
+    seq: usize,
+    dry_run: bool,
+    rows: &[Row],
+) -> Result<(), CommandError> {
+    if session.printer.json_mode() {
+        return session.printer.json(&Report {
+            incident: &incident.id,
+            update: seq,
+            dry_run,
+            targets: rows,
+        });
+    }
+    let mut text = String::new();
+    if dry_run {
+        for row in rows {
+            let heading = format!(
+                "── {} ({}, {}): {} ",
+                row.target, row.kind, row.channel, row.state
+            );
+            text.push_str(&format!("{heading:─<72}\n"));
+            if let Some(request) = &row.request {
+                text.push_str(request);
+                if !request.ends_with('\n') {
+                    text.push('\n');
+                }
+            }
+            if let Some(url) = &row.url {
+                text.push_str(&format!("at {url}\n"));
+            }
+            if let Some(error) = &row.error {
+                text.push_str(&format!("{error}\n"));
+            }
+            text.push('\n');
+        }
+        text.push_str("Dry run: nothing was sent.\n");
+        return session.printer.out(&text);
+    }
+    let header = ["TARGET", "KIND", "STATE", "URL OR ERROR"].map(String::from);
+    let table_rows: Vec<[String; 4]> = rows
+        .iter()
+        .map(|row| {
+            [
+                row.target.clone(),
+                row.kind.clone(),
+                row.state.to_string(),
+                row.url
+                    .clone()
+                    .or_else(|| row.error.clone())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    session.printer.out(&table(&header, &table_rows))
+}

@@ -1,0 +1,169 @@
+//! Sending: a `publish_started` event on disk for every target before any request leaves,
+//! then all targets at once, each with its own timeout and retries, and a
+//! `publish_finished` event as each one ends.
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+
+use super::targets::Secrets;
+use super::{Context, Delivered, Policy, Post, Publisher, Remote};
+use crate::config::{Config, Target};
+use crate::record::{
+    Event, EventBody, Incident, PublishAction, PublishFinished, PublishStarted, Store, StoreError,
+    Update, id,
+};
+use crate::render::Draft;
+
+/// One target to send to.
+pub struct Job<'a> {
+    pub target: &'a Target,
+    pub publisher: Box<dyn Publisher>,
+    pub draft: Draft,
+    pub text_hash: String,
+    pub action: PublishAction,
+    pub key: String,
+    pub remote_id: Option<String>,
+}
+
+/// How one target's publication ended.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub target: String,
+    pub result: Result<Remote, String>,
+    pub tries: u32,
+    /// A problem writing the result to the record: the post went out (or not) but the
+    /// record does not say so.
+    pub record_error: Option<String>,
+}
+
+/// Who is publishing what.
+pub struct Publishing<'a> {
+    pub config: &'a Config,
+    pub store: &'a Store,
+    pub incident: &'a Incident,
+    pub update: &'a Update,
+    pub author: &'a str,
+    pub context: &'a Context,
+    pub secrets: &'a Secrets,
+}
+
+impl Publishing<'_> {
+    /// Records every job as started, then sends them all at once, calling `finished` as
+    /// each ends. Fails, sending nothing, if the start cannot be recorded.
+    pub fn run(
+        &self,
+        jobs: &[Job],
+        mut finished: impl FnMut(&Job, &Outcome),
+    ) -> Result<Vec<Outcome>, StoreError> {
+        let mut attempts = Vec::new();
+        for job in jobs {
+            attempts.push(self.record_start(job)?);
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                StoreError::Io(crate::fsutil::IoError {
+                    action: "start the publishing runtime for",
+                    path: self.store.dir().to_path_buf(),
+                    source: error,
+                })
+            })?;
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
+        runtime.block_on(async {
+            let mut running: FuturesUnordered<_> = jobs
+                .iter()
+                .enumerate()
+                .map(|(index, job)| async move { (index, self.deliver(job).await) })
+                .collect();
+            while let Some((index, delivered)) = running.next().await {
+                let job = &jobs[index];
+                let outcome = self.record_finish(job, &attempts[index], delivered);
+                finished(job, &outcome);
+                outcomes[index] = Some(outcome);
+            }
+        });
+        Ok(outcomes.into_iter().flatten().collect())
+    }
+
+    async fn deliver(&self, job: &Job<'_>) -> Delivered {
+        let post = Post {
+            config: self.config,
+            incident: self.incident,
+            update: self.update,
+            draft: &job.draft,
+            action: job.action,
+            remote_id: job.remote_id.as_deref(),
+            key: &job.key,
+        };
+        let policy = Policy {
+            attempts: job.target.attempts,
+            timeout: job
+                .target
+                .timeout
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(20)),
+        };
+        job.publisher.deliver(self.context, post, policy).await
+    }
+
+    fn record_start(&self, job: &Job) -> Result<String, StoreError> {
+        let (event, _) = self.store.append(&self.incident.id, |_| {
+            Ok::<_, StoreError>(Event {
+                id: id::new_event_id(),
+                at: self.context.clock.current(),
+                author: self.author.to_string(),
+                body: EventBody::PublishStarted(PublishStarted {
+                    update: self.update.event_id.clone(),
+                    target: job.target.name.clone(),
+                    action: job.action,
+                    key: job.key.clone(),
+                    text_hash: job.text_hash.clone(),
+                    remote_id: job.remote_id.clone(),
+                }),
+            })
+        })?;
+        Ok(event.id)
+    }
+
+    fn record_finish(&self, job: &Job, attempt: &str, delivered: Delivered) -> Outcome {
+        let mut errors: Vec<String> = delivered
+            .errors
+            .iter()
+            .map(|error| self.secrets.scrub(error))
+            .collect();
+        let result = delivered.result.map_err(|error| self.secrets.scrub(&error));
+        if let Err(error) = &result
+            && errors.last() != Some(error)
+        {
+            errors.push(error.clone());
+        }
+        let (remote_id, url) = match &result {
+            Ok(remote) => (remote.id.clone(), remote.url.clone()),
+            Err(_) => (None, None),
+        };
+        let written = self.store.append(&self.incident.id, |_| {
+            Ok::<_, StoreError>(Event {
+                id: id::new_event_id(),
+                at: self.context.clock.current(),
+                author: self.author.to_string(),
+                body: EventBody::PublishFinished(PublishFinished {
+                    attempt: attempt.to_string(),
+                    update: self.update.event_id.clone(),
+                    target: job.target.name.clone(),
+                    published: result.is_ok(),
+                    tries: delivered.tries,
+                    remote_id,
+                    url,
+                    errors,
+                }),
+            })
+        });
+        Outcome {
+            target: job.target.name.clone(),
+            result,
+            tries: delivered.tries,
+            record_error: written.err().map(|error| error.to_string()),
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! Requests as data (so a dry run can print exactly what would be sent, secrets redacted),
+//! and sending them with a timeout per try, retries and backoff.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::retry;
+
+/// One HTTP request, with what must never be shown marked as such.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub method: reqwest::Method,
+    /// The URL sent to.
+    pub url: String,
+    /// The URL as shown: an environment variable's name stands in for a secret URL.
+    pub shown_url: String,
+    pub headers: Vec<Header>,
+    pub body: Option<Body>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+    /// Shown as `[redacted]` in dry runs.
+    pub secret: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub content_type: &'static str,
+    pub text: String,
+}
+
+impl Outgoing {
+    pub fn new(method: reqwest::Method, url: &Url) -> Outgoing {
+        Outgoing {
+            method,
+            url: url.real.clone(),
+            shown_url: url.shown.clone(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Outgoing {
+        self.headers.push(Header {
+            name: name.to_string(),
+            value: value.into(),
+            secret: false,
+        });
+        self
+    }
+
+    pub fn secret_header(mut self, name: &str, value: impl Into<String>) -> Outgoing {
+        self.headers.push(Header {
+            name: name.to_string(),
+            value: value.into(),
+            secret: true,
+        });
+        self
+    }
+
+    /// Sets a JSON body, serialized once so that what is signed is what is sent.
+    pub fn json(mut self, value: &serde_json::Value) -> Outgoing {
+        self.body = Some(Body {
+            content_type: "application/json",
+            text: serde_json::to_string(value).expect("a JSON value always serializes"),
+        });
+        self
+    }
+
+    /// Returns the request as a dry run prints it: method and URL, headers, a blank line and
+    /// the body, with every secret redacted.
+    pub fn shown(&self) -> String {
+        let mut text = format!("{} {}\n", self.method, self.shown_url);
+        if let Some(body) = &self.body {
+            let _ = writeln!(text, "content-type: {}", body.content_type);
+        }
+        for header in &self.headers {
+            let value = if header.secret {
+                "[redacted]"
+            } else {
+                &header.value
+            };
+            let _ = writeln!(text, "{}: {value}", header.name);
+        }
+        if let Some(body) = &self.body {
+            let _ = writeln!(text, "\n{}", body.text);
+        }
+        text
+    }
+}
+
+/// A URL that may carry a credential (chat webhooks do, in their path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    pub real: String,
+    pub shown: String,
+}
+
+impl Url {
+    /// A URL that is not secret.
+    pub fn plain(url: &str) -> Url {
+        Url {
+            real: url.to_string(),
+            shown: url.to_string(),
+        }
+    }
+
+    /// A secret URL from environment variable `variable`, shown as `$VARIABLE`.
+    pub fn secret(url: &str, variable: &str) -> Url {
+        Url {
+            real: url.to_string(),
+            shown: format!("${variable}"),
+        }
+    }
+
+    /// Appends `/segment` to the path, keeping any query.
+    pub fn join(&self, segment: &str) -> Url {
+        let join = |url: &str| match url.split_once('?') {
+            Some((path, query)) => format!("{}/{segment}?{query}", path.trim_end_matches('/')),
+            None => format!("{}/{segment}", url.trim_end_matches('/')),
+        };
+        Url {
+            real: join(&self.real),
+            shown: join(&self.shown),
+        }
+    }
+
+    /// Adds `key=value` to the query.
+    pub fn query(&self, key: &str, value: &str) -> Url {
+        let add = |url: &str| {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{separator}{key}={value}")
+        };
+        Url {
+            real: add(&self.real),
+            shown: add(&self.shown),
+        }
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+/// How hard to try.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub attempts: u32,
+    pub timeout: Duration,
+}
+
+/// The outcome of sending one request, retries included.
+#[derive(Debug)]
+pub struct Sent {
+    pub result: Result<Reply, String>,
+    pub tries: u32,
+    /// What went wrong on each failed try, in order.
+    pub errors: Vec<String>,
+}
+
+/// The HTTP client every target shares.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+impl Http {
+    pub fn new() -> Result<Http, String> {
+        // reqwest is built without a default crypto provider; without one installed,
+        // building a client panics.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("incident/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| format!("cannot start the HTTP client: {error}"))?;
+        Ok(Http { client })
+    }
+
+    /// Sends the request `build` makes for each try (a try may need a fresh timestamp and
+    /// signature), retrying network errors, timeouts, 408, 429 and 5xx with backoff, or
+    /// after the wait the server asks for. Any 2xx is success; anything else is not retried.
+    pub async fn send(
+        &self,
+        policy: Policy,
+        now: impl Fn() -> DateTime<Utc>,
+        build: impl Fn(DateTime<Utc>) -> Outgoing,
+    ) -> Sent {
+        let attempts = policy.attempts.max(1);
+        let mut errors = Vec::new();
+        for attempt in 1..=attempts {
+            let outgoing = build(now());
+            let (error, wait) = match self.try_once(&outgoing, policy.timeout).await {
+                Ok(answer) if (200..300).contains(&answer.status) => {
+                    return Sent {
+                        result: Ok(answer.reply),
+                        tries: attempt,
+                        errors,
+                    };
+                }
+                Ok(reply) => {
+                    let error = describe_status(&reply);
+                    if !retry::is_retryable(reply.status) {
+                        errors.push(error.clone());
+                        return Sent {
+                            result: Err(error),
+                            tries: attempt,
+                            errors,
+                        };
+                    }
+                    let asked =
+                        retry::server_wait(reply.retry_after.as_deref(), &reply.body, now());
+                    (error, asked)
+                }
+                Err(error) => (error, None),
+            };
+            errors.push(error.clone());
+            if attempt == attempts {
+                return Sent {
+                    result: Err(error),
+                    tries: attempt,
+                    errors,
+                };
+            }
+            tokio::time::sleep(wait.unwrap_or_else(|| retry::backoff(attempt + 1))).await;
+        }
+        unreachable!("the loop returns on its last try")
+    }
+
+    async fn try_once(&self, outgoing: &Outgoing, timeout: Duration) -> Result<Answer, String> {
+        let mut request = self
+            .client
+            .request(outgoing.method.clone(), &outgoing.url)
+            .timeout(timeout);
+        for header in &outgoing.headers {
+            request = request.header(&header.name, &header.value);
+        }
+        if let Some(body) = &outgoing.body {
+            request = request
+                .header("content-type", body.content_type)
+                .body(body.text.clone());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|error| network_error(error, timeout))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
+        let body = response
+            .text()
+            .await
+            .map_err(|error| network_error(error, timeout))?;
+        Ok(Answer {
+            reply: Reply { status, body },
+            retry_after,
+        })
+    }
+}
+
+/// A reply and the `Retry-After` header it carried.
+struct Answer {
+    reply: Reply,
+    retry_after: Option<String>,
+}
+
+impl std::ops::Deref for Answer {
+    type Target = Reply;
+    fn deref(&self) -> &Reply {
+        &self.reply
+    }
+}
+
+/// Describes a failed request without its URL, which may hold a secret.
+fn network_error(error: reqwest::Error, timeout: Duration) -> String {
+    if error.is_timeout() {
+        return format!("no answer within {}s", timeout.as_secs_f64());
+    }
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Returns the one-line description of an unwanted status: the code, its reason and what
+/// the server said, shortened.
+pub fn describe_status(reply: &Reply) -> String {
+    let reason = reqwest::StatusCode::from_u16(reply.status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("");
+    let said = server_message(&reply.body);
+    let mut text = format!("HTTP {} {reason}", reply.status)
+        .trim_end()
+        .to_string();
+    if !said.is_empty() {
+        text.push_str(": ");
+        text.push_str(&said);
+    }
+    text
+}
+
+/// Returns what a server said in an error body, on one line: a JSON `message` (Discord,
+/// WordPress, Ghost, Mastodon's `error`) or the text itself (Slack, Mattermost).
+fn server_message(body: &str) -> String {
+    let from_json = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| {
+            ["message", "error", "error_description"]
+                .iter()
+                .find_map(|key| value.get(key)?.as_str().map(str::to_string))
+        });
+    let text = from_json.unwrap_or_else(|| body.to_string());
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}

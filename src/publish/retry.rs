@@ -1,0 +1,117 @@
+//! When to try a request again, and how long to wait first: exponential backoff with
+//! jitter, or what the server asked for (`Retry-After` in seconds or as an HTTP date, or a
+//! provider's own field such as Discord's `retry_after`).
+
+use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// The first wait; each later one doubles, up to [`MAX_BACKOFF`].
+const BASE_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The longest a server may make us wait between two tries.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(120);
+
+/// Whether an HTTP status is worth another try: timeouts, throttling and server errors.
+/// Other 4xx mean the request itself is wrong, and 3xx are not followed.
+pub fn is_retryable(status: u16) -> bool {
+    matches!(status, 408 | 429) || (500..600).contains(&status)
+}
+
+/// Returns the wait before try number `next_try` (2 for the first retry): 0.5 s, 1 s, 2 s…
+/// each scaled by a random factor between 0.5 and 1 so that many clients do not retry in
+/// step.
+pub fn backoff(next_try: u32) -> Duration {
+    let exponent = next_try.saturating_sub(2).min(16);
+    let full = BASE_BACKOFF.saturating_mul(1 << exponent).min(MAX_BACKOFF);
+    full.mul_f64(0.5 + 0.5 * random_unit())
+}
+
+/// Reads how long the server asked us to wait: `Retry-After` (seconds or an HTTP date),
+/// else a JSON body's `retry_after` in seconds (Discord). Capped at [`MAX_SERVER_WAIT`].
+pub fn server_wait(retry_after: Option<&str>, body: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let from_header = retry_after.and_then(|value| {
+        let value = value.trim();
+        match value.parse::<f64>() {
+            Ok(seconds) => seconds_to_duration(seconds),
+            Err(_) => DateTime::parse_from_rfc2822(value).ok().map(|at| {
+                (at.with_timezone(&Utc) - now)
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+            }),
+        }
+    });
+    let from_body = || {
+        serde_json::from_str::<serde_json::Value>(body)
+            .ok()?
+            .get("retry_after")?
+            .as_f64()
+            .and_then(seconds_to_duration)
+    };
+    from_header
+        .or_else(from_body)
+        .map(|wait| wait.min(MAX_SERVER_WAIT))
+}
+
+fn seconds_to_duration(seconds: f64) -> Option<Duration> {
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(1e6)))
+}
+
+/// A number in [0, 1) that differs from call to call: the standard library's per-process
+/// random hash keys are plenty for jitter.
+fn random_unit() -> f64 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(u64::from(std::process::id()));
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_only_what_can_get_better() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(is_retryable(status), "{status}");
+        }
+        for status in [200, 301, 400, 401, 403, 404, 410, 422] {
+            assert!(!is_retryable(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        for _ in 0..100 {
+            let first = backoff(2);
+            assert!((250..=500).contains(&first.as_millis()), "{first:?}");
+            let third = backoff(4);
+            assert!((1000..=2000).contains(&third.as_millis()), "{third:?}");
+            assert!(backoff(40) <= MAX_BACKOFF);
+        }
+    }
+
+    #[test]
+    fn honours_retry_after_in_seconds_dates_and_discord_bodies() {
+        let now: DateTime<Utc> = "2015-10-21T07:27:58Z".parse().unwrap();
+        assert_eq!(
+            server_wait(Some("1"), "", now),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            server_wait(Some("Wed, 21 Oct 2015 07:28:00 GMT"), "", now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            server_wait(
+                None,
+                r#"{"message":"You are being rate limited.","retry_after":0.25,"global":false}"#,
+                now
+            ),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(server_wait(Some("86400"), "", now), Some(MAX_SERVER_WAIT));
+        assert_eq!(server_wait(Some("soon"), "not json", now), None);
+        assert_eq!(server_wait(Some("-5"), "", now), None);
+    }
+}

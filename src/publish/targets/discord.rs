@@ -1,0 +1,71 @@
+//! `discord`: a webhook executed with `?wait=true`, which answers with the message, so its
+//! id is kept and a changed text edits the message in place (`PATCH …/messages/{id}`).
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::record::PublishAction;
+
+/// Discord's limit for a message's `content`.
+const CONTENT_LIMIT: usize = 2000;
+
+#[derive(Debug)]
+pub struct Discord {
+    url: Url,
+}
+
+impl Discord {
+    pub fn new(url: Url) -> Discord {
+        Discord { url }
+    }
+}
+
+impl Publisher for Discord {
+    fn can_edit(&self) -> bool {
+        true
+    }
+
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+        let text = post.draft.text.trim_end();
+        let length = text.chars().count();
+        if length > CONTENT_LIMIT {
+            return Err(format!(
+                "the {} text is {length} characters; Discord allows {CONTENT_LIMIT}: shorten it with `incident edit`",
+                post.draft.channel
+            ));
+        }
+        // Text people typed must not ping @everyone or a role.
+        let body = json!({ "content": text, "allowed_mentions": { "parse": [] } });
+        let outgoing = match (post.action, post.remote_id) {
+            (PublishAction::Edit, Some(id)) => Outgoing::new(
+                reqwest::Method::PATCH,
+                &self.url.join(&format!("messages/{id}")),
+            ),
+            (PublishAction::Edit, None) => {
+                return Err("the Discord message to edit has no id in the record".to_string());
+            }
+            (PublishAction::Create, _) => {
+                Outgoing::new(reqwest::Method::POST, &self.url.query("wait", "true"))
+            }
+        };
+        Ok(outgoing.json(&body))
+    }
+
+    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, String> {
+        let message: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
+            "Discord did not answer with the message (is `wait=true` kept?)".to_string()
+        })?;
+        let id = message["id"]
+            .as_str()
+            .ok_or("Discord's answer has no message id")?
+            .to_string();
+        let url = match (message["guild_id"].as_str(), message["channel_id"].as_str()) {
+            (Some(guild), Some(channel)) => Some(format!(
+                "https://discord.com/channels/{guild}/{channel}/{id}"
+            )),
+            _ => None,
+        };
+        Ok(Remote { id: Some(id), url })
+    }
+}

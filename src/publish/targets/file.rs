@@ -1,0 +1,88 @@
+//! `file`: each post written into a folder, one file per update and channel. Writing the
+//! same post again rewrites the same file, so it is always safe to resend.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Channel, Config, Target};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote};
+
+#[derive(Debug)]
+pub struct File {
+    /// The folder, relative to `incident.toml` unless absolute.
+    folder: PathBuf,
+}
+
+impl File {
+    pub fn new(target: &Target, config: &Config) -> Result<File, String> {
+        let path = target
+            .settings
+            .path
+            .as_ref()
+            .ok_or_else(|| format!("target `{}` has no `path`", target.name))?;
+        Ok(File {
+            folder: config.root().join(path),
+        })
+    }
+
+    /// `<folder>/<incident>/<seq>-<stage>.<channel>.<ext>`
+    fn path(&self, post: &Post) -> PathBuf {
+        let extension = match post.draft.channel {
+            Channel::Status | Channel::Blog | Channel::Chat => "md",
+            Channel::Social | Channel::Email | Channel::Banner => "txt",
+        };
+        self.folder.join(&post.incident.id).join(format!(
+            "{:03}-{}.{}.{extension}",
+            post.update.seq, post.update.stage, post.draft.channel
+        ))
+    }
+}
+
+impl Publisher for File {
+    fn resend_is_safe(&self) -> bool {
+        true
+    }
+
+    fn can_edit(&self) -> bool {
+        true
+    }
+
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+        Ok(format!(
+            "WRITE {}\n\n{}",
+            self.path(post).display(),
+            post.draft.plain()
+        ))
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        _context: &'a Context,
+        post: Post<'a>,
+        _policy: Policy,
+    ) -> Delivery<'a> {
+        Box::pin(async move {
+            let path = self.path(&post);
+            let written = path
+                .parent()
+                .map_or(Ok(()), crate::fsutil::create_dir_durable)
+                .and_then(|()| crate::fsutil::write_atomic(&path, post.draft.plain().as_bytes()));
+            Delivered {
+                result: written
+                    .map(|()| remote(&path))
+                    .map_err(|error| error.to_string()),
+                tries: 1,
+                errors: Vec::new(),
+            }
+        })
+    }
+}
+
+fn remote(path: &Path) -> Remote {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    Remote {
+        id: Some(path.display().to_string()),
+        url: Some(format!("file://{}", absolute.display())),
+    }
+}

@@ -1,0 +1,139 @@
+//! The kinds of target that can publish, and how each is built from its config. Adding a
+//! kind means one module here and one line in [`build`].
+
+mod discord;
+mod file;
+mod mattermost;
+mod slack;
+mod teams;
+mod webhook;
+
+use std::cell::RefCell;
+
+use super::Publisher;
+use crate::config::{Config, Target, TargetKind};
+
+/// Reads the secrets targets name, and remembers them so no output ever shows them.
+#[derive(Debug, Default)]
+pub struct Secrets {
+    dry_run: bool,
+    seen: RefCell<Vec<String>>,
+}
+
+impl Secrets {
+    /// In a dry run a missing secret is not an error: nothing is sent.
+    pub fn new(dry_run: bool) -> Secrets {
+        Secrets {
+            dry_run,
+            seen: RefCell::default(),
+        }
+    }
+
+    /// Returns the value of environment variable `variable`, which target `target` names
+    /// in its `key`.
+    pub fn get(&self, target: &Target, key: &str, variable: &str) -> Result<String, String> {
+        match crate::env::Env::secret(variable) {
+            Some(value) => {
+                self.seen.borrow_mut().push(value.clone());
+                Ok(value)
+            }
+            None if self.dry_run => Ok(format!("${variable}")),
+            None => Err(format!(
+                "environment variable `{variable}` is not set (`{key}` of target `{}`)",
+                target.name
+            )),
+        }
+    }
+
+    /// Returns `text` with every secret read so far replaced by `****`: errors from servers
+    /// and libraries must never carry one into output or the record.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for secret in self.seen.borrow().iter().filter(|secret| secret.len() >= 4) {
+            text = text.replace(secret.as_str(), "****");
+        }
+        text
+    }
+}
+
+/// Builds the publisher of `target`. One that cannot be built (a secret missing from the
+/// environment, a kind this version cannot publish to) fails every delivery with the
+/// reason, so the failure is recorded and retried like any other.
+pub fn build(target: &Target, config: &Config, secrets: &Secrets) -> Box<dyn Publisher> {
+    build_kind(target, config, secrets).unwrap_or_else(|reason| Box::new(Unavailable(reason)))
+}
+
+/// A target that cannot publish, and why.
+struct Unavailable(String);
+
+impl Publisher for Unavailable {
+    fn preview(
+        &self,
+        _post: &super::Post,
+        _now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, String> {
+        Err(self.0.clone())
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        _context: &'a super::Context,
+        _post: super::Post<'a>,
+        _policy: super::Policy,
+    ) -> super::Delivery<'a> {
+        Box::pin(async move { super::Delivered::refused(self.0.clone()) })
+    }
+}
+
+fn build_kind(
+    target: &Target,
+    config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, String> {
+    let url = |key: &str| -> Result<super::Url, String> {
+        let settings = &target.settings;
+        match (&settings.url, &settings.url_env) {
+            (Some(url), _) => Ok(super::Url::plain(url)),
+            (None, Some(variable)) => {
+                let value = secrets.get(target, key, variable)?;
+                Ok(super::Url::secret(&value, variable))
+            }
+            (None, None) => Err(format!("target `{}` has no `url`", target.name)),
+        }
+    };
+    Ok(match target.kind {
+        TargetKind::File => Box::new(file::File::new(target, config)?),
+        TargetKind::Webhook => {
+            let secret = match &target.settings.secret_env {
+                Some(variable) => Some(secrets.get(target, "secret_env", variable)?),
+                None => None,
+            };
+            Box::new(webhook::Webhook::new(url("url_env")?, secret.as_deref())?)
+        }
+        TargetKind::Slack => Box::new(slack::Slack::new(url("url_env")?)),
+        TargetKind::Discord => Box::new(discord::Discord::new(url("url_env")?)),
+        TargetKind::Teams => Box::new(teams::Teams::new(url("url_env")?)),
+        TargetKind::Mattermost => Box::new(mattermost::Mattermost::new(url("url_env")?)),
+        TargetKind::Wordpress
+        | TargetKind::Ghost
+        | TargetKind::Mastodon
+        | TargetKind::Statuspage
+        | TargetKind::Static
+        | TargetKind::Email => {
+            return Err(format!(
+                "publishing to `{}` targets is not available in this version",
+                target.kind
+            ));
+        }
+    })
+}
+
+/// The headline of a post: "Investigating: Uploads failing".
+pub fn headline(post: &super::Post) -> String {
+    let status = post.update.status.name();
+    let mut status = status.to_string();
+    if let Some(first) = status.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    format!("{status}: {}", post.incident.title)
+}
