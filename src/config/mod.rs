@@ -248,8 +248,11 @@ impl Config {
         let stage_names = playbook.stage_names();
         let mut targets = Vec::new();
         for (name, table) in &raw.targets {
-            let target = target::validate(name, table, &stage_names, &component_ids)
+            let mut target = target::validate(name, table, &stage_names, &component_ids)
                 .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
+            if table.get_ref().require_approval.is_none() {
+                target.require_approval = raw.publishing.require_approval.unwrap_or(false);
+            }
             targets.push(target);
         }
 

@@ -22,6 +22,15 @@ pub struct RawConfig {
     pub targets: BTreeMap<String, Spanned<RawTarget>>,
     #[serde(default)]
     pub playbook: RawPlaybook,
+    #[serde(default)]
+    pub publishing: RawPublishing,
+}
+
+/// `[publishing]`: what holds for every target unless the target says otherwise.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublishing {
+    pub require_approval: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

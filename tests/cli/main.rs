@@ -11,4 +11,5 @@ mod crash;
 mod example;
 mod git;
 mod prompts;
+mod publish_local;
 mod render;

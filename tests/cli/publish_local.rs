@@ -1,0 +1,301 @@
+//! Publishing that needs no remote protocol beyond a plain webhook: approvals, the file
+//! target, and a `kill -9` in the middle of a request.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{CONFIG, TestEnv};
+
+fn publications(env: &TestEnv, id: &str, update: usize) -> Vec<serde_json::Value> {
+    env.show_json(id)["updates"][update - 1]["publications"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_file_target_writes_once_and_rewrites_an_edit() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout
+            .lines()
+            .any(|line| line.starts_with("local ") && line.contains(" published ")),
+        "{out}"
+    );
+    let file = env
+        .root()
+        .join(format!("published/{id}/001-acknowledge.status.md"));
+    let first = std::fs::read_to_string(&file).unwrap();
+    assert!(first.contains("Uploads fail for everyone."), "{first}");
+
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains("already published"), "{out}");
+    assert_eq!(publications(&env, &id, 1).len(), 1);
+
+    let script = env.write(
+        "editor.sh",
+        "printf 'Uploads fail for everyone; we are on it.\\n' > \"$1\"\n",
+    );
+    let mut edit = env.command();
+    edit.env("EDITOR", format!("sh {}", script.display()))
+        .args(["edit", &id, "--channel", "status"]);
+    assert_eq!(crate::support::output(&mut edit).code, 0);
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains("edited"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "Uploads fail for everyone; we are on it.\n"
+    );
+    let states: Vec<(String, String)> = publications(&env, &id, 1)
+        .iter()
+        .map(|publication| {
+            (
+                publication["action"].as_str().unwrap().to_string(),
+                publication["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("create".to_string(), "published".to_string()),
+            ("edit".to_string(), "published".to_string())
+        ]
+    );
+}
+
+#[test]
+fn approval_is_required_and_an_edit_needs_a_new_one() {
+    let env = TestEnv::new();
+    env.write(
+        "incident.toml",
+        &format!("{CONFIG}\n[publishing]\nrequire_approval = true\n"),
+    );
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: update 1 of {id} is not approved, and target `local` requires approval\n"
+        )),
+        "{out}"
+    );
+    assert!(!env.root().join("published").exists());
+
+    let out = env.run(&["approve", &id]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        out.stderr,
+        format!("✓ Approved update 1 of {id} (status) as Test Author.\n")
+    );
+    let shown = env.show_json(&id);
+    assert_eq!(shown["updates"][0]["approvals"][0]["by"], "Test Author");
+
+    let script = env.write("editor.sh", "printf 'Changed.\\n' > \"$1\"\n");
+    let mut edit = env.command();
+    edit.env("EDITOR", format!("sh {}", script.display()))
+        .args(["edit", &id, "--channel", "status"]);
+    assert_eq!(crate::support::output(&mut edit).code, 0);
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("changed since it was approved"),
+        "{out}"
+    );
+
+    env.ok(&["approve", &id]);
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(env.root().join("published").exists());
+}
+
+#[test]
+fn error_findings_block_publishing_unless_forced() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Only a few users see errors."],
+    );
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stderr.contains("error[minimising]"), "{out}");
+    assert!(
+        out.stderr
+            .contains("has error-level findings; nothing was published"),
+        "{out}"
+    );
+    assert!(!env.root().join("published").exists());
+    let out = env.run(&["publish", &id, "--yes", "--force"]);
+    assert_eq!(out.code, 0, "{out}");
+}
+
+const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+
+/// A project whose incidents go to a signed webhook and a Discord webhook on `server`.
+fn crash_env(server: &MockServer) -> TestEnv {
+    let env = TestEnv::new();
+    env.write(
+        "incident.toml",
+        &format!(
+            "{CONFIG}\n[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\nsecret_env = \"HOOK_SECRET\"\n\n[targets.discord]\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\n",
+            server.uri()
+        ),
+    );
+    env
+}
+
+fn publish_command(env: &TestEnv, server: &MockServer, args: &[&str]) -> std::process::Command {
+    let mut command = env.command();
+    command
+        .env("HOOK_SECRET", WEBHOOK_SECRET)
+        .env(
+            "DISCORD_URL",
+            format!("{}/api/webhooks/1/token", server.uri()),
+        )
+        .args(["publish"])
+        .args(args);
+    command
+}
+
+fn mount_answers(runtime: &tokio::runtime::Runtime, server: &MockServer, delay: Duration) {
+    runtime.block_on(async {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .and(path("/hook"))
+            .respond_with(ResponseTemplate::new(204).set_delay(delay))
+            .mount(server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/api/webhooks/1/token"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(
+                        serde_json::json!({"id": "991", "channel_id": "7", "content": "x"}),
+                    )
+                    .set_delay(delay),
+            )
+            .mount(server)
+            .await;
+    });
+}
+
+#[test]
+fn kill_9_mid_request_never_posts_twice() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(MockServer::start());
+    let env = crash_env(&server);
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+
+    // The targets take their time answering; the publisher dies while both wait.
+    mount_answers(&runtime, &server, Duration::from_secs(10));
+    let mut child = publish_command(&env, &server, &[&id, "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while runtime.block_on(server.received_requests()).unwrap().len() < 2 {
+        assert!(Instant::now() < deadline, "the requests never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first = runtime.block_on(server.received_requests()).unwrap();
+    let states = |env: &TestEnv| -> Vec<(String, String)> {
+        let mut states: Vec<(String, String)> = publications(env, &id, 1)
+            .iter()
+            .map(|publication| {
+                (
+                    publication["target"].as_str().unwrap().to_string(),
+                    publication["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        states.sort();
+        states
+    };
+    let before = states(&env);
+    assert!(
+        before.contains(&("hook".to_string(), "in_flight".to_string())),
+        "{before:?}"
+    );
+    assert!(
+        before.contains(&("discord".to_string(), "in_flight".to_string())),
+        "{before:?}"
+    );
+
+    // Now they answer at once. The webhook is sent again with the same `webhook-id`, which
+    // its receiver uses to drop the duplicate; Discord has no such key, so the tool stops
+    // and says so instead of posting again.
+    mount_answers(&runtime, &server, Duration::ZERO);
+    let out = crate::support::output(&mut publish_command(&env, &server, &[&id, "--yes"]));
+    assert_eq!(out.code, 3, "{out}");
+    assert!(out.stdout.contains("uncertain"), "{out}");
+    assert!(out.stdout.contains("--target discord --resend"), "{out}");
+    let second = runtime.block_on(server.received_requests()).unwrap();
+    let hook_ids: Vec<String> = first
+        .iter()
+        .chain(&second)
+        .filter(|request| request.url.path() == "/hook")
+        .map(|request| {
+            request
+                .headers
+                .get("webhook-id")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(hook_ids.len(), 2, "sent again after the crash");
+    assert_eq!(hook_ids[0], hook_ids[1], "with the same idempotency key");
+    assert!(
+        second
+            .iter()
+            .all(|request| request.url.path() != "/api/webhooks/1/token"),
+        "Discord must not get the update twice"
+    );
+
+    // The person checked Discord and it is not there: resend on their word.
+    let out = crate::support::output(&mut publish_command(
+        &env,
+        &server,
+        &[&id, "--yes", "--target", "discord", "--resend"],
+    ));
+    assert_eq!(out.code, 0, "{out}");
+    let out = crate::support::output(&mut publish_command(&env, &server, &[&id, "--yes"]));
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(out.stdout.matches("already published").count(), 3, "{out}");
+    let published: Vec<String> = publications(&env, &id, 1)
+        .iter()
+        .filter(|publication| publication["state"] == "published")
+        .map(|publication| publication["target"].as_str().unwrap().to_string())
+        .collect();
+    let mut published_sorted = published.clone();
+    published_sorted.sort();
+    assert_eq!(
+        published_sorted,
+        ["discord", "hook", "local"],
+        "one success per target"
+    );
+}
