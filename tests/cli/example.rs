@@ -103,3 +103,35 @@ fn human_show_of_the_example() {
     assert_eq!(out.code, 0, "{out}");
     insta::assert_snapshot!("example_show_text", out.stdout);
 }
+
+#[test]
+fn the_demo_publishes_to_the_archive_and_dry_runs_the_rest() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new("bash");
+    command
+        .arg(example_dir().join("demo.sh"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("INCIDENT_BIN", BIN)
+        .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", scratch.path());
+    let out = output(&mut command);
+    assert_eq!(out.code, 0, "{out}");
+    for expected in [
+        "✓ No findings in update 5 of k7m2q9p.",
+        "archive  file  published",
+        "── partner-hook (webhook, status): will post",
+        "POST $ACME_SLACK_WEBHOOK_URL",
+        "Dry run: nothing was sent.",
+    ] {
+        assert!(
+            out.stdout.contains(expected) || out.stderr.contains(expected),
+            "missing {expected:?}:\n{out}"
+        );
+    }
+    // The example itself is untouched: the demo works on a copy.
+    assert!(!example_dir().join("published").exists());
+    let published: Vec<_> = std::fs::read_dir(scratch.path()).unwrap().collect();
+    assert_eq!(published.len(), 1);
+}
