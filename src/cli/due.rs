@@ -5,7 +5,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Session;
-use super::list::{load_incidents, table};
+use super::list::{load_summaries, table};
 use crate::error::CommandError;
 use crate::record::Store;
 use crate::time;
@@ -29,7 +29,7 @@ pub fn run(_args: DueArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
     let store = Store::new(config.incidents_dir());
     let now = session.clock.now();
-    let incidents = load_incidents(session, &store, false)?;
+    let incidents = load_summaries(session, &store, false)?;
     let mut overdue: Vec<Overdue> = incidents
         .iter()
         .filter_map(|incident| {

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::Session;
 use crate::error::CommandError;
-use crate::record::{Incident, Loaded, Status, Store, StoreError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::record::{Status, Store, Summary};
 use crate::time;
 
 /// List open incidents, newest first
@@ -20,40 +22,23 @@ pub struct ListArgs {
 /// One row of `list --json`.
 #[derive(Debug, Serialize)]
 struct ListItem<'a> {
-    id: &'a str,
-    title: &'a str,
-    status: Status,
-    severity: &'a str,
-    components: &'a [String],
-    started_at: DateTime<Utc>,
-    acknowledged_at: Option<DateTime<Utc>>,
-    resolved_at: Option<DateTime<Utc>>,
-    next_update_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    summary: &'a Summary,
     overdue: bool,
-    updates: usize,
 }
 
 pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
     let store = Store::new(config.incidents_dir());
     let now = session.clock.now();
-    let incidents = load_incidents(session, &store, args.all)?;
+    let incidents = load_summaries(session, &store, args.all)?;
 
     if session.printer.json_mode() {
         let items: Vec<ListItem> = incidents
             .iter()
-            .map(|incident| ListItem {
-                id: &incident.id,
-                title: &incident.title,
-                status: incident.status,
-                severity: &incident.severity,
-                components: &incident.components,
-                started_at: incident.started_at,
-                acknowledged_at: incident.acknowledged_at,
-                resolved_at: incident.resolved_at,
-                next_update_at: incident.next_update_at,
-                overdue: incident.next_update_at.is_some_and(|next| next < now),
-                updates: incident.updates.len(),
+            .map(|summary| ListItem {
+                summary,
+                overdue: summary.next_update_at.is_some_and(|next| next < now),
             })
             .collect();
         return session.printer.json(&items);
@@ -129,56 +114,59 @@ pub fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> Stri
     text
 }
 
-/// Reads and folds every incident (only the open ones unless `include_resolved`), newest
+/// Reads every incident's summary (only the open ones unless `include_resolved`), newest
 /// first. Unreadable lines and incidents are warned about and skipped.
-pub fn load_incidents(
+pub fn load_summaries(
     session: &Session,
     store: &Store,
     include_resolved: bool,
-) -> Result<Vec<Incident>, CommandError> {
-    let mut incidents = Vec::new();
-    for (id, loaded) in read_all(store, store.ids()?) {
-        let loaded = loaded?;
-        session.warn_skipped(&loaded);
-        match Incident::fold(&id, &loaded.events) {
-            Ok(incident) if include_resolved || incident.status != Status::Resolved => {
-                incidents.push(incident)
+) -> Result<Vec<Summary>, CommandError> {
+    let ids = store.ids()?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    // Threads take the next file as they finish one, so one huge log does not hold up a
+    // thread's whole share; each folds as it reads, keeping no events.
+    let next = AtomicUsize::new(0);
+    let read = || {
+        let mut read = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(id) = ids.get(index) else {
+                return read;
+            };
+            read.push(
+                store
+                    .read_bytes(id)
+                    .map(|(path, bytes)| Summary::read(id, &path, &bytes)),
+            );
+        }
+    };
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(read)).collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("reading an incident does not panic"))
+            .collect()
+    });
+    let mut summaries = Vec::new();
+    for result in results {
+        let (summary, warnings) = result?;
+        session.warn_skipped(&warnings);
+        match summary {
+            Ok(summary) if include_resolved || summary.status != Status::Resolved => {
+                summaries.push(summary);
             }
             Ok(_) => {}
             Err(error) => session.printer.warn(&error.to_string()),
         }
     }
-    incidents.sort_by(|a, b| {
+    summaries.sort_by(|a, b| {
         b.started_at
             .cmp(&a.started_at)
             .then_with(|| a.id.cmp(&b.id))
     });
-    Ok(incidents)
-}
-
-/// Reads every incident, spreading the files over the machine's cores.
-fn read_all(store: &Store, ids: Vec<String>) -> Vec<(String, Result<Loaded, StoreError>)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(8);
-    let chunk = ids.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|id| (id.clone(), store.read(id)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().expect("reading an incident does not panic"))
-            .collect()
-    })
+    Ok(summaries)
 }
 
 #[cfg(test)]

@@ -59,22 +59,23 @@ impl Printer {
         stdout
             .write_all(text.as_bytes())
             .and_then(|()| stdout.flush())
-            .map_err(|error| match error.kind() {
-                std::io::ErrorKind::BrokenPipe => CommandError {
-                    kind: ErrorKind::BrokenPipe,
-                    message: String::new(),
-                    hints: Vec::new(),
-                },
-                _ => CommandError::usage(format!("cannot write to stdout: {error}")),
-            })
+            .map_err(stdout_failed)
     }
 
-    /// Writes `value` as pretty JSON and a newline to stdout.
+    /// Writes `value` as pretty JSON and a newline to stdout, streamed rather than built
+    /// whole first: a long incident is megabytes of JSON.
     pub fn json<T: Serialize>(&self, value: &T) -> Result<(), CommandError> {
-        let mut text = serde_json::to_string_pretty(value)
-            .map_err(|error| CommandError::usage(format!("cannot write JSON: {error}")))?;
-        text.push('\n');
-        self.out(&text)
+        let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut stdout, value).map_err(|error| {
+            match error.io_error_kind() {
+                Some(kind) => stdout_failed(kind.into()),
+                None => CommandError::usage(format!("cannot write JSON: {error}")),
+            }
+        })?;
+        stdout
+            .write_all(b"\n")
+            .and_then(|()| stdout.flush())
+            .map_err(stdout_failed)
     }
 
     /// Tells the person what happened (stderr; hidden by `-q`).
@@ -125,5 +126,17 @@ impl Printer {
         for hint in &error.hints {
             eprintln!("{} {hint}", style("hint:").for_stderr().cyan().bold());
         }
+    }
+}
+
+/// A failed write to stdout: a reader that went away ends the command quietly.
+fn stdout_failed(error: std::io::Error) -> CommandError {
+    match error.kind() {
+        std::io::ErrorKind::BrokenPipe => CommandError {
+            kind: ErrorKind::BrokenPipe,
+            message: String::new(),
+            hints: Vec::new(),
+        },
+        _ => CommandError::usage(format!("cannot write to stdout: {error}")),
     }
 }

@@ -9,7 +9,7 @@ use super::prompt::Prompter;
 use crate::config::{self, Config};
 use crate::env::Env;
 use crate::error::CommandError;
-use crate::record::{Incident, Loaded, Store};
+use crate::record::{Incident, Store, Warning};
 use crate::time::Clock;
 
 pub struct Session {
@@ -79,13 +79,13 @@ impl Session {
     pub fn load_incident(&self, store: &Store, prefix: &str) -> Result<Incident, CommandError> {
         let id = store.resolve(prefix)?;
         let loaded = store.read(&id)?;
-        self.warn_skipped(&loaded);
+        self.warn_skipped(&loaded.warnings);
         Ok(Incident::fold(&id, &loaded.events)?)
     }
 
     /// Shows the lines a read skipped.
-    pub fn warn_skipped(&self, loaded: &Loaded) {
-        for warning in &loaded.warnings {
+    pub fn warn_skipped(&self, warnings: &[Warning]) {
+        for warning in warnings {
             let path = warning
                 .path
                 .strip_prefix(&self.cwd)

@@ -5,6 +5,7 @@ pub mod event;
 pub mod id;
 pub mod state;
 pub mod store;
+pub mod summary;
 
 pub use event::{
     Approved, Edited, Event, EventBody, Opened, PublishAction, PublishFinished, PublishStarted,
@@ -12,3 +13,4 @@ pub use event::{
 };
 pub use state::{Approval, FoldError, Incident, Publication, PublicationState, Update};
 pub use store::{Loaded, Store, StoreError, Warning};
+pub use summary::Summary;

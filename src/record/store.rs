@@ -13,7 +13,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::event::{Event, ParsedLine, parse_line};
+use super::event::{Event, ParsedLine};
 use super::id::{self, PrefixError};
 use crate::fsutil::{self, Context, IoError};
 
@@ -131,12 +131,19 @@ impl Store {
 
     /// Reads an incident's events under a shared lock.
     pub fn read(&self, id: &str) -> Result<Loaded, StoreError> {
+        let (path, bytes) = self.read_bytes(id)?;
+        Ok(parse_log(&path, &bytes))
+    }
+
+    /// Returns the path and the whole content of an incident's log, read under a shared
+    /// lock.
+    pub fn read_bytes(&self, id: &str) -> Result<(PathBuf, Vec<u8>), StoreError> {
         let path = self.events_path(id);
         let mut file = File::open(&path).context("open", &path)?;
         file.lock_shared().context("lock", &path)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).context("read", &path)?;
-        Ok(parse_log(&path, &bytes))
+        Ok((path, bytes))
     }
 
     /// Appends the event `build` makes from the current events, under an exclusive lock,
@@ -185,7 +192,49 @@ impl Store {
 /// Parses a whole event log: drops duplicates, orders by time then id, and warns about
 /// every line it skips.
 pub fn parse_log(path: &Path, bytes: &[u8]) -> Loaded {
-    let mut loaded = Loaded::default();
+    let (events, warnings) = parse_lines(path, bytes, parse_line);
+    Loaded { events, warnings }
+}
+
+/// What a line reader makes of one line.
+pub enum Line<T> {
+    Item(T),
+    /// A well-formed event of a kind the reader does not know.
+    UnknownKind {
+        id: String,
+        kind: String,
+    },
+    /// An event of a kind the reader knows but does not need.
+    Skipped {
+        id: String,
+    },
+    Invalid(String),
+}
+
+/// Something read from a line that has an event's id and time.
+pub trait Dated {
+    fn id(&self) -> &str;
+    fn at(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
+impl Dated for Event {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.at
+    }
+}
+
+/// Reads every line with `parse`: drops duplicate ids, orders by time then id, and warns
+/// once about every line it cannot use (a torn last line, a broken line, a newer kind).
+pub fn parse_lines<T: Dated>(
+    path: &Path,
+    bytes: &[u8],
+    parse: impl Fn(&str) -> Line<T>,
+) -> (Vec<T>, Vec<Warning>) {
+    let mut items = Vec::new();
+    let mut warnings = Vec::new();
     let mut seen = HashSet::new();
     let ends_with_newline = bytes.last().is_none_or(|byte| *byte == b'\n');
     let lines: Vec<&[u8]> = bytes.split(|byte| *byte == b'\n').collect();
@@ -200,38 +249,45 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Loaded {
             message,
         };
         let parsed = match std::str::from_utf8(raw) {
-            Ok(text) => parse_line(text),
-            Err(_) => ParsedLine::Invalid("not UTF-8".to_string()),
+            Ok(text) => parse(text),
+            Err(_) => Line::Invalid("not UTF-8".to_string()),
         };
         match parsed {
-            ParsedLine::Event(event) => {
-                if seen.insert(event.id.clone()) {
-                    loaded.events.push(event);
+            Line::Item(item) => {
+                if seen.insert(item.id().to_string()) {
+                    items.push(item);
                 }
             }
-            ParsedLine::UnknownKind { id, kind } => {
+            Line::Skipped { id } => {
+                seen.insert(id);
+            }
+            Line::UnknownKind { id, kind } => {
                 if seen.insert(id) {
-                    loaded.warnings.push(warn(format!(
+                    warnings.push(warn(format!(
                         "event kind `{kind}` is from a newer version of incident; kept on disk and ignored"
                     )));
                 }
             }
-            ParsedLine::Invalid(_) if index == last_index && !ends_with_newline => {
-                loaded.warnings.push(warn(
+            Line::Invalid(_) if index == last_index && !ends_with_newline => {
+                warnings.push(warn(
                     "torn last line (an interrupted write) skipped".to_string(),
                 ));
             }
-            ParsedLine::Invalid(cause) => {
-                loaded
-                    .warnings
-                    .push(warn(format!("unreadable line skipped: {cause}")));
+            Line::Invalid(cause) => {
+                warnings.push(warn(format!("unreadable line skipped: {cause}")));
             }
         }
     }
-    loaded
-        .events
-        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
-    loaded
+    items.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.id().cmp(b.id())));
+    (items, warnings)
+}
+
+fn parse_line(text: &str) -> Line<Event> {
+    match super::event::parse_line(text) {
+        ParsedLine::Event(event) => Line::Item(event),
+        ParsedLine::UnknownKind { id, kind } => Line::UnknownKind { id, kind },
+        ParsedLine::Invalid(cause) => Line::Invalid(cause),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,273 @@
+//! `Summary`: what `list` and `due` show of an incident, read without its texts.
+//!
+//! A thousand incidents are tens of thousands of events; parsing every message and folding
+//! whole timelines only to print one row each is most of `list`'s time and memory. This
+//! reader skips messages, answers and publications, and folds the same way as
+//! [`Incident::fold`] for the fields it keeps (a property test holds the two together).
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::event::Status;
+use super::state::{FoldError, Incident};
+use super::store::{Dated, Line, Warning, parse_lines};
+
+/// One incident as a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub severity: String,
+    pub components: Vec<String>,
+    pub started_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The promise of the latest update, while the incident is open.
+    pub next_update_at: Option<DateTime<Utc>>,
+    /// How many updates there are.
+    pub updates: usize,
+}
+
+impl Summary {
+    /// Returns the summary of a fully folded incident.
+    pub fn of(incident: &Incident) -> Summary {
+        Summary {
+            id: incident.id.clone(),
+            title: incident.title.clone(),
+            status: incident.status,
+            severity: incident.severity.clone(),
+            components: incident.components.clone(),
+            started_at: incident.started_at,
+            acknowledged_at: incident.acknowledged_at,
+            resolved_at: incident.resolved_at,
+            next_update_at: incident.next_update_at,
+            updates: incident.updates.len(),
+        }
+    }
+
+    /// Reads an incident's log, returning its summary and the lines it skipped.
+    pub fn read(id: &str, path: &Path, bytes: &[u8]) -> (Result<Summary, FoldError>, Vec<Warning>) {
+        let (events, warnings) = parse_lines(path, bytes, parse_light);
+        (Summary::fold(id, &events), warnings)
+    }
+
+    fn fold(id: &str, events: &[LightEvent]) -> Result<Summary, FoldError> {
+        let opened = events
+            .iter()
+            .find_map(|event| match &event.body {
+                LightBody::Opened(opened) => Some(opened),
+                _ => None,
+            })
+            .ok_or_else(|| FoldError::NotOpened { id: id.to_string() })?;
+        let mut summary = Summary {
+            id: id.to_string(),
+            title: opened.title.clone(),
+            status: opened.update.status,
+            severity: opened.severity.clone(),
+            components: opened.components.clone(),
+            started_at: opened.started_at,
+            acknowledged_at: None,
+            resolved_at: None,
+            next_update_at: None,
+            updates: 0,
+        };
+        let mut latest_promise = None;
+        for event in events {
+            let (update, resolved_at) = match &event.body {
+                LightBody::Opened(opened) => (&opened.update, None),
+                LightBody::Updated(update) => (update, None),
+                LightBody::Resolved(resolved) => (&resolved.update, Some(resolved.resolved_at)),
+            };
+            let was_resolved = summary.status == Status::Resolved && summary.updates > 0;
+            summary.status = update.status;
+            if update.stage == crate::playbook::ACKNOWLEDGE && summary.acknowledged_at.is_none() {
+                summary.acknowledged_at = Some(event.at);
+            }
+            summary.resolved_at = match (resolved_at, update.status) {
+                (Some(at), _) => Some(at),
+                (None, Status::Resolved) if was_resolved => summary.resolved_at,
+                (None, Status::Resolved) => Some(event.at),
+                _ => None,
+            };
+            summary.updates += 1;
+            latest_promise = update.next_update_at;
+        }
+        if summary.status != Status::Resolved {
+            summary.next_update_at = latest_promise;
+        }
+        Ok(summary)
+    }
+}
+
+/// An event as this reader sees it: only the kinds that carry an update.
+struct LightEvent {
+    id: String,
+    at: DateTime<Utc>,
+    body: LightBody,
+}
+
+enum LightBody {
+    Opened(LightOpened),
+    Updated(LightUpdate),
+    Resolved(LightResolved),
+}
+
+impl Dated for LightEvent {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    id: String,
+    at: DateTime<Utc>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    data: &'a RawValue,
+}
+
+/// An update's fields that matter here; its message and answers are skipped unread.
+#[derive(Deserialize)]
+struct LightUpdate {
+    stage: String,
+    status: Status,
+    #[serde(default)]
+    next_update_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct LightOpened {
+    title: String,
+    severity: String,
+    #[serde(default)]
+    components: Vec<String>,
+    started_at: DateTime<Utc>,
+    update: LightUpdate,
+}
+
+#[derive(Deserialize)]
+struct LightResolved {
+    resolved_at: DateTime<Utc>,
+    update: LightUpdate,
+}
+
+fn parse_light(text: &str) -> Line<LightEvent> {
+    let envelope: Envelope = match serde_json::from_str(text) {
+        Ok(envelope) => envelope,
+        Err(error) => return Line::Invalid(error.to_string()),
+    };
+    let data = envelope.data.get();
+    let body = match envelope.kind.as_ref() {
+        "opened" => serde_json::from_str(data).map(LightBody::Opened),
+        "updated" => serde_json::from_str(data).map(LightBody::Updated),
+        "resolved" => serde_json::from_str(data).map(LightBody::Resolved),
+        "edited" | "publish_started" | "publish_finished" | "approved" => {
+            return Line::Skipped { id: envelope.id };
+        }
+        _ => {
+            return Line::UnknownKind {
+                id: envelope.id,
+                kind: envelope.kind.into_owned(),
+            };
+        }
+    };
+    match body {
+        Ok(body) => Line::Item(LightEvent {
+            id: envelope.id,
+            at: envelope.at,
+            body,
+        }),
+        Err(error) => Line::Invalid(format!("bad `{}` event: {error}", envelope.kind)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::record::event::{Edited, Event, EventBody, Opened, Resolved, UpdateBody};
+    use crate::record::store::parse_log;
+
+    fn update(stage: &str, status: Status, promise: Option<i64>) -> UpdateBody {
+        UpdateBody {
+            seq: 0,
+            stage: stage.to_string(),
+            status,
+            message: Some("A message with \"quotes\" and\nlines".to_string()),
+            fields: BTreeMap::from([("impact".to_string(), "some".to_string())]),
+            next_update_at: promise.map(at),
+        }
+    }
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        "2026-11-24T08:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::minutes(minute)
+    }
+
+    /// One event from generated numbers: a kind, a minute, a stage and a status.
+    fn event(index: usize, (kind, minute, stage, status): (u8, i64, u8, u8)) -> Event {
+        let stage = ["acknowledge", "explain", "apologize", "resolve"][usize::from(stage % 4)];
+        let status = Status::ALL[usize::from(status % 4)];
+        let promise = (minute % 3 != 0).then_some(minute + 30);
+        let body = match kind % 5 {
+            0 => EventBody::Opened(Opened {
+                title: format!("Title {index}"),
+                severity: "sev1".to_string(),
+                components: vec!["api".to_string()],
+                started_at: at(minute - 5),
+                update: update(stage, status, promise),
+            }),
+            1 | 2 => EventBody::Updated(update(stage, status, promise)),
+            3 => EventBody::Resolved(Resolved {
+                resolved_at: at(minute - 1),
+                update: update("resolve", Status::Resolved, None),
+            }),
+            _ => EventBody::Edited(Edited {
+                update: "01JNOSUCHUPDATE".to_string(),
+                channel: crate::config::Channel::Status,
+                text: "edited".to_string(),
+            }),
+        };
+        Event {
+            id: format!("01JEVENT{index:05}"),
+            at: at(minute),
+            author: "Dana".to_string(),
+            body,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn summaries_match_the_full_fold(
+            specs in proptest::collection::vec((0u8..5, 0i64..120, 0u8..4, 0u8..4), 1..40),
+            duplicate in 0usize..40,
+        ) {
+            let events: Vec<Event> = specs.into_iter().enumerate().map(|(index, spec)| event(index, spec)).collect();
+            let mut log: Vec<String> = events.iter().map(Event::to_line).collect();
+            // A union merge can repeat a line; both readers must drop it.
+            let repeated = log[duplicate % log.len()].clone();
+            log.push(repeated);
+            let bytes = log.join("\n") + "\n";
+            let path = Path::new("events.jsonl");
+            let full = Incident::fold("abc1234", &parse_log(path, bytes.as_bytes()).events);
+            let (light, _) = Summary::read("abc1234", path, bytes.as_bytes());
+            match (full, light) {
+                (Ok(full), Ok(light)) => prop_assert_eq!(Summary::of(&full), light),
+                (Err(_), Err(_)) => {}
+                (full, light) => prop_assert!(false, "{:?} vs {:?}", full.map(|i| i.id), light),
+            }
+        }
+    }
+}
