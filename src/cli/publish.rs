@@ -154,7 +154,9 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     }
 
     if args.dry_run {
-        let rows = dry_run_rows(session, &config, &incident, update, &targets, &plans, &jobs);
+        let rows = dry_run_rows(
+            session, &config, &incident, update, &targets, &plans, &jobs, &secrets,
+        );
         return report(session, &incident, seq, true, &rows);
     }
     if !jobs.is_empty() && !args.yes {
@@ -357,6 +359,7 @@ fn confirm(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn dry_run_rows(
     session: &Session,
     config: &Config,
@@ -365,6 +368,7 @@ fn dry_run_rows(
     targets: &[&Target],
     plans: &[Plan],
     jobs: &[Job],
+    secrets: &Secrets,
 ) -> Vec<Row> {
     targets
         .iter()
@@ -388,7 +392,7 @@ fn dry_run_rows(
                         Ok(request) => row.request = Some(request),
                         Err(error) => {
                             row.state = "cannot publish";
-                            row.error = Some(error);
+                            row.error = Some(secrets.scrub(&error));
                         }
                     }
                 }

@@ -248,6 +248,13 @@ impl Config {
         let stage_names = playbook.stage_names();
         let mut targets = Vec::new();
         for (name, table) in &raw.targets {
+            if !crate::record::id::is_valid_name(name) {
+                return Err(invalid(
+                    table.span(),
+                    format!("target name `{name}` must be lowercase letters, digits and `-`"),
+                    Some("it becomes part of idempotency keys and webhook ids".to_string()),
+                ));
+            }
             let mut target = target::validate(name, table, &stage_names, &component_ids)
                 .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
             if table.get_ref().require_approval.is_none() {

@@ -305,7 +305,12 @@ impl Incident {
             publication.remote_id = finished.remote_id.clone();
         }
         publication.url = finished.url.clone();
-        publication.error = finished.errors.last().cloned();
+        // Errors of tries before a success are history, not the publication's state.
+        publication.error = if finished.published {
+            None
+        } else {
+            finished.errors.last().cloned()
+        };
         let seq = update.seq;
         let text = match (finished.published, &finished.url) {
             (true, Some(url)) => format!("Published update {seq} to {}: {url}", finished.target),

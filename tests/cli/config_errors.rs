@@ -316,3 +316,45 @@ fn bad_times_durations_and_choices() {
         "{out}"
     );
 }
+
+#[test]
+fn target_names_are_plain_words() {
+    let config = format!(
+        "{CONFIG}\n[targets.\"ops.hook\"]\nkind = \"webhook\"\nurl = \"https://x.example\"\n"
+    );
+    let (_, out) = open_with_config(&config);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .contains("target name `ops.hook` must be lowercase letters, digits and `-`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_webhook_url_from_the_environment_must_be_https() {
+    let env = TestEnv::new();
+    env.write(
+        "incident.toml",
+        &format!("{CONFIG}\n[targets.chat]\nkind = \"slack\"\nurl_env = \"CHAT_URL\"\n"),
+    );
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let mut command = env.command();
+    command
+        .env("CHAT_URL", "http://hooks.example/services/s3cr3t-token")
+        .args(["publish", &id, "--yes"]);
+    let out = crate::support::output(&mut command);
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stdout
+            .contains("`CHAT_URL` (`url_env` of target `chat`) must be an `https://` URL"),
+        "{out}"
+    );
+    assert!(
+        !out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"),
+        "{out}"
+    );
+}

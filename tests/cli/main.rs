@@ -11,5 +11,6 @@ mod crash;
 mod example;
 mod git;
 mod prompts;
+mod publish;
 mod publish_local;
 mod render;

@@ -34,7 +34,7 @@ impl Secrets {
     pub fn get(&self, target: &Target, key: &str, variable: &str) -> Result<String, String> {
         match crate::env::Env::secret(variable) {
             Some(value) => {
-                self.seen.borrow_mut().push(value.clone());
+                self.remember(&value);
                 Ok(value)
             }
             None if self.dry_run => Ok(format!("${variable}")),
@@ -43,6 +43,25 @@ impl Secrets {
                 target.name
             )),
         }
+    }
+
+    /// Remembers a secret, and for a URL also its path and its long path segments and
+    /// query values: a server may echo just the token part of a webhook URL.
+    fn remember(&self, value: &str) {
+        let mut seen = self.seen.borrow_mut();
+        seen.push(value.to_string());
+        if let Some((_, rest)) = value.split_once("://")
+            && let Some((_, path)) = rest.split_once('/')
+        {
+            seen.push(path.to_string());
+            seen.extend(
+                path.split(['/', '?', '&', '='])
+                    .filter(|part| part.len() >= 12)
+                    .map(str::to_string),
+            );
+        }
+        // Longest first, so a whole secret is replaced before a part of it.
+        seen.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
     }
 
     /// Returns `text` with every secret read so far replaced by `****`: errors from servers
@@ -96,6 +115,16 @@ fn build_kind(
             (Some(url), _) => Ok(super::Url::plain(url)),
             (None, Some(variable)) => {
                 let value = secrets.get(target, key, variable)?;
+                // A URL from the environment gets the same check as one in the file,
+                // without repeating it: it holds a credential.
+                if !value.starts_with('$') {
+                    crate::config::check_url(&value, target.allow_insecure).map_err(|_| {
+                        format!(
+                            "`{variable}` (`{key}` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
+                            target.name
+                        )
+                    })?;
+                }
                 Ok(super::Url::secret(&value, variable))
             }
             (None, None) => Err(format!("target `{}` has no `url`", target.name)),

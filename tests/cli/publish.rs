@@ -1,0 +1,1094 @@
+//! `publish` against a local wiremock server that speaks each target's protocol: the exact
+//! requests, Standard Webhooks signatures, retries, timeouts, edits in place, and secrets
+//! that never show. Every publish runs through [`publish`], which fails the test if a secret
+//! appears in the output or anywhere in the project folder.
+
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::support::{CONFIG, Output, TestEnv, output};
+
+// Where each target's webhook lives on the local server. The chat webhooks carry their
+// credential in the URL, as the real ones do; every secret holds the marker `s3cr3t`.
+const SLACK: &str = "/slack/services/T0001/B0001/s3cr3t-slack-token";
+const DISCORD: &str = "/discord/api/webhooks/1234/s3cr3t-discord-token";
+const TEAMS: &str = "/teams/workflows/a1b2/triggers/manual/paths/invoke";
+const TEAMS_QUERY: &str = "api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sig=s3cr3t-teams-sig";
+const MATTERMOST: &str = "/mattermost/hooks/s3cr3t-mattermost-key";
+/// The generic webhook's URL is not secret; its signing secret is.
+const HOOK: &str = "/hook";
+/// base64 of "incident-test s3cr3t signing key".
+const WHSEC: &str = "whsec_aW5jaWRlbnQtdGVzdCBzM2NyM3Qgc2lnbmluZyBrZXk=";
+const MARKER: &str = "s3cr3t";
+
+/// The id Discord gives the posted message.
+const MESSAGE_ID: &str = "1310000000000000001";
+
+const SLACK_TARGET: &str = "[targets.slack]\nkind = \"slack\"\nurl_env = \"SLACK_URL\"\n";
+const DISCORD_TARGET: &str = "[targets.discord]\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\n";
+const TEAMS_TARGET: &str = "[targets.teams]\nkind = \"teams\"\nurl_env = \"TEAMS_URL\"\n";
+const MATTERMOST_TARGET: &str =
+    "[targets.mattermost]\nkind = \"mattermost\"\nurl_env = \"MATTERMOST_URL\"\n";
+/// `{uri}` stands for the local server.
+const HOOK_TARGET: &str =
+    "[targets.hook]\nkind = \"webhook\"\nurl = \"{uri}/hook\"\nsecret_env = \"HOOK_SECRET\"\n";
+
+/// A local server standing in for every target. It serves on its own thread, so it keeps
+/// answering while the test blocks on the binary.
+struct Remote {
+    runtime: tokio::runtime::Runtime,
+    server: MockServer,
+}
+
+impl Remote {
+    fn start() -> Remote {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(MockServer::start());
+        Remote { runtime, server }
+    }
+
+    fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Answers every request to the path `at`, whatever its method, with `respond`.
+    fn answer(&self, at: &str, respond: impl Respond + 'static) {
+        self.runtime.block_on(
+            Mock::given(path(at))
+                .respond_with(respond)
+                .mount(&self.server),
+        );
+    }
+
+    /// Answers the usual success of each chat target and of the generic webhook.
+    fn answer_all_ok(&self) {
+        self.answer(SLACK, ok_text());
+        self.answer(DISCORD, discord_message("posted"));
+        self.answer(TEAMS, ResponseTemplate::new(202));
+        self.answer(MATTERMOST, ok_text());
+        self.answer(HOOK, ResponseTemplate::new(200));
+    }
+
+    /// Every request the server received, in order.
+    fn requests(&self) -> Vec<Request> {
+        self.runtime
+            .block_on(self.server.received_requests())
+            .unwrap()
+    }
+
+    /// The requests whose path starts with `prefix`.
+    fn requests_to(&self, prefix: &str) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|request| request.url.path().starts_with(prefix))
+            .collect()
+    }
+
+    /// What each secret environment variable holds.
+    fn secrets(&self) -> Vec<(&'static str, String)> {
+        let uri = self.uri();
+        vec![
+            ("SLACK_URL", format!("{uri}{SLACK}")),
+            ("DISCORD_URL", format!("{uri}{DISCORD}")),
+            ("TEAMS_URL", format!("{uri}{TEAMS}?{TEAMS_QUERY}")),
+            ("MATTERMOST_URL", format!("{uri}{MATTERMOST}")),
+            ("HOOK_SECRET", WHSEC.to_string()),
+        ]
+    }
+
+    fn secret(&self, variable: &str) -> String {
+        self.secrets()
+            .into_iter()
+            .find(|(name, _)| *name == variable)
+            .unwrap()
+            .1
+    }
+}
+
+/// Answers each request with the next of its replies (the last one repeats), noting when
+/// each request arrived.
+#[derive(Clone)]
+struct Script {
+    replies: Arc<Vec<ResponseTemplate>>,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl Script {
+    fn new(replies: Vec<ResponseTemplate>) -> Script {
+        Script {
+            replies: Arc::new(replies),
+            arrivals: Arc::default(),
+        }
+    }
+
+    fn arrivals(&self) -> Vec<Instant> {
+        self.arrivals.lock().unwrap().clone()
+    }
+
+    /// The time between the first two requests.
+    fn first_gap(&self) -> Duration {
+        let arrivals = self.arrivals();
+        assert!(arrivals.len() >= 2, "{} requests", arrivals.len());
+        arrivals[1] - arrivals[0]
+    }
+}
+
+impl Respond for Script {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        let mut arrivals = self.arrivals.lock().unwrap();
+        arrivals.push(Instant::now());
+        let index = (arrivals.len() - 1).min(self.replies.len() - 1);
+        self.replies[index].clone()
+    }
+}
+
+fn ok_text() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_string("ok")
+}
+
+/// Discord's answer to an execute with `wait=true` or to an edit: the message object.
+fn discord_message(content: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": MESSAGE_ID,
+        "type": 0,
+        "content": content,
+        "channel_id": "1300000000000000002",
+        "author": {"bot": true, "id": "1234", "username": "Status", "discriminator": "0000"},
+        "attachments": [],
+        "embeds": [],
+        "mentions": [],
+        "mention_roles": [],
+        "pinned": false,
+        "mention_everyone": false,
+        "tts": false,
+        "timestamp": "2026-11-24T08:01:00.000000+00:00",
+        "edited_timestamp": null,
+        "flags": 0,
+        "webhook_id": "1234"
+    }))
+}
+
+/// Returns a project whose `incident.toml` adds `targets` (with `{uri}` standing for the
+/// server) to the shared config, and the id of an incident opened in it.
+fn project(remote: &Remote, targets: &str) -> (TestEnv, String) {
+    let env = TestEnv::new();
+    let targets = targets.replace("{uri}", &remote.uri());
+    env.write("incident.toml", &format!("{CONFIG}\n{targets}"));
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for some people."],
+    );
+    (env, id)
+}
+
+/// `incident publish ARGS` with every target's secret in its environment.
+fn publish_command(env: &TestEnv, remote: &Remote, args: &[&str]) -> Command {
+    let mut command = env.command();
+    for (variable, value) in remote.secrets() {
+        command.env(variable, value);
+    }
+    command.arg("publish").args(args);
+    command
+}
+
+/// Runs `incident publish ARGS` with every secret set, and fails the test if any secret
+/// shows in its output or in any file of the project (the record above all).
+fn publish(env: &TestEnv, remote: &Remote, args: &[&str]) -> Output {
+    let out = output(&mut publish_command(env, remote, args));
+    assert_no_secret(env, remote, &out);
+    out
+}
+
+fn assert_no_secret(env: &TestEnv, remote: &Remote, out: &Output) {
+    let mut secrets: Vec<String> = remote
+        .secrets()
+        .into_iter()
+        .map(|(_, value)| value)
+        .collect();
+    secrets.push(MARKER.to_string());
+    secrets.push(WHSEC.trim_start_matches("whsec_").to_string());
+    let mut places = vec![
+        ("stdout".to_string(), out.stdout.clone()),
+        ("stderr".to_string(), out.stderr.clone()),
+    ];
+    for file in files(env.root()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        places.push((file.display().to_string(), text));
+    }
+    for (place, text) in &places {
+        for secret in &secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "the secret `{secret}` shows in {place}:\n{text}\n\n{out}"
+            );
+        }
+    }
+}
+
+/// Every file under `dir`.
+fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn body(request: &Request) -> Value {
+    serde_json::from_slice(&request.body).unwrap()
+}
+
+fn header<'a>(request: &'a Request, name: &str) -> &'a str {
+    request
+        .headers
+        .get(name)
+        .unwrap_or_else(|| panic!("no `{name}` header"))
+        .to_str()
+        .unwrap()
+}
+
+/// The chat draft of the latest update, as `render` shows it and the targets send it.
+fn chat_text(env: &TestEnv, id: &str) -> String {
+    let out = env.ok(&["render", id, "--channel", "chat", "--json"]);
+    let drafts: Value = serde_json::from_str(&out.stdout).unwrap();
+    drafts[0]["text"].as_str().unwrap().trim_end().to_string()
+}
+
+/// The publications of update 1 to `target`, oldest first.
+fn publications(env: &TestEnv, id: &str, target: &str) -> Vec<Value> {
+    env.show_json(id)["updates"][0]["publications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|publication| publication["target"] == target)
+        .cloned()
+        .collect()
+}
+
+/// The `targets` of a `publish --json` report, by name.
+fn states(out: &Output) -> Vec<(String, String)> {
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["target"].as_str().unwrap().to_string(),
+                row["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Standard Webhooks, verified the way a receiver would, written from the spec.
+
+/// Whether `signatures` (the `webhook-signature` header: space-separated `v1,<base64>`)
+/// holds the HMAC-SHA256 of `{id}.{timestamp}.{body}` keyed with the base64-decoded part
+/// of the `whsec_` secret.
+fn signature_is_valid(
+    secret: &str,
+    id: &str,
+    timestamp: &str,
+    body: &[u8],
+    signatures: &str,
+) -> bool {
+    let key = STANDARD
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(body);
+    let expected = STANDARD.encode(mac.finalize().into_bytes());
+    signatures
+        .split(' ')
+        .any(|signature| signature.strip_prefix("v1,") == Some(expected.as_str()))
+}
+
+fn request_is_signed(secret: &str, request: &Request) -> bool {
+    signature_is_valid(
+        secret,
+        header(request, "webhook-id"),
+        header(request, "webhook-timestamp"),
+        &request.body,
+        header(request, "webhook-signature"),
+    )
+}
+
+#[test]
+fn the_receiver_checks_the_spec_test_vector() {
+    let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+    let id = "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk";
+    let body = br#"{"email":"test@example.com","username":"test_user"}"#;
+    let signature = "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=";
+    assert!(signature_is_valid(
+        secret,
+        id,
+        "1649367553",
+        body,
+        signature
+    ));
+    // One of several signatures (secret rotation) is enough.
+    assert!(signature_is_valid(
+        secret,
+        id,
+        "1649367553",
+        body,
+        &format!("v1,AAAA {signature}")
+    ));
+    let tampered = br#"{"email":"test@example.com","username":"test_usr"}"#;
+    assert!(!signature_is_valid(
+        secret,
+        id,
+        "1649367553",
+        tampered,
+        signature
+    ));
+    assert!(!signature_is_valid(
+        secret,
+        id,
+        "1649367554",
+        body,
+        signature
+    ));
+}
+
+#[test]
+fn the_webhook_is_signed_and_keeps_its_id_across_retries() {
+    let remote = Remote::start();
+    let script = Script::new(vec![
+        ResponseTemplate::new(500),
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200),
+    ]);
+    remote.answer(HOOK, script.clone());
+    let (env, id) = project(&remote, &format!("{HOOK_TARGET}attempts = 2\n"));
+
+    // Two tries, both failing: recorded as failed, exit 3.
+    let out = publish(&env, &remote, &[&id, "--yes", "--target", "hook"]);
+    assert_eq!(out.code, 3, "{out}");
+    let failed = publications(&env, &id, "hook");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["state"], "failed");
+    assert_eq!(failed[0]["tries"], 2);
+    assert_eq!(failed[0]["error"], "HTTP 503 Service Unavailable");
+
+    // The next publish retries it, and the server takes it.
+    let out = publish(&env, &remote, &[&id, "--yes", "--target", "hook"]);
+    assert_eq!(out.code, 0, "{out}");
+    let records = publications(&env, &id, "hook");
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1]["state"], "published");
+
+    let requests = remote.requests_to(HOOK);
+    assert_eq!(requests.len(), 3);
+    let key = records[0]["key"].as_str().unwrap();
+    assert_eq!(records[1]["key"], key, "a retry carries the same key");
+    for request in &requests {
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(header(request, "content-type"), "application/json");
+        // The same id on every try, so the receiver can drop duplicates.
+        assert_eq!(header(request, "webhook-id"), key);
+        assert!(!key.contains('.'), "ids may not hold `.`: {key}");
+        assert!(header(request, "webhook-timestamp").parse::<i64>().is_ok());
+        assert!(
+            request_is_signed(WHSEC, request),
+            "bad signature: {:?}",
+            request.headers
+        );
+    }
+    // The timestamp is that of each try; the pinned clock moved between the two commands.
+    let second: i64 = header(&requests[1], "webhook-timestamp").parse().unwrap();
+    let third: i64 = header(&requests[2], "webhook-timestamp").parse().unwrap();
+    assert!(third > second, "{second} {third}");
+
+    // The receiver can fail: a changed body, timestamp or secret does not verify.
+    let mut tampered = requests[2].clone();
+    tampered.body = String::from_utf8(tampered.body)
+        .unwrap()
+        .replace("Uploads fail", "Uploads work")
+        .into_bytes();
+    assert_ne!(tampered.body, requests[2].body);
+    assert!(!request_is_signed(WHSEC, &tampered));
+    assert!(!signature_is_valid(
+        WHSEC,
+        key,
+        &(third + 1).to_string(),
+        &requests[2].body,
+        header(&requests[2], "webhook-signature")
+    ));
+    assert!(!request_is_signed(
+        "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        &requests[2]
+    ));
+
+    // The body is the documented event.
+    let event = body(&requests[2]);
+    assert_eq!(event["type"], "incident.opened");
+    assert_eq!(event["timestamp"], "2026-11-24T08:00:00Z");
+    assert_eq!(event["data"]["incident"]["id"], id.as_str());
+    assert_eq!(event["data"]["incident"]["title"], "Uploads failing");
+    assert_eq!(event["data"]["incident"]["status"], "investigating");
+    assert_eq!(event["data"]["update"]["seq"], 1);
+    assert_eq!(event["data"]["update"]["stage"], "acknowledge");
+    assert_eq!(
+        event["data"]["update"]["message"],
+        "Uploads fail for some people."
+    );
+    assert_eq!(event["data"]["channel"], "status");
+    assert_eq!(event["data"]["org"]["name"], "Acme Photos");
+    let status = env.ok(&["render", &id, "--channel", "status", "--json"]);
+    let status: Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(event["data"]["text"], status[0]["text"]);
+    assert_eq!(body(&requests[0]), event, "every try sends the same body");
+}
+
+// ---------------------------------------------------------------------------------------
+// The chat targets' requests.
+
+#[test]
+fn each_chat_target_gets_its_own_protocol() {
+    let remote = Remote::start();
+    remote.answer_all_ok();
+    let (env, id) = project(
+        &remote,
+        &[
+            SLACK_TARGET,
+            DISCORD_TARGET,
+            TEAMS_TARGET,
+            MATTERMOST_TARGET,
+        ]
+        .join("\n"),
+    );
+    let text = chat_text(&env, &id);
+
+    let out = publish(&env, &remote, &[&id, "--yes", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        states(&out),
+        pairs(&[
+            ("discord", "published"),
+            ("local", "published"),
+            ("mattermost", "published"),
+            ("slack", "published"),
+            ("teams", "published"),
+        ])
+    );
+    assert_eq!(remote.requests().len(), 4, "one request per chat target");
+
+    let only = |prefix: &str| {
+        let requests = remote.requests_to(prefix);
+        assert_eq!(requests.len(), 1, "{prefix}");
+        let request = requests.into_iter().next().unwrap();
+        assert_eq!(request.method.as_str(), "POST", "{prefix}");
+        assert_eq!(
+            header(&request, "content-type"),
+            "application/json",
+            "{prefix}"
+        );
+        assert!(request.headers.get("authorization").is_none(), "{prefix}");
+        request
+    };
+
+    // Slack: `text` (the notification fallback) and Block Kit sections of mrkdwn.
+    let slack = only("/slack/");
+    assert_eq!(slack.url.path(), SLACK);
+    assert_eq!(slack.url.query(), None);
+    assert_eq!(
+        body(&slack),
+        json!({
+            "text": text,
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        })
+    );
+
+    // Discord: `wait=true` to get the message back, and no pings from typed text.
+    let discord = only("/discord/");
+    assert_eq!(discord.url.path(), DISCORD);
+    assert_eq!(discord.url.query(), Some("wait=true"));
+    assert_eq!(
+        body(&discord),
+        json!({"content": text, "allowed_mentions": {"parse": []}})
+    );
+
+    // Teams (Workflows): an Adaptive Card 1.4 in a `message`; the URL's query is kept.
+    let teams = only("/teams/");
+    assert_eq!(teams.url.path(), TEAMS);
+    assert_eq!(teams.url.query(), Some(TEAMS_QUERY));
+    assert_eq!(
+        body(&teams),
+        json!({
+            "type": "message",
+            "attachments": [{
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": null,
+                "content": {
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": [
+                        {"type": "TextBlock", "text": "Investigating: Uploads failing",
+                         "weight": "Bolder", "size": "Medium", "wrap": true},
+                        {"type": "TextBlock", "text": text, "wrap": true},
+                        {"type": "FactSet", "facts": [
+                            {"title": "Status", "value": "investigating"},
+                            {"title": "Severity", "value": "sev2"},
+                            {"title": "Next update", "value": "2026-11-24 04:00 EST (09:00 UTC)"},
+                        ]},
+                    ],
+                    "actions": [{"type": "Action.OpenUrl", "title": "Status page",
+                                 "url": "https://status.acme.example"}],
+                },
+            }],
+        })
+    );
+
+    // Mattermost: Markdown `text`.
+    let mattermost = only("/mattermost/");
+    assert_eq!(mattermost.url.path(), MATTERMOST);
+    assert_eq!(body(&mattermost), json!({"text": text}));
+
+    // The record: Discord's message id is kept for edits; the others give none.
+    let discord = publications(&env, &id, "discord");
+    assert_eq!(discord.len(), 1);
+    assert_eq!(discord[0]["state"], "published");
+    assert_eq!(discord[0]["tries"], 1);
+    assert_eq!(discord[0]["remote_id"], MESSAGE_ID);
+    for target in ["slack", "teams", "mattermost"] {
+        let records = publications(&env, &id, target);
+        assert_eq!(records.len(), 1, "{target}");
+        assert_eq!(records[0]["state"], "published", "{target}");
+        assert_eq!(records[0]["remote_id"], Value::Null, "{target}");
+    }
+
+    // Published once: publishing again sends nothing.
+    let out = publish(&env, &remote, &[&id, "--yes", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        states(&out)
+            .iter()
+            .all(|(_, state)| state == "already published"),
+        "{out}"
+    );
+    assert_eq!(remote.requests().len(), 4);
+}
+
+#[test]
+fn a_dry_run_prints_the_exact_requests_and_sends_nothing() {
+    let remote = Remote::start();
+    remote.answer_all_ok();
+    let (env, id) = project(
+        &remote,
+        &[
+            SLACK_TARGET,
+            DISCORD_TARGET,
+            TEAMS_TARGET,
+            MATTERMOST_TARGET,
+            HOOK_TARGET,
+        ]
+        .join("\n"),
+    );
+    let text = chat_text(&env, &id);
+
+    let out = publish(&env, &remote, &[&id, "--dry-run"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(remote.requests().is_empty(), "a dry run sent a request");
+    assert!(
+        out.stdout.ends_with("Dry run: nothing was sent.\n"),
+        "{out}"
+    );
+    let slack_body = json!({
+        "text": text,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+    });
+    assert!(
+        out.stdout.contains("── slack (slack, chat): will post ─"),
+        "{out}"
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            "POST $SLACK_URL\ncontent-type: application/json\n\n{slack_body}\n"
+        )),
+        "{out}"
+    );
+    for line in [
+        "POST $DISCORD_URL?wait=true\ncontent-type: application/json\n",
+        "POST $TEAMS_URL\ncontent-type: application/json\n",
+        "POST $MATTERMOST_URL\ncontent-type: application/json\n",
+        "webhook-signature: [redacted]\n",
+    ] {
+        assert!(out.stdout.contains(line), "no {line:?} in\n{out}");
+    }
+    assert!(
+        out.stdout.contains(&format!(
+            "POST {}/hook\ncontent-type: application/json\nwebhook-id: ",
+            remote.uri()
+        )),
+        "{out}"
+    );
+
+    // `--json` gives each request, which is exactly what a real publish then sends.
+    let out = publish(&env, &remote, &[&id, "--dry-run", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["dry_run"], true);
+    let previews: Vec<(String, String)> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            assert_eq!(row["state"], "will post", "{row}");
+            (
+                row["target"].as_str().unwrap().to_string(),
+                row["request"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(remote.requests().is_empty(), "a dry run sent a request");
+    assert!(events_of(&env, &id).iter().all(|kind| kind == "opened"));
+
+    // Without the secrets a dry run still shows the requests, by variable name, unsigned.
+    let out = output(env.command().args(["publish", &id, "--dry-run"]));
+    assert_eq!(out.code, 0, "{out}");
+    assert_no_secret(&env, &remote, &out);
+    assert!(out.stdout.contains("POST $SLACK_URL\n"), "{out}");
+    assert!(!out.stdout.contains("webhook-signature"), "{out}");
+    assert!(remote.requests().is_empty(), "a dry run sent a request");
+
+    let out = publish(&env, &remote, &[&id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    for (target, preview) in previews {
+        let prefix = match target.as_str() {
+            "slack" => "/slack/",
+            "discord" => "/discord/",
+            "teams" => "/teams/",
+            "mattermost" => "/mattermost/",
+            "hook" => HOOK,
+            _ => continue,
+        };
+        let sent = remote.requests_to(prefix);
+        assert_eq!(sent.len(), 1, "{target}");
+        let (head, shown_body) = preview.split_once("\n\n").unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(shown_body).unwrap(),
+            body(&sent[0]),
+            "{target}"
+        );
+        assert!(
+            head.starts_with(&format!("{} ", sent[0].method)),
+            "{target}: {head}"
+        );
+    }
+
+    let out = publish(&env, &remote, &[&id, "--dry-run"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        out.stdout.matches(": already published ─").count(),
+        6,
+        "{out}"
+    );
+}
+
+/// The kinds of the events in the record, in order.
+fn events_of(env: &TestEnv, id: &str) -> Vec<String> {
+    std::fs::read_to_string(env.events_path(id))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn without_a_terminal_publish_needs_yes() {
+    let remote = Remote::start();
+    remote.answer_all_ok();
+    let (env, id) = project(&remote, SLACK_TARGET);
+
+    let out = publish(&env, &remote, &[&id]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("`--yes`"), "{out}");
+    assert!(remote.requests().is_empty());
+    assert_eq!(events_of(&env, &id), ["opened"], "nothing was recorded");
+
+    let out = publish(&env, &remote, &[&id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(remote.requests_to("/slack/").len(), 1);
+    assert_eq!(publications(&env, &id, "slack")[0]["state"], "published");
+}
+
+// ---------------------------------------------------------------------------------------
+// Faults.
+
+#[test]
+fn server_errors_are_retried_until_one_post_gets_through() {
+    let remote = Remote::start();
+    let script = Script::new(vec![
+        ResponseTemplate::new(500).set_body_string("rollup_error"),
+        ResponseTemplate::new(502),
+        ok_text(),
+    ]);
+    remote.answer(SLACK, script.clone());
+    let (env, id) = project(&remote, SLACK_TARGET);
+
+    let out = publish(&env, &remote, &[&id, "--yes", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        states(&out),
+        pairs(&[("local", "published"), ("slack", "published")])
+    );
+    assert_eq!(remote.requests_to("/slack/").len(), 3);
+    let records = publications(&env, &id, "slack");
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["state"], "published");
+    assert_eq!(records[0]["tries"], 3);
+    assert_eq!(records[0]["error"], serde_json::Value::Null, "{records:?}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["targets"][1]["tries"], 3);
+}
+
+#[test]
+fn the_wait_a_server_asks_for_is_honoured() {
+    let remote = Remote::start();
+    // Slack: 429 with `Retry-After` in seconds.
+    let slack = Script::new(vec![
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        ok_text(),
+    ]);
+    // Discord: the wait in the JSON body only.
+    let discord = Script::new(vec![
+        ResponseTemplate::new(429).set_body_json(json!({
+            "message": "You are being rate limited.",
+            "retry_after": 1.5,
+            "global": false
+        })),
+        discord_message("posted"),
+    ]);
+    // Mattermost: 503 with `Retry-After` as an HTTP date, two seconds after the (pinned) now.
+    let mattermost = Script::new(vec![
+        ResponseTemplate::new(503).insert_header("retry-after", "Tue, 24 Nov 2026 12:00:02 GMT"),
+        ok_text(),
+    ]);
+    remote.answer(SLACK, slack.clone());
+    remote.answer(DISCORD, discord.clone());
+    remote.answer(MATTERMOST, mattermost.clone());
+    let (env, id) = project(
+        &remote,
+        &[SLACK_TARGET, DISCORD_TARGET, MATTERMOST_TARGET].join("\n"),
+    );
+
+    let started = Instant::now();
+    let out = output(
+        publish_command(&env, &remote, &[&id, "--yes"]).env("INCIDENT_NOW", "2026-11-24T12:00:00Z"),
+    );
+    let elapsed = started.elapsed();
+    assert_no_secret(&env, &remote, &out);
+    assert_eq!(out.code, 0, "{out}");
+    // Without the server's word the first retry waits 0.25–0.5 s.
+    assert!(
+        slack.first_gap() >= Duration::from_millis(950),
+        "{:?}",
+        slack.first_gap()
+    );
+    assert!(
+        discord.first_gap() >= Duration::from_millis(1450),
+        "{:?}",
+        discord.first_gap()
+    );
+    assert!(
+        mattermost.first_gap() >= Duration::from_millis(1900),
+        "{:?}",
+        mattermost.first_gap()
+    );
+    // The waits ran side by side, not one after the other.
+    assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
+    for target in ["slack", "discord", "mattermost"] {
+        let records = publications(&env, &id, target);
+        assert_eq!(records.len(), 1, "{target}");
+        assert_eq!(records[0]["state"], "published", "{target}");
+        assert_eq!(records[0]["tries"], 2, "{target}");
+    }
+}
+
+#[test]
+fn a_client_error_is_not_retried_and_what_the_server_said_is_recorded() {
+    let remote = Remote::start();
+    remote.answer(
+        SLACK,
+        ResponseTemplate::new(400).set_body_string("invalid_payload"),
+    );
+    // A server that echoes the secret URL back, or just its token: the record must keep
+    // neither.
+    let echo = format!(
+        "Invalid Form Body for {} (token s3cr3t-discord-token)",
+        remote.secret("DISCORD_URL")
+    );
+    remote.answer(
+        DISCORD,
+        ResponseTemplate::new(400).set_body_json(json!({"code": 50035, "message": echo})),
+    );
+    let (env, id) = project(&remote, &[SLACK_TARGET, DISCORD_TARGET].join("\n"));
+
+    let out = publish(&env, &remote, &[&id, "--yes"]);
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stderr
+            .contains("2 of 3 targets did not get update 1: discord, slack"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("invalid_payload"), "{out}");
+    assert_eq!(
+        remote.requests_to("/slack/").len(),
+        1,
+        "a 400 is not retried"
+    );
+    assert_eq!(
+        remote.requests_to("/discord/").len(),
+        1,
+        "a 400 is not retried"
+    );
+
+    let slack = publications(&env, &id, "slack");
+    assert_eq!(slack.len(), 1);
+    assert_eq!(slack[0]["state"], "failed");
+    assert_eq!(slack[0]["tries"], 1);
+    assert_eq!(slack[0]["error"], "HTTP 400 Bad Request: invalid_payload");
+    let discord = publications(&env, &id, "discord");
+    assert_eq!(discord[0]["state"], "failed");
+    assert_eq!(
+        discord[0]["error"],
+        "HTTP 400 Bad Request: Invalid Form Body for **** (token ****)"
+    );
+    // The local target was not held back by the failures.
+    assert_eq!(publications(&env, &id, "local")[0]["state"], "published");
+}
+
+#[test]
+fn a_dead_target_times_out_without_holding_up_the_others_and_is_retried_alone() {
+    let remote = Remote::start();
+    remote.answer(SLACK, ok_text());
+    // Teams never answers within the target's timeout, twice; later it is back.
+    remote.runtime.block_on(
+        Mock::given(method("POST"))
+            .and(path(TEAMS))
+            .respond_with(ResponseTemplate::new(202).set_delay(Duration::from_secs(10)))
+            .up_to_n_times(2)
+            .mount(&remote.server),
+    );
+    remote.answer(TEAMS, ResponseTemplate::new(202));
+    let (env, id) = project(
+        &remote,
+        &format!("{SLACK_TARGET}\n{TEAMS_TARGET}timeout = \"1s\"\nattempts = 2\n"),
+    );
+
+    let started = Instant::now();
+    let child = publish_command(&env, &remote, &[&id, "--yes", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Slack's result reaches the record while Teams is still waiting for its answer.
+    let finished = |target: &str| {
+        std::fs::read_to_string(env.events_path(&id))
+            .unwrap()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .any(|event| event["kind"] == "publish_finished" && event["data"]["target"] == target)
+    };
+    while !finished("slack") {
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "slack's result was never recorded"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let slack_recorded = started.elapsed();
+    assert!(
+        !finished("teams"),
+        "teams finished before slack was recorded"
+    );
+    let out = child.wait_with_output().unwrap();
+    let elapsed = started.elapsed();
+    let out = Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    assert_no_secret(&env, &remote, &out);
+    assert_eq!(out.code, 3, "{out}");
+    // Two tries of 1 s and one backoff, far from the server's 10 s delay.
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(8),
+        "{elapsed:?}"
+    );
+    assert!(slack_recorded < elapsed, "{slack_recorded:?} {elapsed:?}");
+    assert_eq!(
+        states(&out),
+        pairs(&[
+            ("local", "published"),
+            ("slack", "published"),
+            ("teams", "failed"),
+        ])
+    );
+    let teams = publications(&env, &id, "teams");
+    assert_eq!(teams[0]["state"], "failed");
+    assert_eq!(teams[0]["tries"], 2);
+    assert_eq!(teams[0]["error"], "no answer within 1s");
+    assert_eq!(publications(&env, &id, "slack")[0]["state"], "published");
+    assert_eq!(remote.requests_to("/teams/").len(), 2);
+
+    // The next publish retries Teams only, with the same key.
+    let out = publish(&env, &remote, &[&id, "--yes", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        states(&out),
+        pairs(&[
+            ("local", "already published"),
+            ("slack", "already published"),
+            ("teams", "published"),
+        ])
+    );
+    assert_eq!(
+        remote.requests_to("/slack/").len(),
+        1,
+        "slack got a second post"
+    );
+    assert_eq!(remote.requests_to("/teams/").len(), 3);
+    let teams = publications(&env, &id, "teams");
+    assert_eq!(teams.len(), 2);
+    assert_eq!(teams[1]["state"], "published");
+    assert_eq!(teams[1]["key"], teams[0]["key"]);
+    assert_eq!(publications(&env, &id, "slack").len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Edits after publishing.
+
+#[test]
+fn a_changed_text_edits_the_discord_message_in_place() {
+    let remote = Remote::start();
+    remote.runtime.block_on(
+        Mock::given(method("PATCH"))
+            .and(path(format!("{DISCORD}/messages/{MESSAGE_ID}")))
+            .respond_with(discord_message("edited"))
+            .mount(&remote.server),
+    );
+    remote.answer_all_ok();
+    let (env, id) = project(&remote, &[DISCORD_TARGET, SLACK_TARGET].join("\n"));
+
+    let out = publish(&env, &remote, &[&id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(remote.requests().len(), 2);
+
+    let new_text = "Uploads fail for some people; we are rolling back the last release.\nNext update: 09:00 UTC";
+    let script = env.write(
+        "editor.sh",
+        &format!(
+            "printf '%s\\n' '{}' > \"$1\"\n",
+            new_text.replace('\n', "' '")
+        ),
+    );
+    let mut edit = env.command();
+    edit.env("EDITOR", format!("sh {}", script.display()))
+        .args(["edit", &id, "--channel", "chat"]);
+    let out = output(&mut edit);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(chat_text(&env, &id), new_text);
+
+    let out = publish(&env, &remote, &[&id, "--yes", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        states(&out),
+        pairs(&[
+            ("discord", "edited"),
+            ("local", "already published"),
+            ("slack", "published; cannot edit"),
+        ])
+    );
+    let discord = remote.requests_to("/discord/");
+    let methods: Vec<&str> = discord
+        .iter()
+        .map(|request| request.method.as_str())
+        .collect();
+    assert_eq!(methods, ["POST", "PATCH"], "one post, then one edit");
+    let patch = &discord[1];
+    assert_eq!(patch.url.path(), format!("{DISCORD}/messages/{MESSAGE_ID}"));
+    assert_eq!(header(patch, "content-type"), "application/json");
+    assert_eq!(
+        body(patch),
+        json!({"content": new_text, "allowed_mentions": {"parse": []}})
+    );
+    assert_eq!(
+        remote.requests_to("/slack/").len(),
+        1,
+        "slack cannot edit, so it is not posted again"
+    );
+
+    let records = publications(&env, &id, "discord");
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1]["action"], "edit");
+    assert_eq!(records[1]["state"], "published");
+    assert_eq!(records[1]["remote_id"], MESSAGE_ID);
+
+    // The edit is done: a third publish sends nothing.
+    let out = publish(&env, &remote, &[&id, "--yes", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(remote.requests().len(), 3);
+    assert_eq!(
+        states(&out),
+        pairs(&[
+            ("discord", "already published"),
+            ("local", "already published"),
+            ("slack", "published; cannot edit"),
+        ])
+    );
+}
+
+#[test]
+fn a_missing_secret_fails_that_target_without_a_request() {
+    let remote = Remote::start();
+    remote.answer_all_ok();
+    let (env, id) = project(&remote, &[SLACK_TARGET, MATTERMOST_TARGET].join("\n"));
+    let mut command = publish_command(&env, &remote, &[&id, "--yes"]);
+    command.env_remove("MATTERMOST_URL");
+    let out = output(&mut command);
+    assert_no_secret(&env, &remote, &out);
+    assert_eq!(out.code, 3, "{out}");
+    assert!(remote.requests_to("/mattermost/").is_empty());
+    assert_eq!(remote.requests_to("/slack/").len(), 1);
+    let mattermost = publications(&env, &id, "mattermost");
+    assert_eq!(mattermost[0]["state"], "failed");
+    assert_eq!(mattermost[0]["tries"], 0);
+    assert_eq!(
+        mattermost[0]["error"],
+        "environment variable `MATTERMOST_URL` is not set (`url_env` of target `mattermost`)"
+    );
+}
