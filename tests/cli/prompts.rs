@@ -299,3 +299,35 @@ fn no_input_and_ci_never_prompt_on_a_terminal() {
         session.exp_eof().unwrap();
     }
 }
+
+#[test]
+fn publish_on_a_terminal_lists_the_targets_and_asks_first() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let publish = |answer: &str| {
+        let mut command = terminal_command(&env, BIN);
+        command.args(["publish", &id]);
+        let mut session = spawn(command);
+        session
+            .exp_string("Publish update 1 (acknowledge)")
+            .unwrap();
+        session
+            .exp_string("local  (file, status)  new post")
+            .unwrap();
+        session.exp_string("Publish now?").unwrap();
+        key(&mut session, answer);
+        session
+    };
+    let mut declined = publish("n");
+    declined.exp_string("not published").unwrap();
+    declined.exp_eof().unwrap();
+    assert!(!env.root().join("published").exists());
+
+    let mut accepted = publish("y");
+    accepted.exp_string("published").unwrap();
+    accepted.exp_eof().unwrap();
+    assert!(env.root().join("published").exists());
+}
