@@ -148,6 +148,8 @@ impl Url {
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    /// The `Link` header, which WordPress uses to say where its REST API is.
+    pub link: Option<String>,
 }
 
 /// How hard to try.
@@ -164,6 +166,9 @@ pub struct Sent {
     pub tries: u32,
     /// What went wrong on each failed try, in order.
     pub errors: Vec<String>,
+    /// The last answer when it was not a success, for targets that explain their own
+    /// errors.
+    pub refusal: Option<Reply>,
 }
 
 /// The HTTP client every target shares.
@@ -204,20 +209,22 @@ impl Http {
                         result: Ok(answer.reply),
                         tries: attempt,
                         errors,
+                        refusal: None,
                     };
                 }
-                Ok(reply) => {
-                    let error = describe_status(&reply);
-                    if !retry::is_retryable(reply.status) {
+                Ok(answer) => {
+                    let error = describe_status(&answer);
+                    if !retry::is_retryable(answer.status) || attempt == attempts {
                         errors.push(error.clone());
                         return Sent {
                             result: Err(error),
                             tries: attempt,
                             errors,
+                            refusal: Some(answer.reply),
                         };
                     }
                     let asked =
-                        retry::server_wait(reply.retry_after.as_deref(), &reply.body, now());
+                        retry::server_wait(answer.retry_after.as_deref(), &answer.body, now());
                     (error, asked)
                 }
                 Err(error) => (error, None),
@@ -228,6 +235,7 @@ impl Http {
                     result: Err(error),
                     tries: attempt,
                     errors,
+                    refusal: None,
                 };
             }
             tokio::time::sleep(wait.unwrap_or_else(|| retry::backoff(attempt + 1))).await;
@@ -253,17 +261,21 @@ impl Http {
             .await
             .map_err(|error| network_error(error, timeout))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_string);
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        };
+        let retry_after = header("retry-after");
+        let link = header("link");
         let body = response
             .text()
             .await
             .map_err(|error| network_error(error, timeout))?;
         Ok(Answer {
-            reply: Reply { status, body },
+            reply: Reply { status, body, link },
             retry_after,
         })
     }

@@ -7,7 +7,7 @@
 
 mod context;
 mod draft;
-mod html;
+pub mod html;
 mod templates;
 
 use std::path::{Path, PathBuf};

@@ -13,4 +13,6 @@ mod git;
 mod prompts;
 mod publish;
 mod publish_local;
+mod publish_more;
+mod publish_wordpress;
 mod render;

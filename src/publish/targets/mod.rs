@@ -2,11 +2,17 @@
 //! kind means one module here and one line in [`build`].
 
 mod discord;
+mod email;
 mod file;
+mod ghost;
+mod mastodon;
 mod mattermost;
 mod slack;
+mod static_site;
+mod statuspage;
 mod teams;
 mod webhook;
+mod wordpress;
 
 use std::cell::RefCell;
 
@@ -142,18 +148,13 @@ fn build_kind(
         TargetKind::Slack => Box::new(slack::Slack::new(url("url_env")?)),
         TargetKind::Discord => Box::new(discord::Discord::new(url("url_env")?)),
         TargetKind::Teams => Box::new(teams::Teams::new(url("url_env")?)),
+        TargetKind::Wordpress => Box::new(wordpress::Wordpress::new(target, secrets)?),
         TargetKind::Mattermost => Box::new(mattermost::Mattermost::new(url("url_env")?)),
-        TargetKind::Wordpress
-        | TargetKind::Ghost
-        | TargetKind::Mastodon
-        | TargetKind::Statuspage
-        | TargetKind::Static
-        | TargetKind::Email => {
-            return Err(format!(
-                "publishing to `{}` targets is not available in this version",
-                target.kind
-            ));
-        }
+        TargetKind::Mastodon => Box::new(mastodon::Mastodon::new(target, secrets)?),
+        TargetKind::Statuspage => Box::new(statuspage::Statuspage::new(target, secrets)?),
+        TargetKind::Ghost => Box::new(ghost::Ghost::new(target, secrets)?),
+        TargetKind::Static => Box::new(static_site::StaticSite::new(target, config)?),
+        TargetKind::Email => Box::new(email::Email::new(target, secrets)?),
     })
 }
 

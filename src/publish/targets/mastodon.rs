@@ -1,0 +1,237 @@
+//! `mastodon`: a status posted with `POST /api/v1/statuses` as form data, carrying the
+//! publication's key as `Idempotency-Key` (Mastodon answers a repeat with the original
+//! status), so an interrupted try is safe to send again. Later updates of an incident reply
+//! to the status of its first published update, making a thread; a changed text edits the
+//! status in place with `PUT /api/v1/statuses/{id}`.
+
+use chrono::{DateTime, Utc};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::Secrets;
+use crate::config::Target;
+use crate::publish::http::Body;
+use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::record::{PublicationState, PublishAction};
+
+/// How many characters Mastodon counts for any URL, however long.
+const URL_LENGTH: usize = 23;
+
+#[derive(Debug)]
+pub struct Mastodon {
+    target: String,
+    /// The instance, e.g. `https://mastodon.example`.
+    instance: Url,
+    token: String,
+    visibility: String,
+    limit: usize,
+}
+
+impl Mastodon {
+    pub fn new(target: &Target, secrets: &Secrets) -> Result<Mastodon, String> {
+        let settings = &target.settings;
+        let url = settings
+            .url
+            .as_deref()
+            .ok_or_else(|| format!("target `{}` has no `url`", target.name))?;
+        let variable = settings
+            .token_env
+            .as_deref()
+            .ok_or_else(|| format!("target `{}` has no `token_env`", target.name))?;
+        Ok(Mastodon {
+            target: target.name.clone(),
+            instance: Url::plain(url),
+            token: secrets.get(target, "token_env", variable)?,
+            visibility: settings
+                .visibility
+                .clone()
+                .unwrap_or_else(|| "public".to_string()),
+            limit: settings.limit.map_or_else(
+                || {
+                    target
+                        .kind
+                        .social_limit()
+                        .unwrap_or(crate::lint::DEFAULT_SOCIAL_LIMIT)
+                },
+                |limit| limit as usize,
+            ),
+        })
+    }
+}
+
+impl Publisher for Mastodon {
+    fn resend_is_safe(&self) -> bool {
+        true
+    }
+
+    fn can_edit(&self) -> bool {
+        true
+    }
+
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+        let text = post.draft.text.trim();
+        let length = status_length(text);
+        if length > self.limit {
+            return Err(format!(
+                "the {} text is {length} characters as Mastodon counts them; `{}` allows {}: shorten it with `incident edit`",
+                post.draft.channel, self.target, self.limit
+            ));
+        }
+        let outgoing = match (post.action, post.remote_id) {
+            (PublishAction::Edit, Some(id)) => Outgoing::new(
+                reqwest::Method::PUT,
+                &self
+                    .instance
+                    .join(&format!("api/v1/statuses/{}", encode(id))),
+            )
+            .with_form(&[("status", text)]),
+            (PublishAction::Edit, None) => {
+                return Err("the Mastodon status to edit has no id in the record".to_string());
+            }
+            (PublishAction::Create, _) => {
+                let thread = incident_remote(post, &self.target);
+                let mut fields = vec![("status", text), ("visibility", self.visibility.as_str())];
+                if let Some(first) = &thread {
+                    fields.push(("in_reply_to_id", first.as_str()));
+                }
+                Outgoing::new(
+                    reqwest::Method::POST,
+                    &self.instance.join("api/v1/statuses"),
+                )
+                .header("Idempotency-Key", post.key)
+                .with_form(&fields)
+            }
+        };
+        Ok(outgoing.secret_header("Authorization", format!("Bearer {}", self.token)))
+    }
+
+    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, String> {
+        let status: serde_json::Value = serde_json::from_str(&reply.body)
+            .map_err(|_| "Mastodon did not answer with the status".to_string())?;
+        let id = status["id"]
+            .as_str()
+            .ok_or("Mastodon's answer has no status id")?
+            .to_string();
+        let url = status["url"]
+            .as_str()
+            .or_else(|| status["uri"].as_str())
+            .map(str::to_string);
+        Ok(Remote { id: Some(id), url })
+    }
+}
+
+/// Sets a form body, the form Mastodon documents for its statuses.
+trait WithForm {
+    fn with_form(self, fields: &[(&str, &str)]) -> Outgoing;
+}
+
+impl WithForm for Outgoing {
+    fn with_form(mut self, fields: &[(&str, &str)]) -> Outgoing {
+        self.body = Some(form(fields));
+        self
+    }
+}
+
+/// Returns `fields` as `application/x-www-form-urlencoded`.
+fn form(fields: &[(&str, &str)]) -> Body {
+    Body {
+        content_type: "application/x-www-form-urlencoded",
+        text: fields
+            .iter()
+            .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+            .collect::<Vec<_>>()
+            .join("&"),
+    }
+}
+
+/// Percent-encodes everything but the unreserved characters of RFC 3986, which is valid in
+/// a form value and in a path segment alike.
+pub(super) fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Returns the length of a status as Mastodon counts it: grapheme clusters, with every URL
+/// counting as 23 however long it is.
+pub fn status_length(text: &str) -> usize {
+    let mut length = 0;
+    let mut rest = text;
+    while let Some(start) = find_url(rest) {
+        length += rest[..start].graphemes(true).count() + URL_LENGTH;
+        rest = &rest[start + url_end(&rest[start..])..];
+    }
+    length + rest.graphemes(true).count()
+}
+
+/// The byte offset of the next `http://` or `https://` that starts a word.
+fn find_url(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("http") {
+        let start = from + found;
+        let tail = &text[start..];
+        let at_word_start = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|before| before.is_whitespace() || matches!(before, '(' | '<' | '"'));
+        if at_word_start && (tail.starts_with("http://") || tail.starts_with("https://")) {
+            return Some(start);
+        }
+        from = start + "http".len();
+    }
+    None
+}
+
+/// The length of the URL at the start of `text`: up to the next space, without trailing
+/// punctuation, which Mastodon does not count as part of the link.
+fn url_end(text: &str) -> usize {
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    text[..end]
+        .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '>', '"', '\''])
+        .len()
+}
+
+/// The remote id this target recorded for the incident's first published update other
+/// than this one: the status a later update replies to, the Statuspage incident it adds
+/// to, the Ghost post it rewrites.
+pub(super) fn incident_remote(post: &Post, target: &str) -> Option<String> {
+    post.incident
+        .updates
+        .iter()
+        .filter(|update| update.event_id != post.update.event_id)
+        .find_map(|update| {
+            update.publications.iter().find_map(|publication| {
+                (publication.target == target && publication.state == PublicationState::Published)
+                    .then(|| publication.remote_id.clone())
+                    .flatten()
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_graphemes_and_every_url_as_23() {
+        assert_eq!(status_length("abc"), 3);
+        assert_eq!(status_length("👩‍👩‍👧 é"), 3);
+        let long = format!("See https://status.example/{} now.", "x".repeat(100));
+        assert_eq!(status_length(&long), "See ".len() + 23 + " now.".len());
+        assert_eq!(status_length("at http://a.b."), 3 + 23 + 1);
+        assert_eq!(status_length("xhttp://a.b"), 11);
+    }
+
+    #[test]
+    fn encodes_form_values() {
+        assert_eq!(
+            form(&[("status", "a b&c=é/ü~"), ("visibility", "public")]).text,
+            "status=a%20b%26c%3D%C3%A9%2F%C3%BC~&visibility=public"
+        );
+    }
+}

@@ -1,0 +1,299 @@
+//! `static`: one Markdown file per incident in a static site's content folder, rewritten
+//! whole by every update: front matter for the site generator (`flavor`: the cState status
+//! page theme, a Hugo post or a Jekyll post), then the updates so far, newest first.
+//!
+//! The file is made from the record alone, so publishing the same state again writes the
+//! same bytes; rewriting is always safe to repeat, and an edited text rewrites it in place.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Config, Target};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote};
+use crate::record::{Incident, PublicationState, Status, Update};
+use crate::render::Renderer;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    Cstate,
+    Hugo,
+    Jekyll,
+}
+
+#[derive(Debug)]
+pub struct StaticSite {
+    target: Target,
+    /// The content folder, relative to `incident.toml` unless absolute.
+    folder: PathBuf,
+    flavor: Flavor,
+}
+
+impl StaticSite {
+    pub fn new(target: &Target, config: &Config) -> Result<StaticSite, String> {
+        let path = target
+            .settings
+            .path
+            .as_ref()
+            .ok_or_else(|| format!("target `{}` has no `path`", target.name))?;
+        let flavor = match target.settings.flavor.as_deref() {
+            Some("cstate") => Flavor::Cstate,
+            Some("hugo") => Flavor::Hugo,
+            Some("jekyll") => Flavor::Jekyll,
+            _ => {
+                return Err(format!(
+                    "target `{}` needs `flavor` = \"cstate\", \"hugo\" or \"jekyll\"",
+                    target.name
+                ));
+            }
+        };
+        Ok(StaticSite {
+            target: target.clone(),
+            folder: config.root().join(path),
+            flavor,
+        })
+    }
+
+    /// cState and Jekyll name posts `YYYY-MM-DD-slug.md` (Jekyll only reads posts named
+    /// so); Hugo takes any name. The date is the incident's start, so the name never moves.
+    fn path(&self, incident: &Incident) -> PathBuf {
+        let name = match self.flavor {
+            Flavor::Cstate | Flavor::Jekyll => format!(
+                "{}-{}.md",
+                incident.started_at.format("%Y-%m-%d"),
+                incident.id
+            ),
+            Flavor::Hugo => format!("{}.md", incident.id),
+        };
+        self.folder.join(name)
+    }
+
+    /// The updates the file shows: those this target receives, up to the one published now
+    /// or the latest one it already shows, whichever is later (re-publishing an edit of an
+    /// early update must not drop the later ones).
+    fn shown<'a>(&self, post: &Post<'a>) -> Vec<&'a Update> {
+        let target = self.target.name.as_str();
+        let latest_shown = post
+            .incident
+            .updates
+            .iter()
+            .filter(|update| {
+                update.publications.iter().any(|publication| {
+                    publication.target == target && publication.state == PublicationState::Published
+                })
+            })
+            .map(|update| update.seq)
+            .max()
+            .unwrap_or(0);
+        let last = post.update.seq.max(latest_shown);
+        post.incident
+            .updates
+            .iter()
+            .filter(|update| update.seq <= last)
+            .filter(|update| {
+                update.event_id == post.update.event_id || self.target.receives(&update.stage)
+            })
+            .collect()
+    }
+
+    /// The whole file.
+    fn document(&self, post: &Post) -> Result<String, String> {
+        let renderer = Renderer::new(post.config);
+        let mut entries = Vec::new();
+        for update in self.shown(post) {
+            let text = if update.event_id == post.update.event_id {
+                post.draft.text.clone()
+            } else {
+                renderer
+                    .render(post.incident, update.seq, self.target.channel)
+                    .map_err(|error| error.to_string())?
+                    .text
+            };
+            entries.push((update, text));
+        }
+        let latest = entries.last().map_or(post.update, |(update, _)| *update);
+        let mut out = self.front_matter(post.config, post.incident, latest);
+        out.push('\n');
+        let zone = post.config.org.timezone;
+        let body: Vec<String> = entries
+            .iter()
+            .rev()
+            .map(|(update, text)| {
+                let text = self.escape(without_heading(text, update, post.incident));
+                let label = status_label(update.status);
+                match self.flavor {
+                    Flavor::Cstate => format!(
+                        "*{label}* - {text} {{{{< track \"{}\" >}}}}\n",
+                        update.at.format("%Y-%m-%d %H:%M:%S")
+                    ),
+                    Flavor::Hugo | Flavor::Jekyll => format!(
+                        "### {label} — {}\n\n{text}\n",
+                        crate::time::local_with_utc(update.at, zone)
+                    ),
+                }
+            })
+            .collect();
+        out.push_str(&body.join("\n"));
+        Ok(out)
+    }
+
+    fn front_matter(&self, config: &Config, incident: &Incident, latest: &Update) -> String {
+        let title = quote(&incident.title);
+        let mut lines = vec!["---".to_string()];
+        match self.flavor {
+            Flavor::Cstate => {
+                let resolved = latest.status == Status::Resolved;
+                lines.push(format!("title: {title}"));
+                lines.push(format!(
+                    "date: {}",
+                    crate::time::rfc3339(incident.started_at)
+                ));
+                lines.push(format!("resolved: {resolved}"));
+                if resolved {
+                    let when = incident.resolved_at.unwrap_or(latest.at);
+                    lines.push(format!("resolvedWhen: {}", crate::time::rfc3339(when)));
+                }
+                lines.push(format!("severity: {}", cstate_severity(config, incident)));
+                if incident.components.is_empty() {
+                    lines.push("affected: []".to_string());
+                } else {
+                    lines.push("affected:".to_string());
+                    for id in &incident.components {
+                        let name = config.components.get(id).unwrap_or(id);
+                        lines.push(format!("  - {}", quote(name)));
+                    }
+                }
+                lines.push("section: issue".to_string());
+            }
+            Flavor::Hugo => {
+                lines.push(format!("title: {title}"));
+                lines.push(format!(
+                    "date: {}",
+                    crate::time::rfc3339(incident.started_at)
+                ));
+                lines.push("draft: false".to_string());
+                lines.push(format!("tags: {}", tags(incident)));
+            }
+            Flavor::Jekyll => {
+                lines.push("layout: post".to_string());
+                lines.push(format!("title: {title}"));
+                lines.push(format!(
+                    "date: {}",
+                    incident.started_at.format("%Y-%m-%d %H:%M:%S +0000")
+                ));
+                lines.push(format!("tags: {}", tags(incident)));
+            }
+        }
+        lines.push("---".to_string());
+        let mut out = lines.join("\n");
+        out.push('\n');
+        out
+    }
+
+    /// Keeps text people typed from being read as the generator's own syntax: Hugo
+    /// shortcodes (`{{<`, `{{%`), Liquid tags and output (`{%`, `{{`) in Jekyll. The
+    /// entities render as the characters they replace.
+    fn escape(&self, text: &str) -> String {
+        match self.flavor {
+            Flavor::Cstate | Flavor::Hugo => {
+                text.replace("{{<", "{{&lt;").replace("{{%", "{{&#37;")
+            }
+            Flavor::Jekyll => text.replace("{{", "&#123;&#123;").replace("{%", "&#123;%"),
+        }
+    }
+}
+
+impl Publisher for StaticSite {
+    fn resend_is_safe(&self) -> bool {
+        true
+    }
+
+    fn can_edit(&self) -> bool {
+        true
+    }
+
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+        Ok(format!(
+            "WRITE {}\n\n{}",
+            self.path(post.incident).display(),
+            self.document(post)?
+        ))
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        _context: &'a Context,
+        post: Post<'a>,
+        _policy: Policy,
+    ) -> Delivery<'a> {
+        Box::pin(async move {
+            let path = self.path(post.incident);
+            let written = self.document(&post).and_then(|document| {
+                crate::fsutil::create_dir_durable(&self.folder)
+                    .and_then(|()| crate::fsutil::write_atomic(&path, document.as_bytes()))
+                    .map_err(|error| error.to_string())
+            });
+            Delivered {
+                result: written.map(|()| remote(&path)),
+                tries: 1,
+                errors: Vec::new(),
+            }
+        })
+    }
+}
+
+fn remote(path: &Path) -> Remote {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    Remote {
+        id: Some(path.display().to_string()),
+        url: Some(format!("file://{}", absolute.display())),
+    }
+}
+
+/// cState's severity: the most severe of ours (first in the config) is `down`, the next
+/// `disrupted`, the rest `notice`.
+fn cstate_severity(config: &Config, incident: &Incident) -> &'static str {
+    match config
+        .severities
+        .iter()
+        .position(|severity| severity.name == incident.severity)
+    {
+        Some(0) => "down",
+        Some(1) => "disrupted",
+        _ => "notice",
+    }
+}
+
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Investigating => "Investigating",
+        Status::Identified => "Identified",
+        Status::Monitoring => "Monitoring",
+        Status::Resolved => "Resolved",
+    }
+}
+
+/// The text without the opening line the default status template gives it
+/// ("**Investigating** — Uploads failing"): the file already shows both.
+fn without_heading<'t>(text: &'t str, update: &Update, incident: &Incident) -> &'t str {
+    let heading = format!("**{}** — {}", status_label(update.status), incident.title);
+    let text = text.trim();
+    match text.strip_prefix(&heading) {
+        Some(rest) if rest.starts_with('\n') && !rest.trim().is_empty() => rest.trim_start(),
+        _ => text,
+    }
+}
+
+/// A YAML double-quoted string (JSON's escapes are YAML's).
+fn quote(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
+}
+
+/// `["incident", "<component id>", …]`
+fn tags(incident: &Incident) -> String {
+    let tags: Vec<String> = std::iter::once("incident")
+        .chain(incident.components.iter().map(String::as_str))
+        .map(quote)
+        .collect();
+    format!("[{}]", tags.join(", "))
+}

@@ -1,0 +1,120 @@
+//! `statuspage`: Atlassian Statuspage's management API. The first update of an incident
+//! creates a Statuspage incident (`POST /pages/{page_id}/incidents`), whose id is recorded;
+//! each later update adds an incident update to it (`PATCH …/incidents/{incident_id}` with
+//! the new status and body). Affected components are mapped through the target's
+//! `components` table and set to a status that follows the severity.
+//!
+//! Statuspage takes no idempotency key and an incident update cannot be changed through
+//! the incident, so an interrupted try is *uncertain* and an edited text is not re-sent.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::Secrets;
+use super::mastodon::{encode, incident_remote};
+use crate::config::{Config, Target};
+use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::record::{Incident, Status};
+
+/// The management API, when the target does not name another.
+pub const DEFAULT_API: &str = "https://api.statuspage.io/v1";
+
+#[derive(Debug)]
+pub struct Statuspage {
+    target: String,
+    /// `{base}/pages/{page_id}/incidents`
+    incidents: Url,
+    api_key: String,
+    /// Our component id → the Statuspage component id.
+    components: BTreeMap<String, String>,
+}
+
+impl Statuspage {
+    pub fn new(target: &Target, secrets: &Secrets) -> Result<Statuspage, String> {
+        let settings = &target.settings;
+        let page_id = settings
+            .page_id
+            .as_deref()
+            .ok_or_else(|| format!("target `{}` has no `page_id`", target.name))?;
+        let variable = settings
+            .api_key_env
+            .as_deref()
+            .ok_or_else(|| format!("target `{}` has no `api_key_env`", target.name))?;
+        let base = Url::plain(settings.url.as_deref().unwrap_or(DEFAULT_API));
+        Ok(Statuspage {
+            target: target.name.clone(),
+            incidents: base.join(&format!("pages/{}/incidents", encode(page_id))),
+            api_key: secrets.get(target, "api_key_env", variable)?,
+            components: settings.components.clone(),
+        })
+    }
+}
+
+impl Publisher for Statuspage {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+        let mut incident = serde_json::Map::new();
+        let existing = incident_remote(post, &self.target);
+        if existing.is_none() {
+            incident.insert("name".to_string(), json!(post.incident.title));
+        }
+        incident.insert("status".to_string(), json!(post.update.status.name()));
+        incident.insert("body".to_string(), json!(post.draft.text.trim()));
+        let affected: Vec<&String> = post
+            .incident
+            .components
+            .iter()
+            .filter_map(|id| self.components.get(id))
+            .collect();
+        if !affected.is_empty() {
+            let state = component_status(post.config, post.incident, post.update.status);
+            incident.insert("component_ids".to_string(), json!(affected));
+            incident.insert(
+                "components".to_string(),
+                affected
+                    .iter()
+                    .map(|id| ((*id).clone(), json!(state)))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into(),
+            );
+        }
+        let outgoing = match &existing {
+            Some(id) => Outgoing::new(reqwest::Method::PATCH, &self.incidents.join(&encode(id))),
+            None => Outgoing::new(reqwest::Method::POST, &self.incidents),
+        };
+        Ok(outgoing
+            .secret_header("Authorization", format!("OAuth {}", self.api_key))
+            .json(&json!({ "incident": incident })))
+    }
+
+    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, String> {
+        let incident: serde_json::Value = serde_json::from_str(&reply.body)
+            .map_err(|_| "Statuspage did not answer with the incident".to_string())?;
+        let id = incident["id"]
+            .as_str()
+            .ok_or("Statuspage's answer has no incident id")?
+            .to_string();
+        Ok(Remote {
+            id: Some(id),
+            url: incident["shortlink"].as_str().map(str::to_string),
+        })
+    }
+}
+
+/// The status of the affected components: `operational` once resolved, else by the
+/// incident's severity, the most severe (first in the config) a major outage.
+pub fn component_status(config: &Config, incident: &Incident, status: Status) -> &'static str {
+    if status == Status::Resolved {
+        return "operational";
+    }
+    match config
+        .severities
+        .iter()
+        .position(|severity| severity.name == incident.severity)
+    {
+        Some(0) => "major_outage",
+        Some(1) => "partial_outage",
+        _ => "degraded_performance",
+    }
+}

@@ -1,0 +1,415 @@
+//! `wordpress`: the core REST API (`wp/v2`) with an Application Password.
+//!
+//! One post per incident tells the whole story so far (the blog channel), its slug made from
+//! the incident id, so a responder in another clone who publishes the same incident first
+//! is found by slug and the post is edited rather than made twice. With
+//! `mode = "post-per-update"` each update gets its own post instead.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::config::Target;
+use crate::publish::http::{Outgoing, Reply, Sent, Url};
+use crate::publish::targets::Secrets;
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote};
+use crate::record::{PublicationState, PublishAction};
+
+#[derive(Debug)]
+pub struct Wordpress {
+    target: String,
+    site: Url,
+    username: String,
+    /// `Basic base64(username:password)`.
+    authorization: String,
+    per_update: bool,
+}
+
+/// Where the REST API lives: `/wp-json/` with pretty permalinks, `?rest_route=` without.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RestRoot {
+    Path(String),
+    Query(String),
+}
+
+impl RestRoot {
+    /// Returns the URL of `route` (like `/wp/v2/posts`) with `query` pairs.
+    fn url(&self, route: &str, query: &[(&str, &str)]) -> String {
+        let query: String = query
+            .iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        match self {
+            RestRoot::Path(root) => {
+                let mut url = format!("{}{route}", root.trim_end_matches('/'));
+                if !query.is_empty() {
+                    url.push('?');
+                    url.push_str(&query);
+                }
+                url
+            }
+            RestRoot::Query(base) => {
+                let mut url = format!("{base}?rest_route={route}");
+                if !query.is_empty() {
+                    url.push('&');
+                    url.push_str(&query);
+                }
+                url
+            }
+        }
+    }
+
+    /// Reads the root from a `Link: <ROOT>; rel="https://api.w.org/"` header.
+    fn from_link(link: &str) -> Option<RestRoot> {
+        link.split(',').find_map(|part| {
+            let (target, params) = part.split_once(';')?;
+            params.contains("rel=\"https://api.w.org/\"").then(|| {
+                let root = target.trim().trim_start_matches('<').trim_end_matches('>');
+                match root.split_once("?rest_route=") {
+                    Some((base, _)) => RestRoot::Query(base.to_string()),
+                    None => RestRoot::Path(root.to_string()),
+                }
+            })
+        })
+    }
+}
+
+impl Wordpress {
+    pub fn new(target: &Target, secrets: &Secrets) -> Result<Wordpress, String> {
+        let settings = &target.settings;
+        let site = settings
+            .url
+            .as_deref()
+            .ok_or_else(|| format!("target `{}` has no `url`", target.name))?;
+        let username = settings
+            .username
+            .clone()
+            .ok_or_else(|| format!("target `{}` has no `username`", target.name))?;
+        let variable = settings
+            .password_env
+            .as_deref()
+            .ok_or_else(|| format!("target `{}` has no `password_env`", target.name))?;
+        let password = secrets.get(target, "password_env", variable)?;
+        Ok(Wordpress {
+            target: target.name.clone(),
+            site: Url::plain(site.trim_end_matches('/')),
+            authorization: format!(
+                "Basic {}",
+                STANDARD.encode(format!("{username}:{password}"))
+            ),
+            username,
+            per_update: settings.mode.as_deref() == Some("post-per-update"),
+        })
+    }
+
+    fn slug(&self, post: &Post) -> String {
+        if self.per_update {
+            format!("incident-{}-{}", post.incident.id, post.update.seq)
+        } else {
+            format!("incident-{}", post.incident.id)
+        }
+    }
+
+    /// The post this publication changes, if the record knows it: the one being edited,
+    /// or (one post per incident) the one an earlier update went to.
+    fn known_post(&self, post: &Post) -> Option<String> {
+        if post.action == PublishAction::Edit {
+            return post.remote_id.map(str::to_string);
+        }
+        if self.per_update {
+            return None;
+        }
+        post.incident
+            .updates
+            .iter()
+            .flat_map(|update| &update.publications)
+            .filter(|publication| {
+                publication.target == self.target
+                    && publication.state == PublicationState::Published
+            })
+            .find_map(|publication| publication.remote_id.clone())
+    }
+
+    fn body(&self, post: &Post) -> serde_json::Value {
+        let html = post
+            .draft
+            .html
+            .clone()
+            .unwrap_or_else(|| crate::render::html::markdown_to_html(&post.draft.text));
+        // WordPress shows the title itself; a heading repeating it would show it twice.
+        let html = match html
+            .strip_prefix("<h1>")
+            .and_then(|rest| rest.split_once("</h1>"))
+        {
+            Some((_, rest)) => rest.trim_start().to_string(),
+            None => html,
+        };
+        json!({
+            "title": post.incident.title,
+            "content": html,
+            "status": "publish",
+            "slug": self.slug(post),
+        })
+    }
+
+    fn request(&self, method: reqwest::Method, url: &str) -> Outgoing {
+        Outgoing::new(method, &Url::plain(url))
+            .secret_header("authorization", &self.authorization)
+            .header("accept", "application/json")
+    }
+
+    /// Explains a refusal in WordPress's words; any 401 is the password, whatever code
+    /// WordPress gives (Debian's 6.1 says `rest_not_logged_in` or `rest_cannot_create`).
+    fn explain(&self, sent: &Sent, error: String) -> String {
+        let Some(reply) = &sent.refusal else {
+            return error;
+        };
+        let said: Option<serde_json::Value> = serde_json::from_str(&reply.body).ok();
+        let code = said.as_ref().and_then(|said| field(said, "code"));
+        let message = said.as_ref().and_then(|said| field(said, "message"));
+        match (reply.status, code, message) {
+            (401, code, _) => format!(
+                "WordPress rejected the application password for user {} ({})",
+                self.username,
+                code.unwrap_or("HTTP 401")
+            ),
+            (status, Some(code), Some(message)) => {
+                format!("WordPress refused (HTTP {status}, {code}): {message}")
+            }
+            _ => error,
+        }
+    }
+}
+
+fn field<'a>(value: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    value.get(key)?.as_str()
+}
+
+/// Tries and errors over the several requests of one publication.
+#[derive(Default)]
+struct Tally {
+    tries: u32,
+    errors: Vec<String>,
+}
+
+impl Wordpress {
+    async fn send(
+        &self,
+        context: &Context,
+        policy: Policy,
+        tally: &mut Tally,
+        outgoing: Outgoing,
+    ) -> Result<Reply, String> {
+        let sent = context
+            .http
+            .send(policy, || context.clock.current(), |_| outgoing.clone())
+            .await;
+        tally.tries += sent.tries;
+        tally.errors.extend(sent.errors.iter().cloned());
+        match &sent.result {
+            Ok(reply) => Ok(reply.clone()),
+            Err(error) => {
+                let explained = self.explain(&sent, error.clone());
+                if let Some(last) = tally.errors.last_mut() {
+                    *last = explained.clone();
+                }
+                Err(explained)
+            }
+        }
+    }
+
+    /// Finds the REST root: the `Link` header of the site, then `/wp-json/`, then
+    /// `?rest_route=`.
+    async fn discover(&self, context: &Context, policy: Policy) -> Result<RestRoot, String> {
+        let once = Policy {
+            attempts: 1,
+            ..policy
+        };
+        let site = &self.site.real;
+        let home = Outgoing::new(reqwest::Method::HEAD, &Url::plain(&format!("{site}/")));
+        let answer = context
+            .http
+            .send(once, || context.clock.current(), |_| home.clone())
+            .await;
+        let link = match &answer.result {
+            Ok(reply) => reply.link.clone(),
+            Err(_) => answer.refusal.as_ref().and_then(|reply| reply.link.clone()),
+        };
+        if let Some(root) = link.as_deref().and_then(RestRoot::from_link) {
+            return Ok(root);
+        }
+        for candidate in [
+            RestRoot::Path(format!("{site}/wp-json/")),
+            RestRoot::Query(format!("{site}/index.php")),
+        ] {
+            let probe = Outgoing::new(reqwest::Method::GET, &Url::plain(&candidate.url("/", &[])));
+            let answer = context
+                .http
+                .send(once, || context.clock.current(), |_| probe.clone())
+                .await;
+            if answer
+                .result
+                .as_ref()
+                .is_ok_and(|reply| reply.body.trim_start().starts_with('{'))
+            {
+                return Ok(candidate);
+            }
+        }
+        Err(format!(
+            "no WordPress REST API found at {site} (tried the `Link` header, /wp-json/ and ?rest_route=)"
+        ))
+    }
+
+    /// Finds a post by slug, so a post made from another clone is edited, not repeated.
+    async fn lookup(
+        &self,
+        context: &Context,
+        policy: Policy,
+        tally: &mut Tally,
+        root: &RestRoot,
+        slug: &str,
+    ) -> Result<Option<String>, String> {
+        let url = root.url(
+            "/wp/v2/posts",
+            &[("slug", slug), ("status", "any"), ("context", "edit")],
+        );
+        let reply = self
+            .send(
+                context,
+                policy,
+                tally,
+                self.request(reqwest::Method::GET, &url),
+            )
+            .await?;
+        let found: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
+            "WordPress answered the post lookup with something other than JSON".to_string()
+        })?;
+        Ok(found
+            .as_array()
+            .and_then(|posts| posts.first())
+            .and_then(|post| post.get("id"))
+            .map(|id| id.to_string()))
+    }
+
+    async fn publish(
+        &self,
+        context: &Context,
+        post: &Post<'_>,
+        policy: Policy,
+        tally: &mut Tally,
+    ) -> Result<Remote, String> {
+        let root = self.discover(context, policy).await?;
+        // Without valid credentials WordPress answers the slug lookup with a confusing 400;
+        // asking who we are first turns a wrong password into a plain 401.
+        let me = self.request(reqwest::Method::GET, &root.url("/wp/v2/users/me", &[]));
+        self.send(context, policy, tally, me).await?;
+        let existing = match self.known_post(post) {
+            Some(id) => Some(id),
+            None => {
+                self.lookup(context, policy, tally, &root, &self.slug(post))
+                    .await?
+            }
+        };
+        let url = match &existing {
+            Some(id) => root.url(&format!("/wp/v2/posts/{id}"), &[]),
+            None => root.url("/wp/v2/posts", &[]),
+        };
+        let outgoing = self
+            .request(reqwest::Method::POST, &url)
+            .json(&self.body(post));
+        let reply = self.send(context, policy, tally, outgoing).await?;
+        let saved: serde_json::Value = serde_json::from_str(&reply.body)
+            .map_err(|_| "WordPress answered with something other than the post".to_string())?;
+        let id = saved
+            .get("id")
+            .map(ToString::to_string)
+            .ok_or("WordPress's answer has no post id")?;
+        Ok(Remote {
+            id: Some(id),
+            url: field(&saved, "link").map(str::to_string),
+        })
+    }
+}
+
+impl Publisher for Wordpress {
+    fn resend_is_safe(&self) -> bool {
+        // The slug lookup finds a post an interrupted try made.
+        true
+    }
+
+    fn can_edit(&self) -> bool {
+        true
+    }
+
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+        let root = RestRoot::Path(format!("{}/wp-json/", self.site.shown));
+        let target = match self.known_post(post) {
+            Some(id) => root.url(&format!("/wp/v2/posts/{id}"), &[]),
+            None => root.url("/wp/v2/posts", &[]),
+        };
+        let lookup = root.url(
+            "/wp/v2/posts",
+            &[
+                ("slug", &self.slug(post)),
+                ("status", "any"),
+                ("context", "edit"),
+            ],
+        );
+        Ok(format!(
+            "HEAD {}/  (finds the REST API; /wp-json/ shown)\nGET {}  (checks the password)\nGET {lookup}  (unless the record knows the post)\n\n{}",
+            self.site.shown,
+            root.url("/wp/v2/users/me", &[]),
+            self.request(reqwest::Method::POST, &target)
+                .json(&self.body(post))
+                .shown()
+        ))
+    }
+
+    fn deliver<'a>(&'a self, context: &'a Context, post: Post<'a>, policy: Policy) -> Delivery<'a> {
+        Box::pin(async move {
+            let mut tally = Tally::default();
+            let result = self.publish(context, &post, policy, &mut tally).await;
+            Delivered {
+                result,
+                tries: tally.tries,
+                errors: tally.errors,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_rest_root_from_the_link_header() {
+        assert_eq!(
+            RestRoot::from_link(r#"<http://127.0.0.1:8081/wp-json/>; rel="https://api.w.org/""#),
+            Some(RestRoot::Path("http://127.0.0.1:8081/wp-json/".to_string()))
+        );
+        assert_eq!(
+            RestRoot::from_link(
+                r#"<http://x/?p=1>; rel=shortlink, <http://x/index.php?rest_route=/>; rel="https://api.w.org/""#
+            ),
+            Some(RestRoot::Query("http://x/index.php".to_string()))
+        );
+        assert_eq!(RestRoot::from_link("<http://x/>; rel=shortlink"), None);
+    }
+
+    #[test]
+    fn builds_routes_for_both_kinds_of_root() {
+        let pretty = RestRoot::Path("http://x/wp-json/".to_string());
+        assert_eq!(
+            pretty.url("/wp/v2/posts", &[("slug", "incident-a")]),
+            "http://x/wp-json/wp/v2/posts?slug=incident-a"
+        );
+        let plain = RestRoot::Query("http://x/index.php".to_string());
+        assert_eq!(
+            plain.url("/wp/v2/posts/7", &[("context", "edit")]),
+            "http://x/index.php?rest_route=/wp/v2/posts/7&context=edit"
+        );
+    }
+}
