@@ -13,10 +13,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// The longest a server may make us wait between two tries.
 pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(120);
 
-/// Whether an HTTP status is worth another try: timeouts, throttling and server errors.
-/// Other 4xx mean the request itself is wrong, and 3xx are not followed.
+/// Whether an HTTP status is worth another try: timeouts, throttling (Statuspage says 420)
+/// and server errors. Other 4xx mean the request itself is wrong; 3xx are not followed.
 pub fn is_retryable(status: u16) -> bool {
-    matches!(status, 408 | 429) || (500..600).contains(&status)
+    matches!(status, 408 | 420 | 429) || (500..600).contains(&status)
 }
 
 /// Returns the wait before try number `next_try` (2 for the first retry): 0.5 s, 1 s, 2 s…
@@ -72,7 +72,7 @@ mod tests {
 
     #[test]
     fn retries_only_what_can_get_better() {
-        for status in [408, 429, 500, 502, 503, 504] {
+        for status in [408, 420, 429, 500, 502, 503, 504] {
             assert!(is_retryable(status), "{status}");
         }
         for status in [200, 301, 400, 401, 403, 404, 410, 422] {
