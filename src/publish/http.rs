@@ -329,19 +329,76 @@ pub fn describe_status(reply: &Reply) -> String {
 }
 
 /// Returns what a server said in an error body, on one line: a JSON `message` (Discord,
-/// WordPress, Ghost, Mastodon's `error`) or the text itself (Slack, Mattermost).
+/// WordPress), `error` and `error_description` (Mastodon, Statuspage), Ghost's
+/// `errors[0].message` with its `context`, or the text itself (Slack, Mattermost).
 fn server_message(body: &str) -> String {
     let from_json = serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|value| {
+            let text =
+                |value: &serde_json::Value, key: &str| value.get(key)?.as_str().map(str::to_string);
+            if let Some(first) = value.get("errors").and_then(|errors| errors.get(0)) {
+                let message = text(first, "message")?;
+                return Some(match text(first, "context") {
+                    Some(context) => format!("{message} ({context})"),
+                    None => message,
+                });
+            }
             ["message", "error", "error_description"]
                 .iter()
-                .find_map(|key| value.get(key)?.as_str().map(str::to_string))
+                .find_map(|key| text(&value, key))
         });
     let text = from_json.unwrap_or_else(|| body.to_string());
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match line.char_indices().nth(200) {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(status: u16, body: &str) -> String {
+        describe_status(&Reply {
+            status,
+            body: body.to_string(),
+            link: None,
+        })
+    }
+
+    #[test]
+    fn error_bodies_become_one_clear_line() {
+        assert_eq!(
+            said(404, r#"{"code":10015,"message":"Unknown Webhook"}"#),
+            "HTTP 404 Not Found: Unknown Webhook"
+        );
+        assert_eq!(
+            said(
+                422,
+                r#"{"error":"Validation failed: Text character limit of 500 exceeded"}"#
+            ),
+            "HTTP 422 Unprocessable Entity: Validation failed: Text character limit of 500 exceeded"
+        );
+        assert_eq!(
+            said(
+                409,
+                r#"{"errors":[{"message":"Saving failed! Someone else is editing this post.","context":null,"type":"UpdateCollisionError"}]}"#
+            ),
+            "HTTP 409 Conflict: Saving failed! Someone else is editing this post."
+        );
+        assert_eq!(
+            said(
+                401,
+                r#"{"errors":[{"message":"Invalid token","context":"jwt expired","type":"UnauthorizedError"}]}"#
+            ),
+            "HTTP 401 Unauthorized: Invalid token (jwt expired)"
+        );
+        assert_eq!(
+            said(400, "invalid_payload"),
+            "HTTP 400 Bad Request: invalid_payload"
+        );
+        assert_eq!(said(500, ""), "HTTP 500 Internal Server Error");
     }
 }

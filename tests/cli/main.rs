@@ -14,5 +14,6 @@ mod prompts;
 mod publish;
 mod publish_local;
 mod publish_more;
+mod publish_static;
 mod publish_wordpress;
 mod render;
