@@ -13,4 +13,5 @@ pub mod playbook;
 pub mod publish;
 pub mod record;
 pub mod render;
+pub mod report;
 pub mod time;

@@ -10,6 +10,7 @@ mod lint;
 mod list;
 mod open;
 mod output;
+mod postmortem;
 mod progress;
 mod prompt;
 mod publish;
@@ -82,6 +83,7 @@ pub enum Command {
     Due(due::DueArgs),
     Publish(publish::PublishArgs),
     Approve(approve::ApproveArgs),
+    Postmortem(postmortem::PostmortemArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -116,6 +118,7 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Due(args) => due::run(args, session),
         Command::Publish(args) => publish::run(args, session),
         Command::Approve(args) => approve::run(args, session),
+        Command::Postmortem(args) => postmortem::run(args, session),
     }
 }
 

@@ -14,7 +14,7 @@ use super::prompt::Question;
 use super::render::pick_update;
 use crate::config::{Channel, Config, Target, did_you_mean};
 use crate::error::CommandError;
-use crate::lint::{Linter, Tally};
+use crate::lint::{Level, Linter};
 use crate::publish::engine::{Job, Outcome, Publishing};
 use crate::publish::plan::{self, Abilities, Step};
 use crate::publish::targets::{self, Secrets};
@@ -108,7 +108,7 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
             entry.insert(renderer.render(&incident, seq, target.channel)?);
         }
     }
-    check_findings(session, &config, &incident, seq, &args)?;
+    let overridden = check_findings(session, &config, &incident, seq, &args)?;
     if !args.dry_run {
         check_approvals(&incident, update, &targets, &drafts)?;
     }
@@ -140,6 +140,7 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
                         action,
                         key,
                         remote_id,
+                        overridden: overridden.clone(),
                     });
                     Plan::Send {
                         job_index: jobs.len() - 1,
@@ -261,28 +262,33 @@ fn select_targets<'a>(
     Ok(chosen)
 }
 
-/// Stops on error-level findings unless `--force` (a dry run only shows them).
+/// Stops on error-level findings unless `--force` (a dry run only shows them). Returns the
+/// error-level findings `--force` overrides, to be recorded with the publications.
 fn check_findings(
     session: &Session,
     config: &Config,
     incident: &Incident,
     seq: usize,
     args: &PublishArgs,
-) -> Result<(), CommandError> {
+) -> Result<Vec<String>, CommandError> {
     let drafts = routed_drafts(config, incident, seq)?;
     let findings = Linter::new(config).lint(incident, seq, &drafts);
-    let tally = Tally::of(&findings);
-    if tally.errors == 0 || args.force {
-        if !findings.is_empty() && !session.printer.json_mode() {
-            session.printer.status(describe(&findings, true).trim_end());
-        }
-        return Ok(());
-    }
-    if !session.printer.json_mode() {
+    if !findings.is_empty() && !session.printer.json_mode() {
         session.printer.status(describe(&findings, true).trim_end());
     }
-    if args.dry_run {
-        return Ok(());
+    let errors: Vec<String> = findings
+        .iter()
+        .filter(|finding| finding.level == Level::Error)
+        .map(|finding| {
+            let place = finding.channel.map_or("record", Channel::name);
+            format!("{} ({place}): {}", finding.rule, finding.message)
+        })
+        .collect();
+    if errors.is_empty() || args.dry_run {
+        return Ok(Vec::new());
+    }
+    if args.force {
+        return Ok(errors);
     }
     Err(CommandError::findings(format!(
         "update {seq} of {} has error-level findings; nothing was published",

@@ -23,6 +23,8 @@ pub struct Job<'a> {
     pub action: PublishAction,
     pub key: String,
     pub remote_id: Option<String>,
+    /// Error-level findings `--force` publishes past, recorded with the publication.
+    pub overridden: Vec<String>,
 }
 
 /// How one target's publication ended.
@@ -120,6 +122,7 @@ impl Publishing<'_> {
                     key: job.key.clone(),
                     text_hash: job.text_hash.clone(),
                     remote_id: job.remote_id.clone(),
+                    overridden: job.overridden.clone(),
                 }),
             })
         })?;

@@ -133,6 +133,7 @@ mod tests {
             remote_id: Some("m1".to_string()),
             url: Some("https://chat.example/m1".to_string()),
             error: None,
+            overridden: Vec::new(),
         }
     }
 

@@ -163,6 +163,9 @@ pub struct PublishStarted {
     /// The remote post an edit changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
+    /// Error-level findings of the checks that `--force` published past.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden: Vec<String>,
 }
 
 /// How a publication ended.

@@ -68,6 +68,9 @@ pub struct Publication {
     pub remote_id: Option<String>,
     pub url: Option<String>,
     pub error: Option<String>,
+    /// Error-level findings `--force` published past.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overridden: Vec<String>,
 }
 
 /// Where a publication stands.
@@ -280,6 +283,7 @@ impl Incident {
             remote_id: started.remote_id.clone(),
             url: None,
             error: None,
+            overridden: started.overridden.clone(),
         });
     }
 

@@ -131,6 +131,18 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
+    /// Renders template `name` (embedded or overridden) with any serializable context.
+    pub fn render_named<T: serde::Serialize>(
+        &self,
+        name: &str,
+        context: &T,
+    ) -> Result<String, RenderError> {
+        self.env
+            .get_template(name)
+            .and_then(|template| template.render(minijinja::value::Serde(context)))
+            .map_err(|error| self.explain(name, &error))
+    }
+
     fn render_template(&self, name: &str, context: &Context) -> Result<String, RenderError> {
         self.env
             .get_template(name)

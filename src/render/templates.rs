@@ -17,6 +17,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/email_subject.txt"),
     ),
     ("banner.txt", include_str!("../../templates/banner.txt")),
+    (
+        "postmortem.md",
+        include_str!("../../templates/postmortem.md"),
+    ),
 ];
 
 /// Returns the embedded source of `name`.

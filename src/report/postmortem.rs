@@ -1,0 +1,325 @@
+//! The postmortem draft: the facts of an incident gathered from the record (timeline,
+//! response times, promises kept and missed, what was published where, checks overridden),
+//! as data for `--json` and for the `postmortem.md` template.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::promises::{Outcome, Promise, promises};
+use crate::config::Config;
+use crate::record::{Incident, PublicationState};
+use crate::time::{human_duration, local_with_utc, rfc3339};
+
+/// Everything the postmortem says, in the order it says it.
+#[derive(Debug, Serialize)]
+pub struct Facts<'a> {
+    pub draft: bool,
+    pub org: OrgFacts<'a>,
+    pub incident: IncidentFacts<'a>,
+    pub severity: SeverityFacts<'a>,
+    pub components: Vec<&'a str>,
+    pub impact: Option<&'a str>,
+    pub started: String,
+    pub resolved: Option<String>,
+    pub summary: String,
+    pub timeline: Vec<Entry>,
+    pub acknowledge: Acknowledge,
+    pub resolve_seconds: Option<i64>,
+    pub resolve_text: String,
+    pub promises: Vec<PromiseFacts>,
+    pub promises_kept: usize,
+    pub publications: Vec<PublicationFacts>,
+    pub overridden: Vec<Overridden>,
+    /// The timeline picture's file name, when written beside the Markdown.
+    pub picture: Option<String>,
+    pub picture_alt: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrgFacts<'a> {
+    pub name: &'a str,
+    pub timezone: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IncidentFacts<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub status: crate::record::Status,
+    pub started_at: String,
+    pub acknowledged_at: Option<String>,
+    pub resolved_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SeverityFacts<'a> {
+    pub name: &'a str,
+    pub label: Option<&'a str>,
+}
+
+/// One row of the timeline: the time in the org's zone with UTC, and what happened.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    pub at: String,
+    pub time: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Acknowledge {
+    pub seconds: Option<i64>,
+    pub text: String,
+    pub target_seconds: Option<i64>,
+    pub target: Option<String>,
+    pub met: bool,
+    pub missed_by: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PromiseFacts {
+    #[serde(flatten)]
+    pub promise: Promise,
+    /// Local times and words for the template.
+    #[serde(rename = "due_local")]
+    pub due: String,
+    pub next: String,
+    #[serde(rename = "outcome_text")]
+    pub outcome: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PublicationFacts {
+    pub update: usize,
+    pub target: String,
+    pub state: PublicationState,
+    pub at: String,
+    pub time: String,
+    pub url: Option<String>,
+    pub error: Option<String>,
+    pub result: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overridden {
+    pub update: usize,
+    pub target: String,
+    pub finding: String,
+}
+
+impl<'a> Facts<'a> {
+    /// Gathers the facts of `incident`. `now` matters only while it is open.
+    pub fn gather(incident: &'a Incident, config: &'a Config, now: DateTime<Utc>) -> Facts<'a> {
+        let zone = config.org.timezone;
+        let at = |time: DateTime<Utc>| local_with_utc(time, zone);
+        let severity = config.severity(&incident.severity);
+        let components: Vec<&str> = incident
+            .components
+            .iter()
+            .map(|id| {
+                config
+                    .components
+                    .get(id)
+                    .map_or(id.as_str(), String::as_str)
+            })
+            .collect();
+
+        let acknowledge = {
+            let took = incident
+                .acknowledged_at
+                .map(|ack| ack - incident.started_at);
+            let target = severity.map(|severity| severity.acknowledge_within);
+            let missed = match (took, target) {
+                (Some(took), Some(target)) if took > target => Some(took - target),
+                _ => None,
+            };
+            Acknowledge {
+                seconds: took.map(|took| took.num_seconds()),
+                text: took.map_or("not acknowledged".to_string(), human_duration),
+                target_seconds: target.map(|target| target.num_seconds()),
+                target: target.map(human_duration),
+                met: took.is_some() && missed.is_none(),
+                missed_by: missed.map(human_duration),
+            }
+        };
+        let resolve = incident
+            .resolved_at
+            .map(|resolved| resolved - incident.started_at);
+
+        let promises = promises(incident, now);
+        let promises_kept = promises
+            .iter()
+            .filter(|promise| promise.outcome == Outcome::Kept)
+            .count();
+        let promise_facts = promises
+            .into_iter()
+            .map(|promise| {
+                let next = match (promise.next_update, promise.next_at) {
+                    (Some(seq), Some(next_at)) => format!("update {seq} at {}", at(next_at)),
+                    _ => "none yet".to_string(),
+                };
+                let outcome = match (promise.outcome, promise.late_by()) {
+                    (Outcome::Kept, _) => "kept".to_string(),
+                    (Outcome::Pending, _) => "not due yet".to_string(),
+                    (Outcome::Missed, Some(late)) => format!("missed by {}", human_duration(late)),
+                    (_, late) => format!(
+                        "overdue by {}",
+                        late.map(human_duration).unwrap_or_default()
+                    ),
+                };
+                PromiseFacts {
+                    due: at(promise.due),
+                    next,
+                    outcome,
+                    promise,
+                }
+            })
+            .collect();
+
+        let mut publications = Vec::new();
+        let mut overridden = Vec::new();
+        for update in &incident.updates {
+            for publication in &update.publications {
+                let when = publication.finished_at.unwrap_or(publication.started_at);
+                let result = match publication.state {
+                    PublicationState::Published => match &publication.url {
+                        Some(url) => format!("published: {url}"),
+                        None => "published".to_string(),
+                    },
+                    PublicationState::Failed => format!(
+                        "failed: {}",
+                        cell(publication.error.as_deref().unwrap_or("unknown error"))
+                    ),
+                    PublicationState::InFlight => "interrupted; may not have arrived".to_string(),
+                };
+                publications.push(PublicationFacts {
+                    update: update.seq,
+                    target: publication.target.clone(),
+                    state: publication.state,
+                    at: rfc3339(when),
+                    time: at(when),
+                    url: publication.url.clone(),
+                    error: publication.error.clone(),
+                    result,
+                });
+                for finding in &publication.overridden {
+                    overridden.push(Overridden {
+                        update: update.seq,
+                        target: publication.target.clone(),
+                        finding: cell(finding),
+                    });
+                }
+            }
+        }
+
+        Facts {
+            draft: incident.status != crate::record::Status::Resolved,
+            org: OrgFacts {
+                name: &config.org.name,
+                timezone: config.org.timezone.name(),
+            },
+            incident: IncidentFacts {
+                id: &incident.id,
+                title: &incident.title,
+                status: incident.status,
+                started_at: rfc3339(incident.started_at),
+                acknowledged_at: incident.acknowledged_at.map(rfc3339),
+                resolved_at: incident.resolved_at.map(rfc3339),
+            },
+            severity: SeverityFacts {
+                name: &incident.severity,
+                label: severity.map(|severity| severity.label.as_str()),
+            },
+            components,
+            impact: incident.impact.as_deref(),
+            started: at(incident.started_at),
+            resolved: incident.resolved_at.map(at),
+            summary: summary(incident, &acknowledge, resolve),
+            timeline: timeline(incident, config),
+            acknowledge,
+            resolve_seconds: resolve.map(|resolve| resolve.num_seconds()),
+            resolve_text: resolve.map_or("not resolved yet".to_string(), human_duration),
+            promises: promise_facts,
+            promises_kept,
+            publications,
+            overridden,
+            picture: None,
+            picture_alt: format!("Timeline of the incident: {}", incident.title),
+        }
+    }
+}
+
+fn summary(
+    incident: &Incident,
+    acknowledge: &Acknowledge,
+    resolve: Option<chrono::Duration>,
+) -> String {
+    let mut text = format!(
+        "{} ({}). The first public acknowledgement came {} after the problem started",
+        incident.title, incident.severity, acknowledge.text
+    );
+    match resolve {
+        Some(resolve) => text.push_str(&format!(
+            "; it was resolved {} after it started, with {} updates.",
+            human_duration(resolve),
+            incident.updates.len()
+        )),
+        None => text.push_str(&format!(
+            "; it is still open after {} updates.",
+            incident.updates.len()
+        )),
+    }
+    text
+}
+
+/// Detected, each update with its stage and status, resolved: in time order.
+fn timeline(incident: &Incident, config: &Config) -> Vec<Entry> {
+    let zone = config.org.timezone;
+    let entry = |at: DateTime<Utc>, text: String| Entry {
+        at: rfc3339(at),
+        time: local_with_utc(at, zone),
+        text: cell(&text),
+    };
+    let mut entries = vec![entry(
+        incident.started_at,
+        "Detected: the problem started".to_string(),
+    )];
+    for update in &incident.updates {
+        let first_line = update
+            .message
+            .as_deref()
+            .and_then(|message| message.lines().next())
+            .unwrap_or_default();
+        let what = if update.seq == 1 {
+            format!("Acknowledged (update 1, {})", update.status)
+        } else {
+            format!(
+                "Update {} ({}, {})",
+                update.seq, update.stage, update.status
+            )
+        };
+        entries.push(entry(
+            update.at,
+            format!("{what} by {}: {}", update.author, shorten(first_line, 120)),
+        ));
+    }
+    if let Some(resolved) = incident.resolved_at {
+        entries.push(entry(resolved, "Resolved".to_string()));
+    }
+    entries.sort_by(|a, b| a.at.cmp(&b.at));
+    entries
+}
+
+/// Makes text safe for one Markdown table cell: one line, pipes escaped.
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+fn shorten(text: &str, width: usize) -> String {
+    match text.char_indices().nth(width) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,194 @@
+//! `incident postmortem`: the reviewed draft of the example, promises kept and missed in the
+//! text and the picture, and refusing an open incident.
+
+use std::path::Path;
+
+use crate::support::{Output, TestEnv, output};
+
+fn on_example(args: &[&str]) -> Output {
+    let mut command = std::process::Command::new(crate::support::BIN);
+    command
+        .env_clear()
+        .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
+        .env("NO_COLOR", "1")
+        .arg("--config")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme/incident.toml"))
+        .args(args);
+    output(&mut command)
+}
+
+#[test]
+fn the_example_postmortem_is_reviewed_and_the_same_every_time() {
+    let first = on_example(&["postmortem", "k7m2"]);
+    assert_eq!(first.code, 0, "{first}");
+    insta::assert_snapshot!("example_postmortem", first.stdout);
+    let second = on_example(&["postmortem", "k7m2"]);
+    assert_eq!(first.stdout, second.stdout);
+
+    let json = on_example(&["postmortem", "k7m2", "--json"]);
+    assert_eq!(json.code, 0, "{json}");
+    let facts: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(facts["incident"]["id"], "k7m2q9p");
+    assert_eq!(facts["acknowledge"]["seconds"], 660);
+    assert_eq!(facts["acknowledge"]["target_seconds"], 900);
+    assert_eq!(facts["acknowledge"]["met"], true);
+    assert_eq!(facts["resolve_seconds"], 27 * 60);
+    assert_eq!(facts["promises"].as_array().unwrap().len(), 4);
+    assert_eq!(facts["promises_kept"], 4);
+    for key in [
+        "timeline",
+        "publications",
+        "overridden",
+        "severity",
+        "components",
+        "impact",
+    ] {
+        assert!(facts.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn an_open_incident_needs_draft() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let out = env.run(&["postmortem", &id]);
+    assert_eq!(out.code, 2, "{out}");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: incident {id} is still open; its postmortem is drafted once it is resolved\nhint: pass `--draft` to draft it now, or resolve it with `incident resolve {id}`\n"
+        )
+    );
+    let out = env.run(&["postmortem", &id, "--draft"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains("> **Draft.**"), "{out}");
+}
+
+fn at(env: &TestEnv, time: &str, args: &[&str]) -> Output {
+    let mut command = env.command();
+    command.env("INCIDENT_NOW", time).args(args);
+    let out = output(&mut command);
+    assert_eq!(out.code, 0, "{out}");
+    out
+}
+
+#[test]
+fn one_promise_kept_and_one_missed_by_12_minutes() {
+    let env = TestEnv::new();
+    // Acknowledged at 08:00 promising 08:30; updated at 08:20 promising 08:50; the next
+    // word, the resolution, came at 09:02: twelve minutes late.
+    let id = at(
+        &env,
+        "2026-11-24T08:00:00Z",
+        &[
+            "open",
+            "--title",
+            "Uploads failing",
+            "--summary",
+            "Uploads fail for everyone.",
+            "--next-update",
+            "30m",
+            "--started-at",
+            "2026-11-24T07:55:00Z",
+            "--id",
+            "kept12m",
+        ],
+    )
+    .stdout
+    .trim()
+    .to_string();
+    at(
+        &env,
+        "2026-11-24T08:20:00Z",
+        &[
+            "update",
+            &id,
+            "--stage",
+            "explain",
+            "--message",
+            "A storage node is full.",
+            "--field",
+            "cause=a full disk",
+            "--next-update",
+            "30m",
+        ],
+    );
+    at(
+        &env,
+        "2026-11-24T09:02:00Z",
+        &[
+            "resolve",
+            &id,
+            "--message",
+            "Uploads work again. We are sorry. No data was lost.",
+        ],
+    );
+    let out = at(
+        &env,
+        "2026-11-24T10:00:00Z",
+        &["postmortem", &id, "--output", "pm/postmortem.md"],
+    );
+    assert!(
+        out.stderr
+            .contains("Wrote pm/postmortem.md and pm/postmortem-timeline.svg"),
+        "{out}"
+    );
+    let markdown = std::fs::read_to_string(env.root().join("pm/postmortem.md")).unwrap();
+    assert!(markdown.contains("1 of 2 kept."), "{markdown}");
+    assert!(markdown.contains("| update 1 | 2026-11-24 03:30 EST (08:30 UTC) | update 2 at 2026-11-24 03:20 EST (08:20 UTC) | kept |"), "{markdown}");
+    assert!(markdown.contains("| update 2 | 2026-11-24 03:50 EST (08:50 UTC) | update 3 at 2026-11-24 04:02 EST (09:02 UTC) | missed by 12 minutes |"), "{markdown}");
+    assert!(
+        markdown.contains("![Timeline of the incident: Uploads failing](postmortem-timeline.svg)"),
+        "{markdown}"
+    );
+
+    let svg = std::fs::read_to_string(env.root().join("pm/postmortem-timeline.svg")).unwrap();
+    let document = roxmltree::Document::parse(&svg).expect("the timeline is well-formed XML");
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    let texts: Vec<&str> = root
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .filter_map(|node| node.text())
+        .collect();
+    assert!(texts.contains(&"missed by 12 minutes"), "{texts:?}");
+    let desc = root
+        .descendants()
+        .find(|node| node.has_tag_name("desc"))
+        .and_then(|node| node.text())
+        .unwrap();
+    assert!(
+        desc.contains("next update promised by 03:30 EST (08:30 UTC): kept"),
+        "{desc}"
+    );
+    assert!(
+        desc.contains("next update promised by 03:50 EST (08:50 UTC): missed by 12 minutes"),
+        "{desc}"
+    );
+    insta::assert_snapshot!("kept_and_missed_timeline_svg", svg.replace("><", ">\n<"));
+}
+
+#[test]
+fn what_was_published_and_what_the_checks_were_overridden_for() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Only a few users see errors."],
+    );
+    let out = env.run(&["publish", &id, "--yes", "--force"]);
+    assert_eq!(out.code, 0, "{out}");
+    let out = env.run(&["postmortem", &id, "--draft"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains(&"| 1 | local | "), "{}", out.stdout);
+    assert!(out.stdout.contains("published: file://"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "- Update 1 to local: minimising (status): \"Only a few users\" minimises what happened"
+        ),
+        "{}",
+        out.stdout
+    );
+}
