@@ -17,6 +17,7 @@ mod publish;
 mod render;
 mod resolve;
 mod session;
+mod shell;
 mod show;
 mod update;
 mod walkthrough;
@@ -84,6 +85,8 @@ pub enum Command {
     Publish(publish::PublishArgs),
     Approve(approve::ApproveArgs),
     Postmortem(postmortem::PostmortemArgs),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -119,6 +122,8 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Publish(args) => publish::run(args, session),
         Command::Approve(args) => approve::run(args, session),
         Command::Postmortem(args) => postmortem::run(args, session),
+        Command::Completions(args) => shell::completions(args, session),
+        Command::Man(args) => shell::man(args, session),
     }
 }
 

@@ -41,3 +41,27 @@ fn open_update_resolve_show() {
         "one line per event"
     );
 }
+
+#[test]
+fn completions_and_the_manual_page() {
+    let env = TestEnv::empty();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = env.ok(&["completions", shell]);
+        assert!(out.stdout.contains("publish"), "{shell}: {out}");
+        assert!(out.stdout.contains("postmortem"), "{shell}: {out}");
+    }
+    let script = env.write("incident.bash", &env.ok(&["completions", "bash"]).stdout);
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(
+        checked.success(),
+        "the bash completion script does not parse"
+    );
+    let page = env.ok(&["man"]).stdout;
+    assert!(page.contains(".TH incident 1"), "{page}");
+    assert!(page.contains("publish"), "{page}");
+    assert_eq!(env.run(&["completions", "tcsh"]).code, 2);
+}
