@@ -13,6 +13,7 @@ mod git;
 mod postmortem;
 mod prompts;
 mod publish;
+mod publish_email;
 mod publish_local;
 mod publish_more;
 mod publish_static;

@@ -182,7 +182,7 @@ fn what_was_published_and_what_the_checks_were_overridden_for() {
     assert_eq!(out.code, 0, "{out}");
     let out = env.run(&["postmortem", &id, "--draft"]);
     assert_eq!(out.code, 0, "{out}");
-    assert!(out.stdout.contains(&"| 1 | local | "), "{}", out.stdout);
+    assert!(out.stdout.contains("| 1 | local | "), "{}", out.stdout);
     assert!(out.stdout.contains("published: file://"), "{}", out.stdout);
     assert!(
         out.stdout.contains(

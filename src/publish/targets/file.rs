@@ -16,11 +16,7 @@ pub struct File {
 
 impl File {
     pub fn new(target: &Target, config: &Config) -> Result<File, String> {
-        let path = target
-            .settings
-            .path
-            .as_ref()
-            .ok_or_else(|| format!("target `{}` has no `path`", target.name))?;
+        let path = super::required(target, "path", target.settings.path.as_ref())?;
         Ok(File {
             folder: config.root().join(path),
         })

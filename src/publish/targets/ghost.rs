@@ -45,14 +45,8 @@ struct AdminKey {
 impl Ghost {
     pub fn new(target: &Target, secrets: &Secrets) -> Result<Ghost, String> {
         let settings = &target.settings;
-        let url = settings
-            .url
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `url`", target.name))?;
-        let variable = settings
-            .key_env
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `key_env`", target.name))?;
+        let url = super::required(target, "url", settings.url.as_deref())?;
+        let variable = super::required(target, "key_env", settings.key_env.as_deref())?;
         let key = secrets.get(target, "key_env", variable)?;
         let key = if key == format!("${variable}") {
             None

@@ -29,14 +29,8 @@ pub struct Mastodon {
 impl Mastodon {
     pub fn new(target: &Target, secrets: &Secrets) -> Result<Mastodon, String> {
         let settings = &target.settings;
-        let url = settings
-            .url
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `url`", target.name))?;
-        let variable = settings
-            .token_env
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `token_env`", target.name))?;
+        let url = super::required(target, "url", settings.url.as_deref())?;
+        let variable = super::required(target, "token_env", settings.token_env.as_deref())?;
         Ok(Mastodon {
             target: target.name.clone(),
             instance: Url::plain(url),

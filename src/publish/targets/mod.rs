@@ -158,6 +158,16 @@ fn build_kind(
     })
 }
 
+/// Returns a key the config check already requires of the target's kind: missing here, it
+/// is reported as that target's failure rather than a panic.
+pub fn required<'a, T: ?Sized>(
+    target: &Target,
+    key: &str,
+    value: Option<&'a T>,
+) -> Result<&'a T, String> {
+    value.ok_or_else(|| format!("target `{}` has no `{key}`", target.name))
+}
+
 /// The headline of a post: "Investigating: Uploads failing".
 pub fn headline(post: &super::Post) -> String {
     let status = post.update.status.name();

@@ -31,11 +31,7 @@ pub struct StaticSite {
 
 impl StaticSite {
     pub fn new(target: &Target, config: &Config) -> Result<StaticSite, String> {
-        let path = target
-            .settings
-            .path
-            .as_ref()
-            .ok_or_else(|| format!("target `{}` has no `path`", target.name))?;
+        let path = super::required(target, "path", target.settings.path.as_ref())?;
         let flavor = match target.settings.flavor.as_deref() {
             Some("cstate") => Flavor::Cstate,
             Some("hugo") => Flavor::Hugo,

@@ -34,14 +34,8 @@ pub struct Statuspage {
 impl Statuspage {
     pub fn new(target: &Target, secrets: &Secrets) -> Result<Statuspage, String> {
         let settings = &target.settings;
-        let page_id = settings
-            .page_id
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `page_id`", target.name))?;
-        let variable = settings
-            .api_key_env
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `api_key_env`", target.name))?;
+        let page_id = super::required(target, "page_id", settings.page_id.as_deref())?;
+        let variable = super::required(target, "api_key_env", settings.api_key_env.as_deref())?;
         let base = Url::plain(settings.url.as_deref().unwrap_or(DEFAULT_API));
         Ok(Statuspage {
             target: target.name.clone(),

@@ -79,18 +79,9 @@ impl RestRoot {
 impl Wordpress {
     pub fn new(target: &Target, secrets: &Secrets) -> Result<Wordpress, String> {
         let settings = &target.settings;
-        let site = settings
-            .url
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `url`", target.name))?;
-        let username = settings
-            .username
-            .clone()
-            .ok_or_else(|| format!("target `{}` has no `username`", target.name))?;
-        let variable = settings
-            .password_env
-            .as_deref()
-            .ok_or_else(|| format!("target `{}` has no `password_env`", target.name))?;
+        let site = super::required(target, "url", settings.url.as_deref())?;
+        let username = super::required(target, "username", settings.username.as_deref())?;
+        let variable = super::required(target, "password_env", settings.password_env.as_deref())?;
         let password = secrets.get(target, "password_env", variable)?;
         Ok(Wordpress {
             target: target.name.clone(),
@@ -99,7 +90,7 @@ impl Wordpress {
                 "Basic {}",
                 STANDARD.encode(format!("{username}:{password}"))
             ),
-            username,
+            username: username.to_string(),
             per_update: settings.mode.as_deref() == Some("post-per-update"),
         })
     }

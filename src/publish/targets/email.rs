@@ -1,0 +1,877 @@
+//! `email`: the email channel's subject and plain-text body, sent over SMTP (lettre's async
+//! client on tokio) with STARTTLS, implicit TLS, or — to loopback only — in the clear.
+//!
+//! SMTP has no idempotency key, so a try that died after the message went out may have
+//! been delivered: [`Publisher::resend_is_safe`] is false, so a crashed run is reported as
+//! uncertain, and a try that sent the message and then heard nothing back (a timeout or a
+//! dropped connection while waiting for the reply to the end of DATA) is not retried
+//! within the run but recorded as failed with that warning. 4xx replies and network errors
+//! before that point are retried up to `attempts`; 5xx replies and TLS failures are not.
+//! Every try of one update carries the same `Message-ID`, derived from the publication's
+//! key, so a receiver (or a person) can tell a resend from a new message.
+//! Later updates of an incident thread onto its first email: `In-Reply-To` and
+//! `References` name the `Message-ID` recorded as the remote id of the first one.
+
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use lettre::Message;
+use lettre::message::{Mailbox, SinglePart};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+
+use super::Secrets;
+use crate::config::{Target, is_loopback};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote, retry};
+use crate::record::{PublicationState, PublishAction};
+
+/// How the connection is protected (`tls` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Security {
+    /// Plain connect, then `STARTTLS`, required: no upgrade, no login, no mail.
+    StartTls,
+    /// TLS from the first byte (port 465, RFC 8314).
+    Implicit,
+    /// No TLS at all: only to loopback (or with `allow_insecure`).
+    None,
+}
+
+impl Security {
+    fn parse(value: Option<&str>, target: &str) -> Result<Security, String> {
+        match value.unwrap_or("starttls") {
+            "starttls" => Ok(Security::StartTls),
+            "implicit" => Ok(Security::Implicit),
+            "none" => Ok(Security::None),
+            other => Err(format!(
+                "unknown tls `{other}` in `[targets.{target}]`: use `starttls`, `implicit` or `none`"
+            )),
+        }
+    }
+
+    fn default_port(self) -> u16 {
+        match self {
+            Security::StartTls => 587,
+            Security::Implicit => 465,
+            Security::None => 25,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Security::StartTls => "STARTTLS required",
+            Security::Implicit => "implicit TLS",
+            Security::None => "no TLS",
+        }
+    }
+}
+
+/// The connection as a try makes it.
+enum Wire {
+    Plain,
+    StartTls(TlsParameters),
+    Implicit(TlsParameters),
+}
+
+/// The login, if the target has one. Deliberately not `Debug`: it holds the password.
+struct Login {
+    username: String,
+    password: String,
+    /// The environment variable the password came from, which is all a dry run shows.
+    variable: String,
+}
+
+pub struct Email {
+    target: String,
+    /// The host name as written, without brackets around an IPv6 address.
+    host: String,
+    port: u16,
+    security: Security,
+    login: Option<Login>,
+    from: Mailbox,
+    to: Vec<Mailbox>,
+}
+
+impl Email {
+    pub fn new(target: &Target, secrets: &Secrets) -> Result<Email, String> {
+        let name = &target.name;
+        let settings = &target.settings;
+        let host = settings
+            .host
+            .as_deref()
+            .map(|host| host.trim().trim_start_matches('[').trim_end_matches(']'))
+            .filter(|host| !host.is_empty())
+            .ok_or_else(|| format!("target `{name}` has no `host`"))?
+            .to_string();
+        let security = Security::parse(settings.tls.as_deref(), name)?;
+        // The config check refuses this already; a publisher built some other way must not
+        // send mail (and a password) in the clear across a network either.
+        if security == Security::None && !is_loopback(&host) && !target.allow_insecure {
+            return Err(format!(
+                "target `{name}`: `tls = \"none\"` sends mail in the clear, which is only allowed to a loopback host, not `{host}`; use `starttls` or `implicit`"
+            ));
+        }
+        let port = settings.port.unwrap_or_else(|| security.default_port());
+        let login = match (&settings.username, &settings.password_env) {
+            (Some(username), Some(variable)) => Some(Login {
+                username: username.clone(),
+                password: secrets.get(target, "password_env", variable)?,
+                variable: variable.clone(),
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(format!(
+                    "target `{name}` has a `username` but no `password_env` naming the variable that holds its password"
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(format!(
+                    "target `{name}` has a `password_env` but no `username` to log in as"
+                ));
+            }
+        };
+        let from_text = settings
+            .from
+            .as_deref()
+            .ok_or_else(|| format!("target `{name}` has no `from`"))?;
+        let from = parse_mailbox(from_text, "from", name)?;
+        if settings.to.is_empty() {
+            return Err(format!("target `{name}` has no `to` addresses"));
+        }
+        let to = settings
+            .to
+            .iter()
+            .map(|to| parse_mailbox(to, "to", name))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Email {
+            target: name.clone(),
+            host,
+            port,
+            security,
+            login,
+            from,
+            to,
+        })
+    }
+
+    /// `<{key}@incident.{from-domain}>`: the same for every try of one publication.
+    fn message_id(&self, key: &str) -> String {
+        let local: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let domain = self.from.email.domain();
+        let plain_domain = !domain.is_empty()
+            && domain.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if plain_domain {
+            format!("<{local}@incident.{}>", domain.to_ascii_lowercase())
+        } else {
+            format!("<{local}@incident.invalid>")
+        }
+    }
+
+    /// The `Message-ID` of this incident's first email on this target, which later updates
+    /// reply to.
+    fn thread_root(&self, post: &Post) -> Option<String> {
+        post.incident
+            .updates
+            .iter()
+            .filter(|update| update.event_id != post.update.event_id)
+            .find_map(|update| {
+                update.publications.iter().find_map(|publication| {
+                    (publication.target == self.target
+                        && publication.state == PublicationState::Published)
+                        .then(|| publication.remote_id.clone())
+                        .flatten()
+                })
+            })
+    }
+
+    /// The message as sent at `now`: headers and the plain-text body.
+    fn message(&self, post: &Post, now: DateTime<Utc>) -> Result<Message, String> {
+        if post.action == PublishAction::Edit {
+            return Err("an email cannot be changed once sent".to_string());
+        }
+        let subject = match &post.draft.subject {
+            Some(subject) if !subject.trim().is_empty() => subject.trim().to_string(),
+            _ => format!("[{}] {}", post.config.org.name, super::headline(post)),
+        };
+        let mut body = post.draft.text.clone();
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+        let id = self.message_id(post.key);
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .subject(subject)
+            .date(SystemTime::from(now))
+            .message_id(Some(id.clone()))
+            .user_agent(concat!("incident/", env!("CARGO_PKG_VERSION")).to_string());
+        for to in &self.to {
+            builder = builder.to(to.clone());
+        }
+        if let Some(root) = self.thread_root(post).filter(|root| *root != id) {
+            builder = builder.in_reply_to(root.clone()).references(root);
+        }
+        builder
+            .singlepart(SinglePart::plain(body))
+            .map_err(|error| format!("cannot build the email: {error}"))
+    }
+
+    /// How to protect the connection, with the TLS settings (the system's roots) ready.
+    fn wire(&self) -> Result<Wire, String> {
+        let tls = || {
+            TlsParameters::new(self.host.clone()).map_err(|error| {
+                format!(
+                    "cannot set up TLS for `{}`: {}",
+                    self.host,
+                    one_line(&error.to_string())
+                )
+            })
+        };
+        Ok(match self.security {
+            Security::None => Wire::Plain,
+            Security::StartTls => Wire::StartTls(tls()?),
+            Security::Implicit => Wire::Implicit(tls()?),
+        })
+    }
+
+    /// One try: connect, protect, log in, send. `stage` says how far it got, so a failure
+    /// (or the timeout around this) can tell whether the message may have arrived.
+    async fn try_once(
+        &self,
+        message: &Message,
+        wire: &Wire,
+        timeout: Duration,
+        stage: &Cell<Stage>,
+    ) -> Result<(), Failure> {
+        let hello = ClientId::default();
+        stage.set(Stage::Connect);
+        let implicit = match wire {
+            Wire::Implicit(tls) => Some(tls.clone()),
+            Wire::StartTls(_) | Wire::Plain => None,
+        };
+        let mut connection = AsyncSmtpConnection::connect_tokio1(
+            (self.host.as_str(), self.port),
+            Some(timeout),
+            &hello,
+            implicit,
+            None,
+        )
+        .await
+        .map_err(Failure::Smtp)?;
+        if let Wire::StartTls(tls) = wire {
+            stage.set(Stage::StartTls);
+            if !connection.can_starttls() {
+                connection.abort().await;
+                return Err(Failure::NoStartTls);
+            }
+            connection
+                .starttls(tls.clone(), &hello)
+                .await
+                .map_err(Failure::Smtp)?;
+        }
+        if let Some(login) = &self.login {
+            stage.set(Stage::Auth);
+            let credentials = Credentials::new(login.username.clone(), login.password.clone());
+            connection
+                .auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
+                .await
+                .map_err(Failure::Smtp)?;
+        }
+        let envelope = message.envelope();
+        let email = message.formatted();
+        let mut options = Vec::new();
+        let ascii_envelope = envelope
+            .from()
+            .into_iter()
+            .chain(envelope.to())
+            .all(|address| AsRef::<str>::as_ref(address).is_ascii());
+        if !ascii_envelope
+            && connection
+                .server_info()
+                .supports_feature(Extension::SmtpUtfEight)
+        {
+            options.push(MailParameter::SmtpUtfEight);
+        }
+        if !email.is_ascii()
+            && connection
+                .server_info()
+                .supports_feature(Extension::EightBitMime)
+        {
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        stage.set(Stage::Mail);
+        connection
+            .command(Mail::new(envelope.from().cloned(), options))
+            .await
+            .map_err(Failure::Smtp)?;
+        for (index, to) in envelope.to().iter().enumerate() {
+            stage.set(Stage::Rcpt(index));
+            connection
+                .command(Rcpt::new(to.clone(), Vec::new()))
+                .await
+                .map_err(Failure::Smtp)?;
+        }
+        stage.set(Stage::Data);
+        connection.command(Data).await.map_err(Failure::Smtp)?;
+        // From here until the server's reply, the message may have arrived whatever happens.
+        stage.set(Stage::Message);
+        connection.message(&email).await.map_err(Failure::Smtp)?;
+        stage.set(Stage::Sent);
+        // The message is accepted; a failed goodbye changes nothing.
+        let _ = connection.quit().await;
+        Ok(())
+    }
+
+    /// The one-line description of a failed try, and whether another try is worth it.
+    fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> (String, Verdict) {
+        let at = format!("{}:{}", self.host, self.port);
+        let doing = match stage {
+            Stage::Connect => format!("cannot connect to {at} ({})", self.security.describe()),
+            Stage::StartTls => format!("STARTTLS with {at} failed"),
+            Stage::Auth => format!(
+                "{at} refused the login as `{}`",
+                self.login
+                    .as_ref()
+                    .map_or("", |login| login.username.as_str())
+            ),
+            Stage::Mail => format!("{at} refused the sender <{}>", self.from.email),
+            Stage::Rcpt(index) => format!(
+                "{at} refused the recipient <{}>",
+                self.to
+                    .get(index)
+                    .map_or(String::new(), |to| to.email.to_string())
+            ),
+            Stage::Data => format!("{at} refused to take the message"),
+            Stage::Message | Stage::Sent => format!("{at} did not accept the message"),
+        };
+        match error {
+            Failure::NoStartTls => (
+                format!(
+                    "{at} does not offer STARTTLS, which `tls = \"starttls\"` requires: nothing was sent (a port-465 server wants `tls = \"implicit\"`)"
+                ),
+                Verdict::Stop,
+            ),
+            Failure::Timeout(timeout) => {
+                let text = format!("no answer within {}s", timeout.as_secs_f64());
+                if stage == Stage::Message {
+                    (
+                        format!(
+                            "{at}: {text} after the message was sent; it may have arrived as {message_id}, so it was not sent again"
+                        ),
+                        Verdict::MayHaveArrived,
+                    )
+                } else {
+                    (format!("{doing}: {text}"), Verdict::Retry)
+                }
+            }
+            Failure::Smtp(error) => {
+                let detail = describe(&error);
+                if error.is_transient() {
+                    return (format!("{doing}: {detail}"), Verdict::Retry);
+                }
+                if error.is_permanent() {
+                    let hint = match (&self.login, stage) {
+                        (Some(login), Stage::Auth) => format!(
+                            " (check `username` and the password in `${}`)",
+                            login.variable
+                        ),
+                        _ => String::new(),
+                    };
+                    return (format!("{doing}: {detail}{hint}"), Verdict::Stop);
+                }
+                if error.is_tls() || error.is_client() || is_tls_failure(&error) {
+                    return (format!("{doing}: {detail}"), Verdict::Stop);
+                }
+                // A network error, a dropped connection or a garbled reply.
+                if stage == Stage::Message {
+                    (
+                        format!(
+                            "{at}: the connection failed after the message was sent ({detail}); it may have arrived as {message_id}, so it was not sent again"
+                        ),
+                        Verdict::MayHaveArrived,
+                    )
+                } else {
+                    (format!("{doing}: {detail}"), Verdict::Retry)
+                }
+            }
+        }
+    }
+}
+
+/// How far a try got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Connect,
+    StartTls,
+    Auth,
+    Mail,
+    Rcpt(usize),
+    Data,
+    /// The message is (being) written and its reply awaited.
+    Message,
+    Sent,
+}
+
+enum Failure {
+    Smtp(lettre::transport::smtp::Error),
+    Timeout(Duration),
+    /// `tls = "starttls"` and the server does not offer it.
+    NoStartTls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Nothing arrived and trying again may help (4xx, a network error before the message).
+    Retry,
+    /// Nothing arrived and trying again will not help (5xx, TLS, configuration).
+    Stop,
+    /// The message went out and no answer came back: another try might deliver it twice.
+    MayHaveArrived,
+}
+
+impl Publisher for Email {
+    fn resend_is_safe(&self) -> bool {
+        false
+    }
+
+    fn can_edit(&self) -> bool {
+        false
+    }
+
+    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, String> {
+        let message = self.message(post, now)?;
+        let mut text = format!(
+            "SMTP {}:{} ({})\n",
+            self.host,
+            self.port,
+            self.security.describe()
+        );
+        if let Some(login) = &self.login {
+            let _ = writeln!(
+                text,
+                "AUTH as {} (password from ${}, redacted)",
+                login.username, login.variable
+            );
+        }
+        let envelope = message.envelope();
+        let _ = writeln!(
+            text,
+            "MAIL FROM:<{}>",
+            envelope.from().map_or(String::new(), ToString::to_string)
+        );
+        for to in envelope.to() {
+            let _ = writeln!(text, "RCPT TO:<{to}>");
+        }
+        text.push_str("DATA\n");
+        let formatted = String::from_utf8_lossy(&message.formatted()).replace("\r\n", "\n");
+        let headers = formatted
+            .split_once("\n\n")
+            .map_or(formatted.as_str(), |(headers, _)| headers);
+        let _ = writeln!(text, "{headers}\n");
+        // The body as people read it; the header above says how it is encoded on the wire.
+        text.push_str(&post.draft.text);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
+    fn deliver<'a>(&'a self, context: &'a Context, post: Post<'a>, policy: Policy) -> Delivery<'a> {
+        Box::pin(async move {
+            let message = match self.message(&post, context.clock.current()) {
+                Ok(message) => message,
+                Err(error) => return Delivered::refused(error),
+            };
+            let wire = match self.wire() {
+                Ok(wire) => wire,
+                Err(error) => return Delivered::refused(error),
+            };
+            let message_id = self.message_id(post.key);
+            let attempts = policy.attempts.max(1);
+            let mut errors = Vec::new();
+            for attempt in 1..=attempts {
+                let stage = Cell::new(Stage::Connect);
+                let tried = tokio::time::timeout(
+                    policy.timeout,
+                    self.try_once(&message, &wire, policy.timeout, &stage),
+                )
+                .await;
+                let failure = match tried {
+                    Ok(Ok(())) => {
+                        return Delivered {
+                            result: Ok(remote(&message_id)),
+                            tries: attempt,
+                            errors,
+                        };
+                    }
+                    Ok(Err(failure)) => failure,
+                    // Accepted, then the goodbye hung: it arrived.
+                    Err(_) if stage.get() == Stage::Sent => {
+                        return Delivered {
+                            result: Ok(remote(&message_id)),
+                            tries: attempt,
+                            errors,
+                        };
+                    }
+                    Err(_) => Failure::Timeout(policy.timeout),
+                };
+                let (error, verdict) = self.failure(failure, stage.get(), &message_id);
+                errors.push(error.clone());
+                if verdict != Verdict::Retry || attempt == attempts {
+                    return Delivered {
+                        result: Err(error),
+                        tries: attempt,
+                        errors,
+                    };
+                }
+                tokio::time::sleep(retry::backoff(attempt + 1)).await;
+            }
+            unreachable!("the loop returns on its last try")
+        })
+    }
+}
+
+/// The remote id is the `Message-ID`; the URL names the message as RFC 2392 does
+/// (`mid:`), for a person to search a mailbox with.
+fn remote(message_id: &str) -> Remote {
+    Remote {
+        id: Some(message_id.to_string()),
+        url: Some(format!(
+            "mid:{}",
+            message_id.trim_start_matches('<').trim_end_matches('>')
+        )),
+    }
+}
+
+fn parse_mailbox(text: &str, key: &str, target: &str) -> Result<Mailbox, String> {
+    text.trim().parse::<Mailbox>().map_err(|error| {
+        format!("`{key}` of target `{target}` is not an email address (`{text}`): {error}")
+    })
+}
+
+/// Describes a lettre error on one line: the reply code and what the server said, or the
+/// chain of causes.
+fn describe(error: &lettre::transport::smtp::Error) -> String {
+    if let Some(code) = error.status() {
+        let said = std::error::Error::source(error)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        return one_line(&format!("{code} {said}"));
+    }
+    if error.is_timeout() {
+        return "timed out".to_string();
+    }
+    // lettre's own text already ends with its immediate cause; add the deeper ones.
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error).and_then(std::error::Error::source);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    // lettre wraps a TLS failure in two connection errors that say the same.
+    let mut parts: Vec<&str> = Vec::new();
+    for part in text.split(": ") {
+        if parts.last() != Some(&part) {
+            parts.push(part);
+        }
+    }
+    one_line(&parts.join(": "))
+}
+
+/// Whether a TLS handshake failed (an untrusted certificate, a server that does not speak
+/// TLS on this port): trying again will not help. lettre reports these as connection
+/// errors, with rustls's error inside an `io::Error` somewhere down the chain.
+fn is_tls_failure(error: &lettre::transport::smtp::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        let inner = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
+        if current.is::<rustls::Error>() || inner.is_some_and(|inner| inner.is::<rustls::Error>()) {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
+/// Collapses whitespace, line breaks included, and shortens very long server text.
+fn one_line(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::{Channel, Config};
+    use crate::record::Incident;
+    use crate::render::Draft;
+
+    const CONFIG: &str = r#"
+[org]
+name = "Acme Photos"
+timezone = "UTC"
+[severities.sev1]
+label = "Critical"
+acknowledge_within = "15m"
+update_every = "30m"
+[targets.mail]
+kind = "email"
+host = "127.0.0.1"
+port = 2525
+tls = "none"
+from = "Acme Status <status@acme.example>"
+to = ["ops@acme.example", "Customers <list@acme.example>"]
+"#;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    const OPENED: &str = "01JF0000000000000000000001";
+    const UPDATED: &str = "01JF0000000000000000000009";
+
+    /// An incident folded from its log, as the record reads it: opened, its first update
+    /// emailed (and posted elsewhere), then a second update.
+    fn incident(with_second_update: bool) -> Incident {
+        let mut log = vec![format!(
+            r#"{{"id":"{OPENED}","at":"2026-11-24T08:00:00Z","author":"Dana","kind":"opened","data":{{"title":"Uploads failing","severity":"sev1","started_at":"2026-11-24T07:55:00Z","update":{{"seq":1,"stage":"acknowledge","status":"investigating","message":"Uploads fail."}}}}}}"#
+        )];
+        if with_second_update {
+            for (n, target, remote_id) in [
+                (2, "other", "<unrelated@example>"),
+                (
+                    4,
+                    "mail",
+                    "<01jf0000000000000000000001-mail@incident.acme.example>",
+                ),
+            ] {
+                log.push(format!(
+                    r#"{{"id":"01JF000000000000000000000{n}","at":"2026-11-24T08:01:00Z","author":"Dana","kind":"publish_started","data":{{"update":"{OPENED}","target":"{target}","action":"create","key":"k-{target}","text_hash":"h"}}}}"#
+                ));
+                log.push(format!(
+                    r#"{{"id":"01JF000000000000000000000{}","at":"2026-11-24T08:01:01Z","author":"Dana","kind":"publish_finished","data":{{"attempt":"01JF000000000000000000000{n}","update":"{OPENED}","target":"{target}","published":true,"tries":1,"remote_id":"{remote_id}"}}}}"#,
+                    n + 1
+                ));
+            }
+            log.push(format!(
+                r#"{{"id":"{UPDATED}","at":"2026-11-24T08:30:00Z","author":"Dana","kind":"updated","data":{{"seq":2,"stage":"explain","status":"identified","message":"A disk filled up."}}}}"#
+            ));
+        }
+        let text = log.join("\n") + "\n";
+        let loaded = crate::record::store::parse_log(Path::new("events.jsonl"), text.as_bytes());
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let incident = Incident::fold("k7m2q9p", &loaded.events).unwrap();
+        assert_eq!(incident.updates.len(), 1 + usize::from(with_second_update));
+        incident
+    }
+
+    fn draft(subject: &str, text: &str) -> Draft {
+        Draft {
+            channel: Channel::Email,
+            text: text.to_string(),
+            subject: Some(subject.to_string()),
+            html: None,
+            edited: false,
+        }
+    }
+
+    fn headers(message: &Message) -> String {
+        let formatted = String::from_utf8(message.formatted()).unwrap();
+        formatted.split_once("\r\n\r\n").unwrap().0.to_string()
+    }
+
+    fn header<'a>(headers: &'a str, name: &str) -> Option<&'a str> {
+        headers.split("\r\n").find_map(|line| {
+            let (key, value) = line.split_once(": ")?;
+            key.eq_ignore_ascii_case(name).then_some(value)
+        })
+    }
+
+    #[test]
+    fn the_first_email_starts_a_thread_and_later_ones_reply_to_it() {
+        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let now = at("2026-11-24T08:05:00Z");
+
+        let first = incident(false);
+        let text = draft(
+            "[Acme Photos] Investigating: Uploads failing",
+            "Uploads fail.",
+        );
+        let post = Post {
+            config: &config,
+            incident: &first,
+            update: &first.updates[0],
+            draft: &text,
+            action: PublishAction::Create,
+            remote_id: None,
+            key: "01jf0000000000000000000001-mail",
+        };
+        let message = email.message(&post, now).unwrap();
+        let shown = headers(&message);
+        assert_eq!(
+            header(&shown, "Message-ID"),
+            Some("<01jf0000000000000000000001-mail@incident.acme.example>"),
+            "{shown}"
+        );
+        assert_eq!(
+            header(&shown, "Subject"),
+            Some("[Acme Photos] Investigating: Uploads failing")
+        );
+        assert_eq!(
+            header(&shown, "From"),
+            Some("\"Acme Status\" <status@acme.example>")
+        );
+        assert_eq!(
+            header(&shown, "To"),
+            Some("ops@acme.example, Customers <list@acme.example>")
+        );
+        assert_eq!(
+            header(&shown, "Date"),
+            Some("Tue, 24 Nov 2026 08:05:00 +0000")
+        );
+        assert_eq!(
+            header(&shown, "Content-Type"),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(header(&shown, "In-Reply-To"), None);
+        assert_eq!(header(&shown, "References"), None);
+        let envelope = message.envelope();
+        assert_eq!(envelope.from().unwrap().to_string(), "status@acme.example");
+        let to: Vec<String> = envelope.to().iter().map(ToString::to_string).collect();
+        assert_eq!(to, ["ops@acme.example", "list@acme.example"]);
+
+        // A try of the same publication carries the same Message-ID.
+        let again = email.message(&post, at("2026-11-24T08:09:00Z")).unwrap();
+        assert_eq!(
+            header(&headers(&again), "Message-ID"),
+            header(&shown, "Message-ID")
+        );
+
+        let root = "<01jf0000000000000000000001-mail@incident.acme.example>";
+        let both = incident(true);
+        let post = Post {
+            incident: &both,
+            update: &both.updates[1],
+            key: "01jf0000000000000000000009-mail",
+            ..post
+        };
+        let shown = headers(&email.message(&post, now).unwrap());
+        assert_eq!(
+            header(&shown, "Message-ID"),
+            Some("<01jf0000000000000000000009-mail@incident.acme.example>")
+        );
+        assert_eq!(header(&shown, "In-Reply-To"), Some(root), "{shown}");
+        assert_eq!(header(&shown, "References"), Some(root), "{shown}");
+    }
+
+    #[test]
+    fn a_dry_run_shows_the_envelope_and_message_but_never_the_password() {
+        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let mut email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        email.login = Some(Login {
+            username: "incident".to_string(),
+            password: "hunter2-very-secret".to_string(),
+            variable: "SMTP_PASSWORD".to_string(),
+        });
+        let only = incident(false);
+        let text = draft(
+            "[Acme Photos] Investigating: Uploads failing",
+            "Uploads fail — for all.",
+        );
+        let post = Post {
+            config: &config,
+            incident: &only,
+            update: &only.updates[0],
+            draft: &text,
+            action: PublishAction::Create,
+            remote_id: None,
+            key: "01jfirst-mail",
+        };
+        let shown = email.preview(&post, at("2026-11-24T08:05:00Z")).unwrap();
+        assert!(!shown.contains("hunter2"), "{shown}");
+        for line in [
+            "SMTP 127.0.0.1:2525 (no TLS)",
+            "AUTH as incident (password from $SMTP_PASSWORD, redacted)",
+            "MAIL FROM:<status@acme.example>",
+            "RCPT TO:<ops@acme.example>",
+            "RCPT TO:<list@acme.example>",
+            "Message-ID: <01jfirst-mail@incident.acme.example>",
+            "Subject: [Acme Photos] Investigating: Uploads failing",
+            "Content-Transfer-Encoding: quoted-printable",
+            "Uploads fail — for all.",
+        ] {
+            assert!(shown.lines().any(|shown| shown == line), "{line}\n{shown}");
+        }
+    }
+
+    #[test]
+    fn message_ids_are_valid_whatever_the_target_is_called() {
+        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        assert_eq!(
+            email.message_id("01jx-status mail.é"),
+            "<01jx-status-mail--@incident.acme.example>"
+        );
+    }
+
+    #[test]
+    fn plain_smtp_goes_only_to_loopback() {
+        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let mut target = config.target("mail").unwrap().clone();
+        target.settings.host = Some("mail.example.com".to_string());
+        let error = Email::new(&target, &Secrets::new(true)).err().unwrap();
+        assert!(error.contains("only allowed to a loopback host"), "{error}");
+        target.settings.tls = None;
+        target.settings.port = None;
+        let email = Email::new(&target, &Secrets::new(true)).unwrap();
+        assert_eq!((email.security, email.port), (Security::StartTls, 587));
+        target.settings.username = Some("incident".to_string());
+        let error = Email::new(&target, &Secrets::new(true)).err().unwrap();
+        assert!(error.contains("no `password_env`"), "{error}");
+    }
+
+    #[test]
+    fn only_a_silence_after_the_message_stops_the_retries() {
+        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let id = "<01jfirst-mail@incident.acme.example>";
+        let timeout = Duration::from_secs(5);
+        let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Rcpt(0), id);
+        assert_eq!(verdict, Verdict::Retry);
+        assert_eq!(
+            error,
+            "127.0.0.1:2525 refused the recipient <ops@acme.example>: no answer within 5s"
+        );
+        let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Message, id);
+        assert_eq!(verdict, Verdict::MayHaveArrived);
+        assert!(error.contains(id), "{error}");
+        let (_, verdict) = email.failure(Failure::NoStartTls, Stage::StartTls, id);
+        assert_eq!(verdict, Verdict::Stop);
+    }
+}
