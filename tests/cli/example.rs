@@ -135,3 +135,27 @@ fn the_demo_publishes_to_the_archive_and_dry_runs_the_rest() {
     let published: Vec<_> = std::fs::read_dir(scratch.path()).unwrap().collect();
     assert_eq!(published.len(), 1);
 }
+
+#[test]
+fn a_dry_run_of_the_example_shows_every_target_s_request_without_secrets() {
+    let config = std::fs::read_to_string(example_dir().join("incident.toml")).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for update in ["1", "2", "3", "4", "5"] {
+        let out = run_on_example(&["publish", "k7m2", "--update", update, "--dry-run", "--json"]);
+        assert_eq!(out.code, 0, "{out}");
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        for target in report["targets"].as_array().unwrap() {
+            let name = target["target"].as_str().unwrap();
+            kinds.insert(target["kind"].as_str().unwrap().to_string());
+            let request = target["request"].as_str().unwrap_or_default();
+            assert!(!request.is_empty(), "{name} shows no request: {target}");
+            assert!(config.contains(&format!("[targets.{name}]")));
+            // Every secret comes from an environment variable, shown by name only.
+            assert!(
+                !request.contains("Bearer ey") && !request.contains("Basic "),
+                "{request}"
+            );
+        }
+    }
+    assert_eq!(kinds.len(), 12, "one target of each kind: {kinds:?}");
+}

@@ -514,15 +514,17 @@ fn each_chat_target_gets_its_own_protocol() {
         request
     };
 
-    // Slack: `text` (the notification fallback) and Block Kit sections of mrkdwn.
+    // Slack: `text` (the notification fallback) and Block Kit sections of mrkdwn, where
+    // bold is `*x*` rather than Markdown's `**x**`.
     let slack = only("/slack/");
     assert_eq!(slack.url.path(), SLACK);
     assert_eq!(slack.url.query(), None);
+    let mrkdwn = text.replace("**", "*");
     assert_eq!(
         body(&slack),
         json!({
-            "text": text,
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+            "text": mrkdwn,
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}],
         })
     );
 
@@ -621,9 +623,10 @@ fn a_dry_run_prints_the_exact_requests_and_sends_nothing() {
         out.stdout.ends_with("Dry run: nothing was sent.\n"),
         "{out}"
     );
+    let mrkdwn = text.replace("**", "*");
     let slack_body = json!({
-        "text": text,
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        "text": mrkdwn,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}],
     });
     assert!(
         out.stdout.contains("── slack (slack, chat): will post ─"),

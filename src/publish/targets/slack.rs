@@ -24,7 +24,8 @@ impl Slack {
 
 impl Publisher for Slack {
     fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
-        let text = post.draft.text.trim_end();
+        let text = mrkdwn(post.draft.text.trim_end());
+        let text = text.as_str();
         let blocks: Vec<serde_json::Value> = chunks(text, SECTION_LIMIT)
             .into_iter()
             .map(|chunk| json!({"type": "section", "text": {"type": "mrkdwn", "text": chunk}}))
@@ -36,6 +37,12 @@ impl Publisher for Slack {
             })),
         )
     }
+}
+
+/// Turns Markdown's `**bold**` (which the chat template writes, and Discord, Teams and
+/// Mattermost read) into Slack's `*bold*`.
+pub fn mrkdwn(text: &str) -> String {
+    text.replace("**", "*")
 }
 
 /// Splits `text` into pieces of at most `limit` characters, at paragraph or line breaks
@@ -83,5 +90,6 @@ mod tests {
         assert_eq!(chunks("abcdefg", 3), ["abc", "def", "g"]);
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(mrkdwn("**[SEV1] Down**\nmore"), "*[SEV1] Down*\nmore");
     }
 }
