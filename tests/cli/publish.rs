@@ -13,9 +13,9 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-use crate::support::{CONFIG, Output, TestEnv, output};
+use crate::support::{CONFIG, LocalServer, Output, TestEnv, output};
 
 // Where each target's webhook lives on the local server. The chat webhooks carry their
 // credential in the URL, as the real ones do; every secret holds the marker `s3cr3t`.
@@ -42,34 +42,26 @@ const MATTERMOST_TARGET: &str =
 const HOOK_TARGET: &str =
     "[targets.hook]\nkind = \"webhook\"\nurl = \"{uri}/hook\"\nsecret_env = \"HOOK_SECRET\"\n";
 
-/// A local server standing in for every target. It serves on its own thread, so it keeps
-/// answering while the test blocks on the binary.
+/// A local server standing in for every target.
 struct Remote {
-    runtime: tokio::runtime::Runtime,
-    server: MockServer,
+    local: LocalServer,
 }
 
 impl Remote {
     fn start() -> Remote {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(MockServer::start());
-        Remote { runtime, server }
+        Remote {
+            local: LocalServer::start(),
+        }
     }
 
     fn uri(&self) -> String {
-        self.server.uri()
+        self.local.uri()
     }
 
     /// Answers every request to the path `at`, whatever its method, with `respond`.
     fn answer(&self, at: &str, respond: impl Respond + 'static) {
-        self.runtime.block_on(
-            Mock::given(path(at))
-                .respond_with(respond)
-                .mount(&self.server),
-        );
+        self.local
+            .mount(Mock::given(path(at)).respond_with(respond));
     }
 
     /// Answers the usual success of each chat target and of the generic webhook.
@@ -83,9 +75,7 @@ impl Remote {
 
     /// Every request the server received, in order.
     fn requests(&self) -> Vec<Request> {
-        self.runtime
-            .block_on(self.server.received_requests())
-            .unwrap()
+        self.local.requests()
     }
 
     /// The requests whose path starts with `prefix`.
@@ -899,12 +889,11 @@ fn a_dead_target_times_out_without_holding_up_the_others_and_is_retried_alone() 
     let remote = Remote::start();
     remote.answer(SLACK, ok_text());
     // Teams never answers within the target's timeout, twice; later it is back.
-    remote.runtime.block_on(
+    remote.local.mount(
         Mock::given(method("POST"))
             .and(path(TEAMS))
             .respond_with(ResponseTemplate::new(202).set_delay(Duration::from_secs(10)))
-            .up_to_n_times(2)
-            .mount(&remote.server),
+            .up_to_n_times(2),
     );
     remote.answer(TEAMS, ResponseTemplate::new(202));
     let (env, id) = project(
@@ -998,11 +987,10 @@ fn a_dead_target_times_out_without_holding_up_the_others_and_is_retried_alone() 
 #[test]
 fn a_changed_text_edits_the_discord_message_in_place() {
     let remote = Remote::start();
-    remote.runtime.block_on(
+    remote.local.mount(
         Mock::given(method("PATCH"))
             .and(path(format!("{DISCORD}/messages/{MESSAGE_ID}")))
-            .respond_with(discord_message("edited"))
-            .mount(&remote.server),
+            .respond_with(discord_message("edited")),
     );
     remote.answer_all_ok();
     let (env, id) = project(&remote, &[DISCORD_TARGET, SLACK_TARGET].join("\n"));

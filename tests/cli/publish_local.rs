@@ -5,9 +5,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-use crate::support::{CONFIG, TestEnv};
+use crate::support::{CONFIG, LocalServer, TestEnv};
 
 fn publications(env: &TestEnv, id: &str, update: usize) -> Vec<serde_json::Value> {
     env.show_json(id)["updates"][update - 1]["publications"]
@@ -146,7 +146,7 @@ fn error_findings_block_publishing_unless_forced() {
 const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 /// A project whose incidents go to a signed webhook and a Discord webhook on `server`.
-fn crash_env(server: &MockServer) -> TestEnv {
+fn crash_env(server: &LocalServer) -> TestEnv {
     let env = TestEnv::new();
     env.write(
         "incident.toml",
@@ -158,7 +158,7 @@ fn crash_env(server: &MockServer) -> TestEnv {
     env
 }
 
-fn publish_command(env: &TestEnv, server: &MockServer, args: &[&str]) -> std::process::Command {
+fn publish_command(env: &TestEnv, server: &LocalServer, args: &[&str]) -> std::process::Command {
     let mut command = env.command();
     command
         .env("HOOK_SECRET", WEBHOOK_SECRET)
@@ -171,14 +171,14 @@ fn publish_command(env: &TestEnv, server: &MockServer, args: &[&str]) -> std::pr
     command
 }
 
-fn mount_answers(runtime: &tokio::runtime::Runtime, server: &MockServer, delay: Duration) {
-    runtime.block_on(async {
-        server.reset().await;
+fn mount_answers(server: &LocalServer, delay: Duration) {
+    server.reset();
+    server.mount(
         Mock::given(method("POST"))
             .and(path("/hook"))
-            .respond_with(ResponseTemplate::new(204).set_delay(delay))
-            .mount(server)
-            .await;
+            .respond_with(ResponseTemplate::new(204).set_delay(delay)),
+    );
+    server.mount(
         Mock::given(method("POST"))
             .and(path("/api/webhooks/1/token"))
             .respond_with(
@@ -187,19 +187,13 @@ fn mount_answers(runtime: &tokio::runtime::Runtime, server: &MockServer, delay: 
                         serde_json::json!({"id": "991", "channel_id": "7", "content": "x"}),
                     )
                     .set_delay(delay),
-            )
-            .mount(server)
-            .await;
-    });
+            ),
+    );
 }
 
 #[test]
 fn kill_9_mid_request_never_posts_twice() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(MockServer::start());
+    let server = LocalServer::start();
     let env = crash_env(&server);
     let id = env.open(
         "Uploads failing",
@@ -207,20 +201,20 @@ fn kill_9_mid_request_never_posts_twice() {
     );
 
     // The targets take their time answering; the publisher dies while both wait.
-    mount_answers(&runtime, &server, Duration::from_secs(10));
+    mount_answers(&server, Duration::from_secs(10));
     let mut child = publish_command(&env, &server, &[&id, "--yes"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while runtime.block_on(server.received_requests()).unwrap().len() < 2 {
+    while server.requests().len() < 2 {
         assert!(Instant::now() < deadline, "the requests never arrived");
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let first = runtime.block_on(server.received_requests()).unwrap();
+    let first = server.requests();
     let states = |env: &TestEnv| -> Vec<(String, String)> {
         let mut states: Vec<(String, String)> = publications(env, &id, 1)
             .iter()
@@ -247,12 +241,12 @@ fn kill_9_mid_request_never_posts_twice() {
     // Now they answer at once. The webhook is sent again with the same `webhook-id`, which
     // its receiver uses to drop the duplicate; Discord has no such key, so the tool stops
     // and says so instead of posting again.
-    mount_answers(&runtime, &server, Duration::ZERO);
+    mount_answers(&server, Duration::ZERO);
     let out = crate::support::output(&mut publish_command(&env, &server, &[&id, "--yes"]));
     assert_eq!(out.code, 3, "{out}");
     assert!(out.stdout.contains("uncertain"), "{out}");
     assert!(out.stdout.contains("--target discord --resend"), "{out}");
-    let second = runtime.block_on(server.received_requests()).unwrap();
+    let second = server.requests();
     let hook_ids: Vec<String> = first
         .iter()
         .chain(&second)

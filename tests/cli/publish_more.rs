@@ -13,9 +13,9 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-use crate::support::{CONFIG, Output, TestEnv, output};
+use crate::support::{CONFIG, LocalServer, Output, TestEnv, output};
 
 const MASTODON_TOKEN: &str = "s3cr3t-mastodon-token";
 const STATUSPAGE_KEY: &str = "s3cr3t-statuspage-key";
@@ -32,42 +32,34 @@ const GHOST_TARGET: &str =
 const CSTATE_TARGET: &str =
     "[targets.site]\nkind = \"static\"\npath = \"site/content/issues\"\nflavor = \"cstate\"\n";
 
-/// A local server standing in for the remote APIs. It serves on its own thread, so it
-/// keeps answering while the test blocks on the binary.
+/// A local server standing in for the remote APIs.
 struct Server {
-    runtime: tokio::runtime::Runtime,
-    server: MockServer,
+    local: LocalServer,
 }
 
 impl Server {
     fn start() -> Server {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(MockServer::start());
-        Server { runtime, server }
+        Server {
+            local: LocalServer::start(),
+        }
     }
 
     fn uri(&self) -> String {
-        self.server.uri()
+        self.local.uri()
     }
 
     /// Answers `verb` requests to exactly `at` with `respond`.
     fn answer(&self, verb: &str, at: &str, respond: impl Respond + 'static) {
-        self.runtime.block_on(
+        self.local.mount(
             Mock::given(method(verb))
                 .and(path(at))
-                .respond_with(respond)
-                .mount(&self.server),
+                .respond_with(respond),
         );
     }
 
     /// Every request the server received, in order.
     fn requests(&self) -> Vec<Request> {
-        self.runtime
-            .block_on(self.server.received_requests())
-            .unwrap()
+        self.local.requests()
     }
 }
 

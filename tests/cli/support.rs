@@ -154,3 +154,41 @@ pub fn output(command: &mut Command) -> Output {
         stderr: String::from_utf8(out.stderr).unwrap(),
     }
 }
+
+/// A local server speaking a remote's real protocol (wiremock). It serves on its own thread,
+/// so it keeps answering while a test waits on the binary.
+pub struct LocalServer {
+    runtime: tokio::runtime::Runtime,
+    server: wiremock::MockServer,
+}
+
+impl LocalServer {
+    pub fn start() -> LocalServer {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(wiremock::MockServer::start());
+        LocalServer { runtime, server }
+    }
+
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    pub fn mount(&self, mock: wiremock::Mock) {
+        self.runtime.block_on(mock.mount(&self.server));
+    }
+
+    /// Forgets every answer and request so far.
+    pub fn reset(&self) {
+        self.runtime.block_on(self.server.reset());
+    }
+
+    /// Every request the server received, in order.
+    pub fn requests(&self) -> Vec<wiremock::Request> {
+        self.runtime
+            .block_on(self.server.received_requests())
+            .unwrap()
+    }
+}
