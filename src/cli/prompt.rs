@@ -32,6 +32,9 @@ impl Prompter {
     pub fn new(no_input: bool, ci: bool, printer: Printer) -> Prompter {
         let interactive =
             !no_input && !ci && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if interactive {
+            restore_cursor_on_interrupt();
+        }
         Prompter {
             interactive,
             printer,
@@ -135,6 +138,26 @@ fn prompt_failed(error: dialoguer::Error, flag: &str) -> CommandError {
         std::io::ErrorKind::Interrupted => cancelled(),
         _ => CommandError::usage(format!("cannot ask for `{flag}`: {io}")),
     }
+}
+
+/// Ctrl-C in a selection list would leave the terminal's cursor hidden (dialoguer hides it
+/// while the list is shown); show it again, say nothing was recorded, and exit 130 as a
+/// shell expects of an interrupted command.
+fn restore_cursor_on_interrupt() {
+    std::thread::spawn(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
+            let stderr = console::Term::stderr();
+            let _ = stderr.show_cursor();
+            let _ = stderr.write_line("\ninterrupted");
+            std::process::exit(130);
+        }
+    });
 }
 
 fn cancelled() -> CommandError {

@@ -331,3 +331,25 @@ fn publish_on_a_terminal_lists_the_targets_and_asks_first() {
     accepted.exp_eof().unwrap();
     assert!(env.root().join("published").exists());
 }
+
+#[test]
+fn ctrl_c_in_a_list_gives_the_cursor_back() {
+    let env = TestEnv::new();
+    let mut command = terminal_command(&env, BIN);
+    command.arg("open");
+    let mut session = spawn(command);
+    answer(&mut session, "Title", "Uploads failing");
+    session.exp_string("Severity").unwrap();
+    key(&mut session, "\x03");
+    // The cursor is shown again (dialoguer hid it for the list), and nothing is recorded.
+    session.exp_string("\x1b[?25h").unwrap();
+    session.exp_string("interrupted").unwrap();
+    session.exp_eof().unwrap();
+    assert!(
+        !env.root().join("incidents").exists()
+            || std::fs::read_dir(env.root().join("incidents"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+}
