@@ -14,4 +14,5 @@ pub mod publish;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod site;
 pub mod time;

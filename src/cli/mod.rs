@@ -19,6 +19,7 @@ mod resolve;
 mod session;
 mod shell;
 mod show;
+mod site;
 mod update;
 mod walkthrough;
 
@@ -85,6 +86,7 @@ pub enum Command {
     Publish(publish::PublishArgs),
     Approve(approve::ApproveArgs),
     Postmortem(postmortem::PostmortemArgs),
+    Site(site::SiteArgs),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
 }
@@ -122,6 +124,7 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Publish(args) => publish::run(args, session),
         Command::Approve(args) => approve::run(args, session),
         Command::Postmortem(args) => postmortem::run(args, session),
+        Command::Site(args) => site::run(args, session),
         Command::Completions(args) => shell::completions(args, session),
         Command::Man(args) => shell::man(args, session),
     }

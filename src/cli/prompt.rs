@@ -135,14 +135,18 @@ fn prompt_failed(error: dialoguer::Error, flag: &str) -> CommandError {
     let dialoguer::Error::IO(io) = error;
     match io.kind() {
         std::io::ErrorKind::NotConnected => CommandError::missing(flag),
-        std::io::ErrorKind::Interrupted => cancelled(),
+        std::io::ErrorKind::Interrupted => {
+            // Ctrl-C read as a key in a list: dialoguer leaves the cursor hidden.
+            let _ = console::Term::stderr().show_cursor();
+            cancelled()
+        }
         _ => CommandError::usage(format!("cannot ask for `{flag}`: {io}")),
     }
 }
 
-/// Ctrl-C in a selection list would leave the terminal's cursor hidden (dialoguer hides it
-/// while the list is shown); show it again, say nothing was recorded, and exit 130 as a
-/// shell expects of an interrupted command.
+/// Ctrl-C as a signal (outside a list, which reads it as a key) would leave the cursor
+/// hidden if it came while dialoguer hid it; show it again and exit 130 as a shell expects
+/// of an interrupted command.
 fn restore_cursor_on_interrupt() {
     std::thread::spawn(|| {
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread()

@@ -21,6 +21,35 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "postmortem.md",
         include_str!("../../templates/postmortem.md"),
     ),
+    // The status site (`incident site build`); `site/style.css` is copied, not rendered.
+    (
+        "site/_layout.html",
+        include_str!("../../templates/site/_layout.html"),
+    ),
+    (
+        "site/_macros.html",
+        include_str!("../../templates/site/_macros.html"),
+    ),
+    (
+        "site/index.html",
+        include_str!("../../templates/site/index.html"),
+    ),
+    (
+        "site/history.html",
+        include_str!("../../templates/site/history.html"),
+    ),
+    (
+        "site/incident.html",
+        include_str!("../../templates/site/incident.html"),
+    ),
+    (
+        "site/feed.xml",
+        include_str!("../../templates/site/feed.xml"),
+    ),
+    (
+        "site/style.css",
+        include_str!("../../templates/site/style.css"),
+    ),
 ];
 
 /// Returns the embedded source of `name`.

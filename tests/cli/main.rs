@@ -19,3 +19,4 @@ mod publish_more;
 mod publish_static;
 mod publish_wordpress;
 mod render;
+mod site;

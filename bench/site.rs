@@ -1,0 +1,283 @@
+//! `cargo bench --bench site`: times `incident site build` as a real process on generated
+//! records of 1,000 and 5,000 incidents of six updates each (every tenth still open).
+//!
+//! Each size is timed twice: a fresh build into an empty folder every run (every file
+//! written), and a rebuild over the previous one (every file compared, none written).
+//! Aims: a fresh build of 1,000 incidents under 1 s (median), 5,000 under 5 s (linear
+//! growth), peak memory under 100 MB for both (pages are written as they are made, so
+//! memory must not grow with the record).
+
+// A bench reports on stdout and may stop at the first surprise.
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use incident::record::id::{new_event_id, new_incident_id};
+use incident::record::{Event, EventBody, Opened, Resolved, Status, UpdateBody};
+
+const SIZES: [usize; 2] = [1_000, 5_000];
+/// Every this-many-th incident is left open.
+const OPEN_EVERY: usize = 10;
+/// Updates per incident: opened, four updates, resolved (or a fifth update while open).
+const UPDATES_EACH: usize = 6;
+const RUNS: usize = 5;
+const AIM_RSS_MB: f64 = 100.0;
+
+/// The CLI tests' configuration: three severities, three components.
+const CONFIG: &str = r#"[org]
+name = "Acme Photos"
+timezone = "America/New_York"
+status_url = "https://status.acme.example"
+default_severity = "sev2"
+
+[severities.sev1]
+label = "Critical"
+acknowledge_within = "15m"
+update_every = "30m"
+
+[severities.sev2]
+label = "Major"
+acknowledge_within = "30m"
+update_every = "1h"
+
+[severities.sev3]
+label = "Minor"
+acknowledge_within = "1h"
+update_every = "2h"
+
+[components]
+photos = "Photo storage"
+web = "Website"
+api = "Public API"
+
+[targets.local]
+kind = "file"
+path = "published"
+"#;
+
+const AUTHORS: [&str; 3] = ["Priya Raman", "Marcus Bell", "Dana Ortiz"];
+const SEVERITIES: [&str; 3] = ["sev1", "sev2", "sev3"];
+const STAGES: [(&str, Status); 4] = [
+    ("explain", Status::Identified),
+    ("apologize", Status::Monitoring),
+    ("promise", Status::Monitoring),
+    ("explain", Status::Monitoring),
+];
+
+fn main() {
+    let started = Instant::now();
+    println!(
+        "`incident site build` on generated records; {RUNS} timed runs per row, every run must \
+         exit 0 with nothing on stderr"
+    );
+    common::print_header();
+    let mut fresh_medians = Vec::new();
+    for incidents in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("incident.toml"), CONFIG).unwrap();
+        generate(&dir.path().join("incidents"), incidents);
+        let config = dir.path().join("incident.toml");
+        let config = config.to_str().unwrap();
+        let aim = Duration::from_millis(incidents as u64);
+
+        // A fresh build every run: a new, empty folder each time.
+        let mut runs = Vec::new();
+        for run in 0..=RUNS {
+            let out = dir.path().join(format!("fresh-{run}"));
+            // Each run starts with nothing left to write back from the one before, which
+            // would otherwise throttle its writes on a slow disk and time the previous run.
+            settle();
+            let args = ["--config", config, "-q", "site", "build", "--out"];
+            let summary = common::measure(&[&args[..], &[out.to_str().unwrap()]].concat(), 0, 1);
+            check(&out, incidents);
+            // The first run warms the page cache and is not counted.
+            if run > 0 {
+                runs.push(summary);
+            }
+        }
+        // Deleted only now: on a disk mounted with `discard`, deleting thousands of files
+        // keeps it busy for a while, which would land on the next run's time.
+        for run in 0..=RUNS {
+            std::fs::remove_dir_all(dir.path().join(format!("fresh-{run}"))).unwrap();
+        }
+        let fresh = combine(runs);
+        fresh_medians.push(fresh.median);
+        common::print_row(
+            &format!("site build, {incidents} incidents"),
+            &fresh,
+            aim,
+            AIM_RSS_MB,
+        );
+
+        // A rebuild over an unchanged site: every file is compared, none is written.
+        let out = dir.path().join("site");
+        let out = out.to_str().unwrap();
+        settle();
+        let rebuild = common::measure(
+            &["--config", config, "-q", "site", "build", "--out", out],
+            1,
+            RUNS,
+        );
+        check(Path::new(out), incidents);
+        assert_eq!(rebuild.stdout, "", "`-q` prints nothing");
+        common::print_row(
+            &format!("  rebuild, {incidents} unchanged"),
+            &rebuild,
+            aim,
+            AIM_RSS_MB,
+        );
+    }
+    let ratio = fresh_medians[1].as_secs_f64() / fresh_medians[0].as_secs_f64();
+    let size_ratio = SIZES[1] as f64 / SIZES[0] as f64;
+    println!(
+        "\ngrowth: {size_ratio:.0}x the incidents took {ratio:.2}x the time ({})",
+        if ratio <= size_ratio * 1.2 {
+            "linear or better: met"
+        } else {
+            "worse than linear: MISSED"
+        }
+    );
+    println!(
+        "peak RSS: the largest of the timed runs, each child measured alone (wait4)\n\
+         whole bench: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Waits until the kernel has written every dirty page to disk.
+fn settle() {
+    let status = std::process::Command::new("sync").status().unwrap();
+    assert!(status.success(), "sync failed");
+}
+
+/// Returns one summary over single-run summaries: their median, 90th percentile, minimum
+/// and largest peak memory.
+fn combine(runs: Vec<common::Summary>) -> common::Summary {
+    let mut times: Vec<Duration> = runs.iter().map(|run| run.median).collect();
+    times.sort_unstable();
+    let rank = |fraction: f64| times[((fraction * times.len() as f64).ceil() as usize).max(1) - 1];
+    common::Summary {
+        median: rank(0.5),
+        p90: rank(0.9),
+        min: times[0],
+        max_rss_kib: runs.iter().map(|run| run.max_rss_kib).max().unwrap(),
+        stdout: String::new(),
+    }
+}
+
+/// Checks that the build made every page and a full feed, so the bench cannot time a
+/// build that quietly left things out.
+fn check(out: &Path, incidents: usize) {
+    let pages = std::fs::read_dir(out.join("incidents")).unwrap().count();
+    assert_eq!(pages, incidents, "one page per incident");
+    let feed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("feed.json")).unwrap()).unwrap();
+    assert_eq!(
+        feed["items"].as_array().unwrap().len(),
+        incident::site::FEED_ENTRIES
+    );
+    let status: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("status.json")).unwrap()).unwrap();
+    assert_eq!(
+        status["incidents"].as_array().unwrap().len(),
+        incidents.div_ceil(OPEN_EVERY)
+    );
+    assert_eq!(status["status"]["indicator"], "critical");
+}
+
+/// Writes `count` incidents, six hours apart, under `dir`.
+///
+/// Lines are made by `Event::to_line`, exactly as the tool writes them, but each log is
+/// written in one go: appending through `Store` would fsync 30,000 times.
+fn generate(dir: &Path, count: usize) {
+    let mut ids = HashSet::new();
+    let base: DateTime<Utc> = "2024-01-05T08:00:00Z".parse().unwrap();
+    for number in 0..count {
+        let id = loop {
+            let id = new_incident_id();
+            if ids.insert(id.clone()) {
+                break id;
+            }
+        };
+        let opened_at = base + TimeDelta::hours(6 * number as i64);
+        let resolved = number % OPEN_EVERY != 0;
+        let mut log = String::new();
+        for index in 0..UPDATES_EACH {
+            let at = opened_at + TimeDelta::minutes(25 * index as i64);
+            let seq = u32::try_from(index + 1).unwrap();
+            let event = Event {
+                id: new_event_id(),
+                at,
+                author: AUTHORS[index % AUTHORS.len()].to_string(),
+                body: body(&id, number, index, seq, at, resolved),
+            };
+            log.push_str(&event.to_line());
+            log.push('\n');
+        }
+        let folder = dir.join(&id);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("events.jsonl"), log).unwrap();
+    }
+}
+
+/// The event of update `index` (0-based) of incident `number`.
+fn body(
+    id: &str,
+    number: usize,
+    index: usize,
+    seq: u32,
+    at: DateTime<Utc>,
+    resolved: bool,
+) -> EventBody {
+    let (stage, status) = STAGES[index % STAGES.len()];
+    let mut update = UpdateBody {
+        seq,
+        stage: stage.to_string(),
+        status,
+        message: Some(format!(
+            "Update {seq}: a change to our image cache stored previews of private photos under \
+             keys shared between accounts. We undid the change and emptied the cache; no photos \
+             were changed or deleted. We are checking every account that may have been affected."
+        )),
+        fields: BTreeMap::new(),
+        next_update_at: Some(at + TimeDelta::minutes(30)),
+    };
+    if index == 0 {
+        update.stage = "acknowledge".to_string();
+        update.status = Status::Investigating;
+        update.fields.insert(
+            "impact".to_string(),
+            "Some signed-in people saw previews from other people's albums".to_string(),
+        );
+        let components = match number % 3 {
+            0 => vec!["photos".to_string(), "web".to_string()],
+            1 => vec!["api".to_string()],
+            _ => Vec::new(),
+        };
+        return EventBody::Opened(Opened {
+            title: format!("Photo previews shown to the wrong people ({id})"),
+            severity: SEVERITIES[number % SEVERITIES.len()].to_string(),
+            components,
+            started_at: at - TimeDelta::minutes(11),
+            update,
+        });
+    }
+    if resolved && index + 1 == UPDATES_EACH {
+        update.stage = "resolve".to_string();
+        update.status = Status::Resolved;
+        update.next_update_at = None;
+        update
+            .fields
+            .insert("data_loss".to_string(), "none".to_string());
+        return EventBody::Resolved(Resolved {
+            resolved_at: at - TimeDelta::minutes(5),
+            update,
+        });
+    }
+    EventBody::Updated(update)
+}

@@ -1,0 +1,20 @@
+//! `SiteError`: why the status site could not be built.
+
+use std::path::PathBuf;
+
+use crate::fsutil::IoError;
+use crate::record::StoreError;
+use crate::render::RenderError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Io(#[from] IoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A template failed: a page's or feed's, or the status channel's for an update.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("the site cannot be written into `{}`, which holds the incident record", path.display())]
+    OutHoldsRecord { path: PathBuf },
+}

@@ -1,0 +1,287 @@
+//! What the page templates see. These shapes are the interface for anyone who overrides a
+//! `site/*.html` template, so they hold plain values: times as RFC 3339 strings (format them
+//! with the `local`, `local_time` and `local_date` filters), labels ready to print, and each
+//! update's status text both as published (Markdown) and as HTML.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::status::{ComponentStatus, Overview};
+use crate::config::Config;
+use crate::record::{Status, Summary, Update};
+use crate::time::rfc3339;
+
+/// The organisation, as every page shows it.
+#[derive(Debug, Serialize)]
+pub struct OrgView<'a> {
+    pub name: &'a str,
+    pub status_url: Option<&'a str>,
+    pub timezone: &'a str,
+}
+
+impl<'a> OrgView<'a> {
+    pub fn new(config: &'a Config) -> OrgView<'a> {
+        OrgView {
+            name: &config.org.name,
+            status_url: config.org.status_url.as_deref(),
+            timezone: config.org.timezone.name(),
+        }
+    }
+}
+
+/// An incident's facts, without its updates.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentView {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub severity: SeverityView,
+    pub components: Vec<NamedComponent>,
+    /// Who or what is affected, in the responders' words (shown for open incidents).
+    pub impact: Option<String>,
+    pub started_at: String,
+    pub acknowledged_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub next_update_at: Option<String>,
+    /// From start to resolution, in words ("1 hour 27 minutes"), once resolved.
+    pub duration: Option<String>,
+    /// The incident's page, relative to the site's root.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeverityView {
+    pub name: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedComponent {
+    pub id: String,
+    pub name: String,
+}
+
+impl IncidentView {
+    /// Returns the view of an incident from its summary.
+    pub fn new(config: &Config, summary: &Summary, impact: Option<String>) -> IncidentView {
+        IncidentView {
+            id: summary.id.clone(),
+            title: summary.title.clone(),
+            status: summary.status,
+            status_label: status_label(summary.status),
+            severity: SeverityView {
+                name: summary.severity.clone(),
+                label: config
+                    .severity(&summary.severity)
+                    .map_or_else(|| summary.severity.clone(), |known| known.label.clone()),
+            },
+            components: summary
+                .components
+                .iter()
+                .map(|id| NamedComponent {
+                    id: id.clone(),
+                    name: config
+                        .components
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| id.clone()),
+                })
+                .collect(),
+            impact,
+            started_at: rfc3339(summary.started_at),
+            acknowledged_at: summary.acknowledged_at.map(rfc3339),
+            resolved_at: summary.resolved_at.map(rfc3339),
+            next_update_at: summary.next_update_at.map(rfc3339),
+            duration: summary
+                .resolved_at
+                .map(|resolved| crate::time::human_duration(resolved - summary.started_at)),
+            path: incident_path(&summary.id),
+        }
+    }
+}
+
+/// Returns the path of an incident's page, relative to the site's root.
+pub fn incident_path(id: &str) -> String {
+    format!("incidents/{id}.html")
+}
+
+/// One update as the site shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateView {
+    pub seq: usize,
+    /// The id of the event that recorded it: stable across merges, unlike `seq`.
+    pub event_id: String,
+    pub stage: String,
+    pub stage_title: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub at: String,
+    pub next_update_at: Option<String>,
+    /// The status channel's text as published (Markdown), a person's edit included.
+    pub text: String,
+    /// That text as HTML; HTML that people typed comes out escaped.
+    pub html: String,
+    /// Where the update sits on its incident's page, relative to the site's root.
+    pub path: String,
+}
+
+impl UpdateView {
+    pub fn new(
+        config: &Config,
+        incident_id: &str,
+        update: &Update,
+        text: String,
+        html: String,
+    ) -> UpdateView {
+        UpdateView {
+            seq: update.seq,
+            event_id: update.event_id.clone(),
+            stage: update.stage.clone(),
+            stage_title: config
+                .playbook
+                .any_stage(&update.stage)
+                .map_or_else(|| update.stage.clone(), |stage| stage.title.clone()),
+            status: update.status,
+            status_label: status_label(update.status),
+            at: rfc3339(update.at),
+            next_update_at: update.next_update_at.map(rfc3339),
+            text,
+            html,
+            path: format!("{}#update-{}", incident_path(incident_id), update.seq),
+        }
+    }
+}
+
+/// Returns a status as a heading word.
+pub fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Investigating => "Investigating",
+        Status::Identified => "Identified",
+        Status::Monitoring => "Monitoring",
+        Status::Resolved => "Resolved",
+    }
+}
+
+/// The whole page's status.
+#[derive(Debug, Serialize)]
+pub struct OverallView {
+    /// The worst component status, by its machine name (`major_outage`, …).
+    pub status: ComponentStatus,
+    /// `none`, `minor`, `major` or `critical`.
+    pub indicator: &'static str,
+    pub description: &'static str,
+}
+
+/// One component and its status.
+#[derive(Debug, Serialize)]
+pub struct ComponentView {
+    pub id: String,
+    pub name: String,
+    pub status: ComponentStatus,
+    pub status_label: &'static str,
+}
+
+/// The status part of the front page, from the overview.
+pub fn status_views(overview: &Overview) -> (OverallView, Vec<ComponentView>) {
+    let indicator = overview.status.indicator();
+    let overall = OverallView {
+        status: overview.status,
+        indicator: indicator.name(),
+        description: indicator.description(),
+    };
+    let components = overview
+        .components
+        .iter()
+        .map(|component| ComponentView {
+            id: component.id.clone(),
+            name: component.name.clone(),
+            status: component.status,
+            status_label: component.status.label(),
+        })
+        .collect();
+    (overall, components)
+}
+
+/// An open incident on the front page, with its latest update.
+#[derive(Debug, Serialize)]
+pub struct OpenView {
+    #[serde(flatten)]
+    pub incident: IncidentView,
+    pub latest: Option<UpdateView>,
+}
+
+/// The incidents that started in one month (in the organisation's zone), newest first.
+#[derive(Debug, Serialize)]
+pub struct MonthView {
+    /// `2026-11`, usable as an anchor.
+    pub key: String,
+    /// `November 2026`.
+    pub name: String,
+    pub incidents: Vec<IncidentView>,
+}
+
+/// Groups incidents, given newest first, by the month they started in.
+pub fn by_month(config: &Config, incidents: Vec<IncidentView>) -> Vec<MonthView> {
+    let zone = config.org.timezone;
+    let mut months: Vec<MonthView> = Vec::new();
+    for incident in incidents {
+        let started = DateTime::parse_from_rfc3339(&incident.started_at)
+            .map(|at| at.with_timezone(&Utc))
+            .expect("`started_at` was written by `rfc3339`");
+        let local = started.with_timezone(&zone);
+        let key = local.format("%Y-%m").to_string();
+        match months.last_mut() {
+            Some(month) if month.key == key => month.incidents.push(incident),
+            _ => months.push(MonthView {
+                key,
+                name: local.format("%B %Y").to_string(),
+                incidents: vec![incident],
+            }),
+        }
+    }
+    months
+}
+
+/// `site/index.html`.
+#[derive(Debug, Serialize)]
+pub struct IndexPage<'a> {
+    /// The way back to the site's root from this page: empty here.
+    pub root: &'static str,
+    pub org: OrgView<'a>,
+    /// When the latest update was made; none before the first incident.
+    pub updated_at: Option<String>,
+    pub overall: OverallView,
+    pub components: Vec<ComponentView>,
+    /// Open incidents, newest first.
+    pub open: Vec<OpenView>,
+    /// The latest past (resolved) incidents by month, newest first.
+    pub history: Vec<MonthView>,
+    /// Whether `history` holds every past incident (else `history.html` has the rest).
+    pub history_complete: bool,
+    pub history_total: usize,
+}
+
+/// `site/history.html`.
+#[derive(Debug, Serialize)]
+pub struct HistoryPage<'a> {
+    pub root: &'static str,
+    pub org: OrgView<'a>,
+    pub updated_at: Option<String>,
+    /// Every past (resolved) incident by month, newest first.
+    pub history: Vec<MonthView>,
+    pub history_total: usize,
+}
+
+/// `site/incident.html`.
+#[derive(Debug, Serialize)]
+pub struct IncidentPage<'a> {
+    /// `../`: incident pages live one folder down.
+    pub root: &'static str,
+    pub org: OrgView<'a>,
+    pub incident: IncidentView,
+    /// Every update, newest first.
+    pub updates: Vec<UpdateView>,
+    /// The SVG timeline, a standalone `<svg>` element with its own text alternative.
+    pub timeline_svg: String,
+}

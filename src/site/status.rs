@@ -1,0 +1,253 @@
+//! What the status site says about the service as a whole and each component, derived from
+//! the open incidents alone: nobody sets a component's status by hand.
+//!
+//! An open incident puts each component it names into the status its severity implies: the
+//! first severity in `incident.toml` is a major outage, the second a partial outage, any other
+//! degraded performance. A component named by several open incidents shows the worst.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::record::Summary;
+
+/// A component's status, in Statuspage's words, from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentStatus {
+    Operational,
+    DegradedPerformance,
+    PartialOutage,
+    MajorOutage,
+}
+
+impl ComponentStatus {
+    /// Returns the status an open incident of `severity` gives the components it names.
+    pub fn of_severity(config: &Config, severity: &str) -> ComponentStatus {
+        match config
+            .severities
+            .iter()
+            .position(|known| known.name == severity)
+        {
+            Some(0) => ComponentStatus::MajorOutage,
+            Some(1) => ComponentStatus::PartialOutage,
+            // A severity since removed from the config still means something is wrong.
+            _ => ComponentStatus::DegradedPerformance,
+        }
+    }
+
+    /// Returns the machine name, as `status.json` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ComponentStatus::Operational => "operational",
+            ComponentStatus::DegradedPerformance => "degraded_performance",
+            ComponentStatus::PartialOutage => "partial_outage",
+            ComponentStatus::MajorOutage => "major_outage",
+        }
+    }
+
+    /// Returns the words people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            ComponentStatus::Operational => "Operational",
+            ComponentStatus::DegradedPerformance => "Degraded performance",
+            ComponentStatus::PartialOutage => "Partial outage",
+            ComponentStatus::MajorOutage => "Major outage",
+        }
+    }
+
+    /// Returns the page indicator this status amounts to.
+    pub fn indicator(self) -> Indicator {
+        match self {
+            ComponentStatus::Operational => Indicator::None,
+            ComponentStatus::DegradedPerformance => Indicator::Minor,
+            ComponentStatus::PartialOutage => Indicator::Major,
+            ComponentStatus::MajorOutage => Indicator::Critical,
+        }
+    }
+}
+
+/// The page-wide status indicator of Statuspage's public summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Indicator {
+    None,
+    Minor,
+    Major,
+    Critical,
+}
+
+impl Indicator {
+    /// Returns the machine name, as `status.json` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Indicator::None => "none",
+            Indicator::Minor => "minor",
+            Indicator::Major => "major",
+            Indicator::Critical => "critical",
+        }
+    }
+
+    /// Returns Statuspage's description of the indicator.
+    pub fn description(self) -> &'static str {
+        match self {
+            Indicator::None => "All Systems Operational",
+            Indicator::Minor => "Minor Service Outage",
+            Indicator::Major => "Partial System Outage",
+            Indicator::Critical => "Major Service Outage",
+        }
+    }
+}
+
+/// One component and its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentState {
+    pub id: String,
+    pub name: String,
+    pub status: ComponentStatus,
+}
+
+/// The whole page's status and each component's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    /// The worst status any open incident implies, whether or not it names components.
+    pub status: ComponentStatus,
+    /// Every configured component (by id), then any other component an open incident names.
+    pub components: Vec<ComponentState>,
+}
+
+impl Overview {
+    /// Returns the statuses that the `open` incidents imply.
+    pub fn of<'a>(config: &Config, open: impl IntoIterator<Item = &'a Summary>) -> Overview {
+        let mut components: Vec<ComponentState> = config
+            .components
+            .iter()
+            .map(|(id, name)| ComponentState {
+                id: id.clone(),
+                name: name.clone(),
+                status: ComponentStatus::Operational,
+            })
+            .collect();
+        let configured = components.len();
+        let mut status = ComponentStatus::Operational;
+        for incident in open {
+            let implied = ComponentStatus::of_severity(config, &incident.severity);
+            status = status.max(implied);
+            for id in &incident.components {
+                match components.iter_mut().find(|component| component.id == *id) {
+                    Some(component) => component.status = component.status.max(implied),
+                    // Named by an incident but no longer (or never) in `[components]`: still
+                    // shown, under its id, so the page does not claim all is well.
+                    None => components.push(ComponentState {
+                        id: id.clone(),
+                        name: id.clone(),
+                        status: implied,
+                    }),
+                }
+            }
+        }
+        components[configured..].sort_by(|a, b| a.id.cmp(&b.id));
+        Overview { status, components }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Status;
+    use std::path::Path;
+
+    const CONFIG: &str = r#"[org]
+name = "Acme"
+timezone = "UTC"
+
+[severities.sev1]
+label = "Critical"
+acknowledge_within = "15m"
+update_every = "30m"
+
+[severities.sev2]
+label = "Major"
+acknowledge_within = "30m"
+update_every = "1h"
+
+[severities.sev3]
+label = "Minor"
+acknowledge_within = "1h"
+update_every = "2h"
+
+[components]
+web = "Website"
+api = "Public API"
+photos = "Photos"
+"#;
+
+    fn open(severity: &str, components: &[&str]) -> Summary {
+        Summary {
+            id: "abc1234".to_string(),
+            title: "Broken".to_string(),
+            status: Status::Investigating,
+            severity: severity.to_string(),
+            components: components.iter().map(ToString::to_string).collect(),
+            started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+            acknowledged_at: None,
+            resolved_at: None,
+            next_update_at: None,
+            updates: 1,
+        }
+    }
+
+    fn statuses(overview: &Overview) -> Vec<(&str, &str)> {
+        overview
+            .components
+            .iter()
+            .map(|component| (component.id.as_str(), component.status.name()))
+            .collect()
+    }
+
+    #[test]
+    fn severities_map_to_component_statuses() {
+        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let quiet = Overview::of(&config, &[]);
+        assert_eq!(quiet.status, ComponentStatus::Operational);
+        assert_eq!(
+            quiet.status.indicator().description(),
+            "All Systems Operational"
+        );
+        assert_eq!(
+            statuses(&quiet),
+            [
+                ("api", "operational"),
+                ("photos", "operational"),
+                ("web", "operational")
+            ]
+        );
+
+        let incidents = [
+            open("sev3", &["api", "web"]),
+            open("sev2", &["web"]),
+            open("gone", &["legacy"]),
+        ];
+        let overview = Overview::of(&config, &incidents);
+        assert_eq!(overview.status, ComponentStatus::PartialOutage);
+        assert_eq!(overview.status.indicator(), Indicator::Major);
+        assert_eq!(
+            statuses(&overview),
+            [
+                ("api", "degraded_performance"),
+                ("photos", "operational"),
+                ("web", "partial_outage"),
+                ("legacy", "degraded_performance"),
+            ]
+        );
+
+        let worst = Overview::of(&config, &[open("sev1", &[])]);
+        assert_eq!(worst.status, ComponentStatus::MajorOutage);
+        assert_eq!(worst.status.indicator().name(), "critical");
+        assert!(
+            worst
+                .components
+                .iter()
+                .all(|component| component.status == ComponentStatus::Operational)
+        );
+    }
+}
