@@ -204,7 +204,8 @@ fn load(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
     }
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>, minijinja::Error> {
+/// Reads an RFC 3339 time handed to a template helper.
+pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>, minijinja::Error> {
     DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| {
@@ -215,7 +216,8 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, minijinja::Error> {
         })
 }
 
-fn time_filter(
+/// A template filter showing an RFC 3339 time in the org's zone with `format`.
+pub(crate) fn time_filter(
     text: &str,
     zone: Tz,
     format: fn(DateTime<Utc>, Tz) -> String,

@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
@@ -61,13 +59,13 @@ impl Templates {
         });
         let zone = config.org.timezone;
         env.add_filter("local", move |at: String| {
-            time_filter(&at, zone, crate::time::local_with_utc)
+            crate::render::time_filter(&at, zone, crate::time::local_with_utc)
         });
         env.add_filter("local_time", move |at: String| {
-            time_filter(&at, zone, crate::time::local_time_with_utc)
+            crate::render::time_filter(&at, zone, crate::time::local_time_with_utc)
         });
         env.add_filter("local_date", move |at: String| {
-            time_filter(&at, zone, |at, zone| {
+            crate::render::time_filter(&at, zone, |at, zone| {
                 at.with_timezone(&zone).format("%Y-%m-%d").to_string()
             })
         });
@@ -75,7 +73,7 @@ impl Templates {
             "duration",
             |from: String, to: String| -> Result<String, minijinja::Error> {
                 Ok(crate::time::human_duration(
-                    parse_time(&to)? - parse_time(&from)?,
+                    crate::render::parse_time(&to)? - crate::render::parse_time(&from)?,
                 ))
             },
         );
@@ -199,25 +197,6 @@ fn escape_into(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
         start = index + c.len_utf8();
     }
     out.write_str(&text[start..])
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>, minijinja::Error> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| {
-            minijinja::Error::new(
-                minijinja::ErrorKind::InvalidOperation,
-                format!("`{text}` is not a time"),
-            )
-        })
-}
-
-fn time_filter(
-    text: &str,
-    zone: Tz,
-    format: fn(DateTime<Utc>, Tz) -> String,
-) -> Result<String, minijinja::Error> {
-    Ok(format(parse_time(text)?, zone))
 }
 
 #[cfg(test)]
