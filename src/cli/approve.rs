@@ -10,7 +10,7 @@ use super::lint::routed_drafts;
 use super::render::pick_update;
 use crate::error::CommandError;
 use crate::publish::text_hash;
-use crate::record::{Approved, Event, EventBody, Store, StoreError, id};
+use crate::record::{Approved, Event, EventBody, Store, id};
 
 /// Approve the drafts of an update for publishing, as they are now
 ///
@@ -42,17 +42,16 @@ pub fn run(args: ApproveArgs, session: &Session) -> Result<(), CommandError> {
         .map(|draft| (draft.channel, text_hash(&draft.plain())))
         .collect();
     let author = session.author(config.root());
-    store.append(&incident.id, |_| {
-        Ok::<_, StoreError>(Event {
-            id: id::new_event_id(),
-            at: session.clock.now(),
-            author: author.clone(),
-            body: EventBody::Approved(Approved {
-                update: update.event_id.clone(),
-                texts,
-            }),
-        })
-    })?;
+    let approval = Event {
+        id: id::new_event_id(),
+        at: session.clock.now(),
+        author: author.clone(),
+        body: EventBody::Approved(Approved {
+            update: update.event_id.clone(),
+            texts,
+        }),
+    };
+    store.record(&incident.id, &[approval])?;
     let channels: Vec<&str> = drafts.iter().map(|draft| draft.channel.name()).collect();
     session.printer.success(&format!(
         "Approved update {seq} of {} ({}) as {author}.",

@@ -20,7 +20,7 @@ use crate::publish::plan::{self, Abilities, Step};
 use crate::publish::targets::{self, Secrets};
 use crate::publish::{Context, Http, Post, text_hash};
 use crate::record::{Incident, PublishAction, Store, Update};
-use crate::render::{Draft, Renderer};
+use crate::render::Draft;
 
 /// Publish an update to its targets: at most once each, failures recorded and retried
 ///
@@ -101,14 +101,14 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
         return Ok(());
     }
 
-    let renderer = Renderer::new(&config);
-    let mut drafts: BTreeMap<Channel, Draft> = BTreeMap::new();
-    for target in &targets {
-        if let std::collections::btree_map::Entry::Vacant(entry) = drafts.entry(target.channel) {
-            entry.insert(renderer.render(&incident, seq, target.channel)?);
-        }
-    }
-    let overridden = check_findings(session, &config, &incident, seq, &args)?;
+    // Every selected target is routed, so the routed drafts hold each one's channel; the
+    // checks see the same drafts that go out.
+    let routed = routed_drafts(&config, &incident, seq)?;
+    let overridden = check_findings(session, &config, &incident, seq, &routed, &args)?;
+    let drafts: BTreeMap<Channel, Draft> = routed
+        .into_iter()
+        .map(|draft| (draft.channel, draft))
+        .collect();
     if !args.dry_run {
         check_approvals(&incident, update, &targets, &drafts)?;
     }
@@ -269,10 +269,10 @@ fn check_findings(
     config: &Config,
     incident: &Incident,
     seq: usize,
+    drafts: &[Draft],
     args: &PublishArgs,
 ) -> Result<Vec<String>, CommandError> {
-    let drafts = routed_drafts(config, incident, seq)?;
-    let findings = Linter::new(config).lint(incident, seq, &drafts);
+    let findings = Linter::new(config).lint(incident, seq, drafts);
     if !findings.is_empty() && !session.printer.json_mode() {
         session.printer.status(describe(&findings, true).trim_end());
     }

@@ -57,10 +57,6 @@ impl Publishing<'_> {
         jobs: &[Job],
         mut finished: impl FnMut(&Job, &Outcome),
     ) -> Result<Vec<Outcome>, StoreError> {
-        let mut attempts = Vec::new();
-        for job in jobs {
-            attempts.push(self.record_start(job)?);
-        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -71,6 +67,9 @@ impl Publishing<'_> {
                     source: error,
                 })
             })?;
+        // Every start is on disk, in one write and one fsync, before any request leaves.
+        let starts: Vec<Event> = jobs.iter().map(|job| self.start(job)).collect();
+        self.store.record(&self.incident.id, &starts)?;
         let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
         runtime.block_on(async {
             let mut running: FuturesUnordered<_> = jobs
@@ -80,7 +79,7 @@ impl Publishing<'_> {
                 .collect();
             while let Some((index, delivered)) = running.next().await {
                 let job = &jobs[index];
-                let outcome = self.record_finish(job, &attempts[index], delivered);
+                let outcome = self.record_finish(job, &starts[index].id, delivered);
                 finished(job, &outcome);
                 outcomes[index] = Some(outcome);
             }
@@ -109,24 +108,25 @@ impl Publishing<'_> {
         job.publisher.deliver(self.context, post, policy).await
     }
 
-    fn record_start(&self, job: &Job) -> Result<String, StoreError> {
-        let (event, _) = self.store.append(&self.incident.id, |_| {
-            Ok::<_, StoreError>(Event {
-                id: id::new_event_id(),
-                at: self.context.clock.current(),
-                author: self.author.to_string(),
-                body: EventBody::PublishStarted(PublishStarted {
-                    update: self.update.event_id.clone(),
-                    target: job.target.name.clone(),
-                    action: job.action,
-                    key: job.key.clone(),
-                    text_hash: job.text_hash.clone(),
-                    remote_id: job.remote_id.clone(),
-                    overridden: job.overridden.clone(),
-                }),
-            })
-        })?;
-        Ok(event.id)
+    fn start(&self, job: &Job) -> Event {
+        self.event(EventBody::PublishStarted(PublishStarted {
+            update: self.update.event_id.clone(),
+            target: job.target.name.clone(),
+            action: job.action,
+            key: job.key.clone(),
+            text_hash: job.text_hash.clone(),
+            remote_id: job.remote_id.clone(),
+            overridden: job.overridden.clone(),
+        }))
+    }
+
+    fn event(&self, body: EventBody) -> Event {
+        Event {
+            id: id::new_event_id(),
+            at: self.context.clock.current(),
+            author: self.author.to_string(),
+            body,
+        }
     }
 
     fn record_finish(&self, job: &Job, attempt: &str, delivered: Delivered) -> Outcome {
@@ -145,23 +145,17 @@ impl Publishing<'_> {
             Ok(remote) => (remote.id.clone(), remote.url.clone()),
             Err(_) => (None, None),
         };
-        let written = self.store.append(&self.incident.id, |_| {
-            Ok::<_, StoreError>(Event {
-                id: id::new_event_id(),
-                at: self.context.clock.current(),
-                author: self.author.to_string(),
-                body: EventBody::PublishFinished(PublishFinished {
-                    attempt: attempt.to_string(),
-                    update: self.update.event_id.clone(),
-                    target: job.target.name.clone(),
-                    published: result.is_ok(),
-                    tries: delivered.tries,
-                    remote_id,
-                    url,
-                    errors,
-                }),
-            })
-        });
+        let finish = self.event(EventBody::PublishFinished(PublishFinished {
+            attempt: attempt.to_string(),
+            update: self.update.event_id.clone(),
+            target: job.target.name.clone(),
+            published: result.is_ok(),
+            tries: delivered.tries,
+            remote_id,
+            url,
+            errors,
+        }));
+        let written = self.store.record(&self.incident.id, &[finish]);
         Outcome {
             target: job.target.name.clone(),
             result,

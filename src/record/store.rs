@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::event::{Event, ParsedLine};
@@ -156,37 +156,68 @@ impl Store {
         id: &str,
         build: impl FnOnce(&Loaded) -> Result<Event, E>,
     ) -> Result<(Event, Loaded), E> {
-        let path = self.events_path(id);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(&path)
-            .context("open", &path)
-            .map_err(StoreError::from)?;
-        file.lock()
-            .context("lock", &path)
-            .map_err(StoreError::from)?;
+        let (mut file, path) = self.open_locked(id)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .context("read", &path)
             .map_err(StoreError::from)?;
         let loaded = parse_log(&path, &bytes);
         let event = build(&loaded)?;
-        let mut line = String::new();
-        // A crash can leave a torn last line without its newline; start on a fresh line so
-        // the new event is not glued to it.
-        if bytes.last().is_some_and(|byte| *byte != b'\n') {
-            line.push('\n');
-        }
-        line.push_str(&event.to_line());
-        line.push('\n');
-        file.write_all(line.as_bytes())
-            .and_then(|()| file.flush())
-            .and_then(|()| file.sync_all())
-            .context("append to", &path)
-            .map_err(StoreError::from)?;
+        let torn = bytes.last().is_some_and(|byte| *byte != b'\n');
+        write_lines(&mut file, &path, torn, std::slice::from_ref(&event))?;
         Ok((event, loaded))
     }
+
+    /// Appends events that do not depend on the record (publication attempts and results),
+    /// under the exclusive lock, in one write and one fsync, without reading the whole log.
+    pub fn record(&self, id: &str, events: &[Event]) -> Result<(), StoreError> {
+        let (mut file, path) = self.open_locked(id)?;
+        let torn = match file.metadata().context("read", &path)?.len() {
+            0 => false,
+            length => {
+                let mut last = [0u8];
+                file.seek(SeekFrom::Start(length - 1))
+                    .and_then(|_| file.read_exact(&mut last))
+                    .context("read", &path)?;
+                last[0] != b'\n'
+            }
+        };
+        write_lines(&mut file, &path, torn, events)
+    }
+
+    fn open_locked(&self, id: &str) -> Result<(File, PathBuf), StoreError> {
+        let path = self.events_path(id);
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .context("open", &path)?;
+        file.lock().context("lock", &path)?;
+        Ok((file, path))
+    }
+}
+
+/// Appends `events` as lines, flushed and fsynced. After a torn last line (a crash mid-write)
+/// it starts on a fresh line so the first event is not glued to it.
+fn write_lines(
+    file: &mut File,
+    path: &Path,
+    torn: bool,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let mut lines = String::new();
+    if torn {
+        lines.push('\n');
+    }
+    for event in events {
+        lines.push_str(&event.to_line());
+        lines.push('\n');
+    }
+    file.write_all(lines.as_bytes())
+        .and_then(|()| file.flush())
+        .and_then(|()| file.sync_all())
+        .context("append to", path)?;
+    Ok(())
 }
 
 /// Parses a whole event log: drops duplicates, orders by time then id, and warns about
@@ -357,5 +388,32 @@ mod tests {
             Err(StoreError::IdTaken { .. })
         ));
         assert_eq!(store.ids().unwrap(), ["abc"]);
+    }
+
+    #[test]
+    fn record_appends_many_events_after_a_torn_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().to_path_buf());
+        store
+            .create("abc", &event("01A", "2026-11-24T08:00:00Z", "a"))
+            .unwrap();
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(store.events_path("abc"))
+            .unwrap();
+        file.write_all(b"{\"id\":\"01B\",\"at").unwrap();
+        store
+            .record(
+                "abc",
+                &[
+                    event("01C", "2026-11-24T09:00:00Z", "c"),
+                    event("01D", "2026-11-24T09:01:00Z", "d"),
+                ],
+            )
+            .unwrap();
+        let loaded = store.read("abc").unwrap();
+        let ids: Vec<&str> = loaded.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["01A", "01C", "01D"]);
+        assert_eq!(loaded.warnings.len(), 1);
     }
 }

@@ -47,12 +47,10 @@ impl Ghost {
         let settings = &target.settings;
         let url = super::required(target, "url", settings.url.as_deref())?;
         let variable = super::required(target, "key_env", settings.key_env.as_deref())?;
-        let key = secrets.get(target, "key_env", variable)?;
-        let key = if key == format!("${variable}") {
-            None
-        } else {
-            Some(parse_key(&key).map_err(|error| format!("{error} (`{variable}`)"))?)
-        };
+        let key = secrets
+            .lookup(target, "key_env", variable)?
+            .map(|key| parse_key(&key).map_err(|error| format!("{error} (`{variable}`)")))
+            .transpose()?;
         Ok(Ghost {
             target: target.name.clone(),
             admin: Url::plain(url).join("ghost/api/admin"),

@@ -36,19 +36,32 @@ impl Secrets {
     }
 
     /// Returns the value of environment variable `variable`, which target `target` names
-    /// in its `key`.
-    pub fn get(&self, target: &Target, key: &str, variable: &str) -> Result<String, String> {
+    /// in its `key`; in a dry run, `None` when it is not set.
+    pub fn lookup(
+        &self,
+        target: &Target,
+        key: &str,
+        variable: &str,
+    ) -> Result<Option<String>, String> {
         match crate::env::Env::secret(variable) {
             Some(value) => {
                 self.remember(&value);
-                Ok(value)
+                Ok(Some(value))
             }
-            None if self.dry_run => Ok(format!("${variable}")),
+            None if self.dry_run => Ok(None),
             None => Err(format!(
                 "environment variable `{variable}` is not set (`{key}` of target `{}`)",
                 target.name
             )),
         }
+    }
+
+    /// Returns the secret as [`Secrets::lookup`] does, with `$VARIABLE` standing in for one
+    /// a dry run lacks: for targets that only put it in a header a dry run redacts anyway.
+    pub fn get(&self, target: &Target, key: &str, variable: &str) -> Result<String, String> {
+        Ok(self
+            .lookup(target, key, variable)?
+            .unwrap_or_else(|| format!("${variable}")))
     }
 
     /// Remembers a secret, and for a URL also its path and its long path segments and
@@ -115,24 +128,24 @@ fn build_kind(
     config: &Config,
     secrets: &Secrets,
 ) -> Result<Box<dyn Publisher>, String> {
-    let url = |key: &str| -> Result<super::Url, String> {
+    let url = || -> Result<super::Url, String> {
         let settings = &target.settings;
         match (&settings.url, &settings.url_env) {
             (Some(url), _) => Ok(super::Url::plain(url)),
-            (None, Some(variable)) => {
-                let value = secrets.get(target, key, variable)?;
-                // A URL from the environment gets the same check as one in the file,
-                // without repeating it: it holds a credential.
-                if !value.starts_with('$') {
+            (None, Some(variable)) => match secrets.lookup(target, "url_env", variable)? {
+                Some(value) => {
+                    // A URL from the environment gets the same check as one in the file,
+                    // without repeating it: it holds a credential.
                     crate::config::check_url(&value, target.allow_insecure).map_err(|_| {
                         format!(
-                            "`{variable}` (`{key}` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
+                            "`{variable}` (`url_env` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
                             target.name
                         )
                     })?;
+                    Ok(super::Url::secret(&value, variable))
                 }
-                Ok(super::Url::secret(&value, variable))
-            }
+                None => Ok(super::Url::secret(&format!("${variable}"), variable)),
+            },
             (None, None) => Err(format!("target `{}` has no `url`", target.name)),
         }
     };
@@ -140,16 +153,16 @@ fn build_kind(
         TargetKind::File => Box::new(file::File::new(target, config)?),
         TargetKind::Webhook => {
             let secret = match &target.settings.secret_env {
-                Some(variable) => Some(secrets.get(target, "secret_env", variable)?),
+                Some(variable) => secrets.lookup(target, "secret_env", variable)?,
                 None => None,
             };
-            Box::new(webhook::Webhook::new(url("url_env")?, secret.as_deref())?)
+            Box::new(webhook::Webhook::new(url()?, secret.as_deref())?)
         }
-        TargetKind::Slack => Box::new(slack::Slack::new(url("url_env")?)),
-        TargetKind::Discord => Box::new(discord::Discord::new(url("url_env")?)),
-        TargetKind::Teams => Box::new(teams::Teams::new(url("url_env")?)),
+        TargetKind::Slack => Box::new(slack::Slack::new(url()?)),
+        TargetKind::Discord => Box::new(discord::Discord::new(url()?)),
+        TargetKind::Teams => Box::new(teams::Teams::new(url()?)),
         TargetKind::Wordpress => Box::new(wordpress::Wordpress::new(target, secrets)?),
-        TargetKind::Mattermost => Box::new(mattermost::Mattermost::new(url("url_env")?)),
+        TargetKind::Mattermost => Box::new(mattermost::Mattermost::new(url()?)),
         TargetKind::Mastodon => Box::new(mastodon::Mastodon::new(target, secrets)?),
         TargetKind::Statuspage => Box::new(statuspage::Statuspage::new(target, secrets)?),
         TargetKind::Ghost => Box::new(ghost::Ghost::new(target, secrets)?),

@@ -20,13 +20,9 @@ pub struct Webhook {
 }
 
 impl Webhook {
+    /// `secret` is `None` for an unsigned webhook, or in a dry run without the secret.
     pub fn new(url: Url, secret: Option<&str>) -> Result<Webhook, String> {
-        let key = match secret {
-            // A dry run without the secret has only a placeholder: sign with nothing.
-            Some(secret) if secret.starts_with('$') => None,
-            Some(secret) => Some(decode_secret(secret)?),
-            None => None,
-        };
+        let key = secret.map(decode_secret).transpose()?;
         Ok(Webhook { url, key })
     }
 }
