@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use super::Session;
 use crate::error::CommandError;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use crate::record::store::in_parallel;
 use crate::record::{Status, Store, Summary};
 use crate::time;
 
@@ -122,33 +121,19 @@ pub fn load_summaries(
     include_resolved: bool,
 ) -> Result<Vec<Summary>, CommandError> {
     let ids = store.ids()?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(8);
-    // Threads take the next file as they finish one, so one huge log does not hold up a
-    // thread's whole share; each folds as it reads, keeping no events.
-    let next = AtomicUsize::new(0);
-    let read = || {
-        let mut read = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(id) = ids.get(index) else {
-                return read;
-            };
-            read.push(
-                store
-                    .read_bytes(id)
-                    .map(|(path, bytes)| Summary::read(id, &path, &bytes)),
-            );
-        }
-    };
-    let results: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(read)).collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().expect("reading an incident does not panic"))
-            .collect()
-    });
+    // Each thread folds as it reads, keeping no events.
+    let results: Vec<_> = in_parallel(&ids, |id, read: &mut Vec<_>| {
+        read.push(
+            store
+                .read_bytes(id)
+                .map(|(path, bytes)| Summary::read(id, &path, &bytes)),
+        );
+        Ok::<_, std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {})
+    .into_iter()
+    .flatten()
+    .collect();
     let mut summaries = Vec::new();
     for result in results {
         let (summary, warnings) = result?;

@@ -197,6 +197,42 @@ impl Store {
     }
 }
 
+/// Runs `work` for every incident id on a few threads and returns what each thread gathered
+/// in its `A`. Threads take the next id as they finish one, so one long log does not hold
+/// up a thread's whole share; the first error stops them all.
+pub fn in_parallel<A: Default + Send, E: Send>(
+    ids: &[String],
+    work: impl Fn(&str, &mut A) -> Result<(), E> + Sync,
+) -> Result<Vec<A>, E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8)
+        .min(ids.len().max(1));
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let thread = || -> Result<A, E> {
+        let mut gathered = A::default();
+        while !failed.load(Ordering::Relaxed) {
+            let Some(id) = ids.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                break;
+            };
+            if let Err(error) = work(id, &mut gathered) {
+                failed.store(true, Ordering::Relaxed);
+                return Err(error);
+            }
+        }
+        Ok(gathered)
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&thread)).collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("reading an incident does not panic"))
+            .collect()
+    })
+}
+
 /// Appends `events` as lines, flushed and fsynced. After a torn last line (a crash mid-write)
 /// it starts on a fresh line so the first event is not glued to it.
 fn write_lines(

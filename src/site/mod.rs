@@ -22,7 +22,6 @@ mod templates;
 mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -33,7 +32,7 @@ pub use status::{ComponentStatus, Indicator, Overview};
 
 use crate::config::{Channel, Config};
 use crate::fsutil::Context as _;
-use crate::record::store::parse_log;
+use crate::record::store::{in_parallel, parse_log};
 use crate::record::{Incident, Status, Store, Summary, Warning};
 use crate::render::Renderer;
 use crate::time::rfc3339;
@@ -243,37 +242,10 @@ impl ReadAll {
 impl Shared<'_> {
     /// Reads, renders and writes every incident on a few threads.
     fn read_all(&self, ids: &[String]) -> Result<ReadAll, SiteError> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(8)
-            .min(ids.len().max(1));
-        // Threads take the next incident as they finish one, so one long incident does not
-        // hold up a thread's whole share.
-        let next = AtomicUsize::new(0);
-        let failed = AtomicBool::new(false);
-        let work = || -> Result<ReadAll, SiteError> {
-            let mut read = ReadAll::default();
-            while !failed.load(Ordering::Relaxed) {
-                let Some(id) = ids.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    break;
-                };
-                if let Err(error) = self.incident(id, &mut read) {
-                    failed.store(true, Ordering::Relaxed);
-                    return Err(error);
-                }
-            }
-            Ok(read)
-        };
-        let results: Vec<Result<ReadAll, SiteError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles
-                .into_iter()
-                .map(|handle| handle.join().expect("building a page does not panic"))
-                .collect()
-        });
+        let results = in_parallel(ids, |id, read| self.incident(id, read))?;
         let mut all = ReadAll::default();
-        for result in results {
-            all.merge(result?);
+        for read in results {
+            all.merge(read);
         }
         all.warnings
             .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
