@@ -225,7 +225,7 @@ pub fn in_parallel<A: Default + Send, E: Send>(
         Ok(gathered)
     };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&thread)).collect();
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(thread)).collect();
         handles
             .into_iter()
             .map(|handle| handle.join().expect("reading an incident does not panic"))
