@@ -395,7 +395,7 @@ fn dry_run_rows(
                         key: &job.key,
                     };
                     match job.publisher.preview(&post, session.clock.current()) {
-                        Ok(request) => row.request = Some(request),
+                        Ok(request) => row.request = Some(secrets.scrub(&request)),
                         Err(error) => {
                             row.state = "cannot publish";
                             row.error = Some(secrets.scrub(&error));

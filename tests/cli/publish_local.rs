@@ -293,3 +293,34 @@ fn kill_9_mid_request_never_posts_twice() {
         "one success per target"
     );
 }
+
+#[test]
+fn an_unreachable_wordpress_says_so() {
+    let env = TestEnv::new();
+    // Nothing listens on the discard port of loopback.
+    env.write(
+        "incident.toml",
+        &format!(
+            "{CONFIG}\n[targets.blog]\nkind = \"wordpress\"\nurl = \"http://127.0.0.1:9\"\nusername = \"comms\"\npassword_env = \"BLOG_PASSWORD\"\nattempts = 1\n"
+        ),
+    );
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let mut command = env.command();
+    command
+        .env("BLOG_PASSWORD", "abcd efgh ijkl")
+        .args(["publish", &id, "--yes", "--target", "blog"]);
+    let out = crate::support::output(&mut command);
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stdout
+            .contains("cannot reach the WordPress site http://127.0.0.1:9: "),
+        "{out}"
+    );
+    assert!(
+        !out.stdout.contains("abcd") && !out.stderr.contains("abcd"),
+        "{out}"
+    );
+}

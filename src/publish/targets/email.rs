@@ -366,6 +366,19 @@ impl Email {
             ),
             Failure::Timeout(timeout) => {
                 let text = format!("no answer within {}s", timeout.as_secs_f64());
+                let waiting = match stage {
+                    Stage::Connect => format!("connecting ({})", self.security.describe()),
+                    Stage::StartTls => "starting TLS".to_string(),
+                    Stage::Auth => "logging in".to_string(),
+                    Stage::Mail => format!("giving the sender <{}>", self.from.email),
+                    Stage::Rcpt(index) => format!(
+                        "giving the recipient <{}>",
+                        self.to
+                            .get(index)
+                            .map_or(String::new(), |to| to.email.to_string())
+                    ),
+                    Stage::Data | Stage::Message | Stage::Sent => "sending the message".to_string(),
+                };
                 if stage == Stage::Message {
                     (
                         format!(
@@ -374,7 +387,8 @@ impl Email {
                         Verdict::MayHaveArrived,
                     )
                 } else {
-                    (format!("{doing}: {text}"), Verdict::Retry)
+                    // The server went quiet; it refused nothing.
+                    (format!("{at}: {text} while {waiting}"), Verdict::Retry)
                 }
             }
             Failure::Smtp(error) => {
@@ -866,7 +880,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
         assert_eq!(verdict, Verdict::Retry);
         assert_eq!(
             error,
-            "127.0.0.1:2525 refused the recipient <ops@acme.example>: no answer within 5s"
+            "127.0.0.1:2525: no answer within 5s while giving the recipient <ops@acme.example>"
         );
         let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Message, id);
         assert_eq!(verdict, Verdict::MayHaveArrived);

@@ -212,25 +212,38 @@ impl Wordpress {
     }
 
     /// Finds the REST root: the `Link` header of the site, then `/wp-json/`, then
-    /// `?rest_route=`.
-    async fn discover(&self, context: &Context, policy: Policy) -> Result<RestRoot, String> {
-        let once = Policy {
-            attempts: 1,
-            ..policy
-        };
+    /// `?rest_route=`. A site that cannot be reached, or fails, says so rather than
+    /// "no REST API".
+    async fn discover(
+        &self,
+        context: &Context,
+        policy: Policy,
+        tally: &mut Tally,
+    ) -> Result<RestRoot, String> {
         let site = &self.site.real;
         let home = Outgoing::new(reqwest::Method::HEAD, &Url::plain(&format!("{site}/")));
         let answer = context
             .http
-            .send(once, || context.clock.current(), |_| home.clone())
+            .send(policy, || context.clock.current(), |_| home.clone())
             .await;
-        let link = match &answer.result {
-            Ok(reply) => reply.link.clone(),
-            Err(_) => answer.refusal.as_ref().and_then(|reply| reply.link.clone()),
+        tally.tries += answer.tries;
+        let reply = match (&answer.result, &answer.refusal) {
+            (Ok(reply), _) => reply,
+            // A 4xx (a login page, a 404 at the root) can still carry the header.
+            (Err(_), Some(reply)) if reply.status < 500 => reply,
+            (Err(error), _) => {
+                let error = format!("cannot reach the WordPress site {site}: {error}");
+                tally.errors.push(error.clone());
+                return Err(error);
+            }
         };
-        if let Some(root) = link.as_deref().and_then(RestRoot::from_link) {
+        if let Some(root) = reply.link.as_deref().and_then(RestRoot::from_link) {
             return Ok(root);
         }
+        let once = Policy {
+            attempts: 1,
+            ..policy
+        };
         for candidate in [
             RestRoot::Path(format!("{site}/wp-json/")),
             RestRoot::Query(format!("{site}/index.php")),
@@ -240,6 +253,7 @@ impl Wordpress {
                 .http
                 .send(once, || context.clock.current(), |_| probe.clone())
                 .await;
+            tally.tries += answer.tries;
             if answer
                 .result
                 .as_ref()
@@ -248,9 +262,11 @@ impl Wordpress {
                 return Ok(candidate);
             }
         }
-        Err(format!(
-            "no WordPress REST API found at {site} (tried the `Link` header, /wp-json/ and ?rest_route=)"
-        ))
+        let error = format!(
+            "{site} answers, but no WordPress REST API was found there (tried its `Link` header, /wp-json/ and ?rest_route=); is `url` the blog's address?"
+        );
+        tally.errors.push(error.clone());
+        Err(error)
     }
 
     /// Finds a post by slug, so a post made from another clone is edited, not repeated.
@@ -291,14 +307,15 @@ impl Wordpress {
         policy: Policy,
         tally: &mut Tally,
     ) -> Result<Remote, String> {
-        let root = self.discover(context, policy).await?;
-        // Without valid credentials WordPress answers the slug lookup with a confusing 400;
-        // asking who we are first turns a wrong password into a plain 401.
-        let me = self.request(reqwest::Method::GET, &root.url("/wp/v2/users/me", &[]));
-        self.send(context, policy, tally, me).await?;
+        let root = self.discover(context, policy, tally).await?;
         let existing = match self.known_post(post) {
+            // Writing to a known post answers a wrong password with a 401 by itself.
             Some(id) => Some(id),
             None => {
+                // Without valid credentials WordPress answers the slug lookup with a
+                // confusing 400; asking who we are first turns a wrong password into a 401.
+                let me = self.request(reqwest::Method::GET, &root.url("/wp/v2/users/me", &[]));
+                self.send(context, policy, tally, me).await?;
                 self.lookup(context, policy, tally, &root, &self.slug(post))
                     .await?
             }
