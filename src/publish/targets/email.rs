@@ -27,7 +27,7 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 use super::Secrets;
 use crate::config::{Target, is_loopback};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote, retry};
-use crate::record::{PublicationState, PublishAction};
+use crate::record::PublishAction;
 
 /// How the connection is protected (`tls` in the config).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,23 +181,6 @@ impl Email {
         }
     }
 
-    /// The `Message-ID` of this incident's first email on this target, which later updates
-    /// reply to.
-    fn thread_root(&self, post: &Post) -> Option<String> {
-        post.incident
-            .updates
-            .iter()
-            .filter(|update| update.event_id != post.update.event_id)
-            .find_map(|update| {
-                update.publications.iter().find_map(|publication| {
-                    (publication.target == self.target
-                        && publication.state == PublicationState::Published)
-                        .then(|| publication.remote_id.clone())
-                        .flatten()
-                })
-            })
-    }
-
     /// The message as sent at `now`: headers and the plain-text body.
     fn message(&self, post: &Post, now: DateTime<Utc>) -> Result<Message, String> {
         if post.action == PublishAction::Edit {
@@ -221,7 +204,8 @@ impl Email {
         for to in &self.to {
             builder = builder.to(to.clone());
         }
-        if let Some(root) = self.thread_root(post).filter(|root| *root != id) {
+        // Later updates reply to the incident's first email on this target.
+        if let Some(root) = super::incident_remote(post, &self.target) {
             builder = builder.in_reply_to(root.clone()).references(root);
         }
         builder

@@ -1,12 +1,12 @@
 //! `file`: each post written into a folder, one file per update and channel. Writing the
 //! same post again rewrites the same file, so it is always safe to resend.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::{Channel, Config, Target};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
 
 #[derive(Debug)]
 pub struct File {
@@ -66,19 +66,11 @@ impl Publisher for File {
                 .and_then(|()| crate::fsutil::write_atomic(&path, post.draft.plain().as_bytes()));
             Delivered {
                 result: written
-                    .map(|()| remote(&path))
+                    .map(|()| super::file_remote(&path))
                     .map_err(|error| error.to_string()),
                 tries: 1,
                 errors: Vec::new(),
             }
         })
-    }
-}
-
-fn remote(path: &Path) -> Remote {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    Remote {
-        id: Some(path.display().to_string()),
-        url: Some(format!("file://{}", absolute.display())),
     }
 }

@@ -15,8 +15,9 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::Secrets;
-use super::mastodon::{encode, incident_remote};
+use super::incident_remote;
 use crate::config::Target;
+use crate::publish::http::encode_segment;
 use crate::publish::{
     Context, Delivered, Delivery, Outgoing, Policy, Post, Publisher, Remote, Reply, Url,
 };
@@ -63,11 +64,12 @@ impl Ghost {
     }
 
     fn post_url(&self, id: &str) -> Url {
-        self.admin.join(&format!("posts/{}/", encode(id)))
+        self.admin.join(&format!("posts/{}/", encode_segment(id)))
     }
 
     fn slug_url(&self, slug: &str) -> Url {
-        self.admin.join(&format!("posts/slug/{}/", encode(slug)))
+        self.admin
+            .join(&format!("posts/slug/{}/", encode_segment(slug)))
     }
 
     /// A request with the headers every Admin API call carries, signed at `now`.
@@ -167,7 +169,7 @@ impl Ghost {
                 let url = self.post_url(id).query("source", "html");
                 let body = json!({"posts": [{
                     "title": post.incident.title,
-                    "html": html(post),
+                    "html": super::blog_html(post),
                     "status": "published",
                     "updated_at": updated_at,
                 }]});
@@ -215,7 +217,7 @@ impl Publisher for Ghost {
             Some(id) => {
                 let body = json!({"posts": [{
                     "title": post.incident.title,
-                    "html": html(post),
+                    "html": super::blog_html(post),
                     "status": "published",
                     "updated_at": "(as the GET above answers)",
                 }]});
@@ -273,41 +275,10 @@ fn slug(post: &Post) -> String {
 fn create_body(post: &Post) -> serde_json::Value {
     json!({"posts": [{
         "title": post.incident.title,
-        "html": html(post),
+        "html": super::blog_html(post),
         "status": "published",
         "slug": slug(post),
     }]})
-}
-
-/// The post's HTML: the blog draft's, without the heading that repeats the title Ghost
-/// shows anyway.
-fn html(post: &Post) -> String {
-    let html = match &post.draft.html {
-        Some(html) => html.clone(),
-        None => paragraphs(&post.draft.text),
-    };
-    let heading = format!("<h1>{}</h1>", escape(&post.incident.title));
-    match html.strip_prefix(&heading) {
-        Some(rest) => rest.trim_start().to_string(),
-        None => html,
-    }
-}
-
-/// Plain text as HTML paragraphs, for a target routed to a channel without HTML.
-fn paragraphs(text: &str) -> String {
-    text.split("\n\n")
-        .map(str::trim)
-        .filter(|paragraph| !paragraph.is_empty())
-        .map(|paragraph| format!("<p>{}</p>\n", escape(paragraph).replace('\n', "<br>\n")))
-        .collect()
-}
-
-/// Escapes text as pulldown-cmark does.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Reads a post's `id` and `updated_at` from an answer.

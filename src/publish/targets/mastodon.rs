@@ -9,9 +9,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::Secrets;
 use crate::config::Target;
-use crate::publish::http::Body;
+use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
-use crate::record::{PublicationState, PublishAction};
+use crate::record::PublishAction;
 
 /// How many characters Mastodon counts for any URL, however long.
 const URL_LENGTH: usize = 23;
@@ -75,14 +75,14 @@ impl Publisher for Mastodon {
                 reqwest::Method::PUT,
                 &self
                     .instance
-                    .join(&format!("api/v1/statuses/{}", encode(id))),
+                    .join(&format!("api/v1/statuses/{}", encode_segment(id))),
             )
-            .with_form(&[("status", text)]),
+            .form(&[("status", text)]),
             (PublishAction::Edit, None) => {
                 return Err("the Mastodon status to edit has no id in the record".to_string());
             }
             (PublishAction::Create, _) => {
-                let thread = incident_remote(post, &self.target);
+                let thread = super::incident_remote(post, &self.target);
                 let mut fields = vec![("status", text), ("visibility", self.visibility.as_str())];
                 if let Some(first) = &thread {
                     fields.push(("in_reply_to_id", first.as_str()));
@@ -92,7 +92,7 @@ impl Publisher for Mastodon {
                     &self.instance.join("api/v1/statuses"),
                 )
                 .header("Idempotency-Key", post.key)
-                .with_form(&fields)
+                .form(&fields)
             }
         };
         Ok(outgoing.secret_header("Authorization", format!("Bearer {}", self.token)))
@@ -111,44 +111,6 @@ impl Publisher for Mastodon {
             .map(str::to_string);
         Ok(Remote { id: Some(id), url })
     }
-}
-
-/// Sets a form body, the form Mastodon documents for its statuses.
-trait WithForm {
-    fn with_form(self, fields: &[(&str, &str)]) -> Outgoing;
-}
-
-impl WithForm for Outgoing {
-    fn with_form(mut self, fields: &[(&str, &str)]) -> Outgoing {
-        self.body = Some(form(fields));
-        self
-    }
-}
-
-/// Returns `fields` as `application/x-www-form-urlencoded`.
-fn form(fields: &[(&str, &str)]) -> Body {
-    Body {
-        content_type: "application/x-www-form-urlencoded",
-        text: fields
-            .iter()
-            .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
-            .collect::<Vec<_>>()
-            .join("&"),
-    }
-}
-
-/// Percent-encodes everything but the unreserved characters of RFC 3986, which is valid in
-/// a form value and in a path segment alike.
-pub(super) fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// Returns the length of a status as Mastodon counts it: grapheme clusters, with every URL
@@ -190,23 +152,6 @@ fn url_end(text: &str) -> usize {
         .len()
 }
 
-/// The remote id this target recorded for the incident's first published update other
-/// than this one: the status a later update replies to, the Statuspage incident it adds
-/// to, the Ghost post it rewrites.
-pub(super) fn incident_remote(post: &Post, target: &str) -> Option<String> {
-    post.incident
-        .updates
-        .iter()
-        .filter(|update| update.event_id != post.update.event_id)
-        .find_map(|update| {
-            update.publications.iter().find_map(|publication| {
-                (publication.target == target && publication.state == PublicationState::Published)
-                    .then(|| publication.remote_id.clone())
-                    .flatten()
-            })
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,13 +164,5 @@ mod tests {
         assert_eq!(status_length(&long), "See ".len() + 23 + " now.".len());
         assert_eq!(status_length("at http://a.b."), 3 + 23 + 1);
         assert_eq!(status_length("xhttp://a.b"), 11);
-    }
-
-    #[test]
-    fn encodes_form_values() {
-        assert_eq!(
-            form(&[("status", "a b&c=é/ü~"), ("visibility", "public")]).text,
-            "status=a%20b%26c%3D%C3%A9%2F%C3%BC~&visibility=public"
-        );
     }
 }

@@ -181,6 +181,41 @@ pub fn required<'a, T: ?Sized>(
     value.ok_or_else(|| format!("target `{}` has no `{key}`", target.name))
 }
 
+/// The remote id this target recorded for the incident's first published update other
+/// than this one: the status a later update replies to, the Statuspage incident it adds
+/// to, the post it rewrites, the email it threads onto.
+pub fn incident_remote(post: &super::Post, target: &str) -> Option<String> {
+    post.incident
+        .updates
+        .iter()
+        .filter(|update| update.event_id != post.update.event_id)
+        .find_map(|update| update.published_on(target)?.remote_id.clone())
+}
+
+/// The HTML of a blog post: the draft's (Markdown made HTML for a channel without it),
+/// without the heading repeating the title, which the blog shows on its own.
+pub fn blog_html(post: &super::Post) -> String {
+    let html = post
+        .draft
+        .html
+        .clone()
+        .unwrap_or_else(|| crate::render::html::markdown_to_html(&post.draft.text));
+    let title = crate::render::html::markdown_to_html(&format!("# {}", post.incident.title));
+    match html.strip_prefix(title.trim_end()) {
+        Some(rest) => rest.trim_start().to_string(),
+        None => html,
+    }
+}
+
+/// Where a post written to a file is: its path, and a `file://` URL to it.
+pub fn file_remote(path: &std::path::Path) -> super::Remote {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    super::Remote {
+        id: Some(path.display().to_string()),
+        url: Some(format!("file://{}", absolute.display())),
+    }
+}
+
 /// The headline of a post: "Investigating: Uploads failing".
 pub fn headline(post: &super::Post) -> String {
     let status = post.update.status.name();

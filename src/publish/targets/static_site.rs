@@ -5,12 +5,12 @@
 //! The file is made from the record alone, so publishing the same state again writes the
 //! same bytes; rewriting is always safe to repeat, and an edited text rewrites it in place.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Target};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
 use crate::record::{Incident, PublicationState, Status, Update};
 use crate::render::Renderer;
 
@@ -230,19 +230,11 @@ impl Publisher for StaticSite {
                     .map_err(|error| error.to_string())
             });
             Delivered {
-                result: written.map(|()| remote(&path)),
+                result: written.map(|()| super::file_remote(&path)),
                 tries: 1,
                 errors: Vec::new(),
             }
         })
-    }
-}
-
-fn remote(path: &Path) -> Remote {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    Remote {
-        id: Some(path.display().to_string()),
-        url: Some(format!("file://{}", absolute.display())),
     }
 }
 

@@ -13,8 +13,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Secrets;
-use super::mastodon::{encode, incident_remote};
+use super::incident_remote;
 use crate::config::{Config, Target};
+use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
 use crate::record::{Incident, Status};
 
@@ -39,7 +40,7 @@ impl Statuspage {
         let base = Url::plain(settings.url.as_deref().unwrap_or(DEFAULT_API));
         Ok(Statuspage {
             target: target.name.clone(),
-            incidents: base.join(&format!("pages/{}/incidents", encode(page_id))),
+            incidents: base.join(&format!("pages/{}/incidents", encode_segment(page_id))),
             api_key: secrets.get(target, "api_key_env", variable)?,
             components: settings.components.clone(),
         })
@@ -74,7 +75,10 @@ impl Publisher for Statuspage {
             );
         }
         let outgoing = match &existing {
-            Some(id) => Outgoing::new(reqwest::Method::PATCH, &self.incidents.join(&encode(id))),
+            Some(id) => Outgoing::new(
+                reqwest::Method::PATCH,
+                &self.incidents.join(&encode_segment(id)),
+            ),
             None => Outgoing::new(reqwest::Method::POST, &self.incidents),
         };
         Ok(outgoing

@@ -14,7 +14,7 @@ use crate::config::Target;
 use crate::publish::http::{Outgoing, Reply, Sent, Url};
 use crate::publish::targets::Secrets;
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote};
-use crate::record::{PublicationState, PublishAction};
+use crate::record::PublishAction;
 
 #[derive(Debug)]
 pub struct Wordpress {
@@ -112,34 +112,13 @@ impl Wordpress {
         if self.per_update {
             return None;
         }
-        post.incident
-            .updates
-            .iter()
-            .flat_map(|update| &update.publications)
-            .filter(|publication| {
-                publication.target == self.target
-                    && publication.state == PublicationState::Published
-            })
-            .find_map(|publication| publication.remote_id.clone())
+        super::incident_remote(post, &self.target)
     }
 
     fn body(&self, post: &Post) -> serde_json::Value {
-        let html = post
-            .draft
-            .html
-            .clone()
-            .unwrap_or_else(|| crate::render::html::markdown_to_html(&post.draft.text));
-        // WordPress shows the title itself; a heading repeating it would show it twice.
-        let html = match html
-            .strip_prefix("<h1>")
-            .and_then(|rest| rest.split_once("</h1>"))
-        {
-            Some((_, rest)) => rest.trim_start().to_string(),
-            None => html,
-        };
         json!({
             "title": post.incident.title,
-            "content": html,
+            "content": super::blog_html(post),
             "status": "publish",
             "slug": self.slug(post),
         })
