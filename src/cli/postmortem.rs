@@ -44,6 +44,19 @@ pub fn run(args: PostmortemArgs, session: &Session) -> Result<(), CommandError> 
             incident.id
         )));
     }
+    let overrides = config.root().join("templates");
+    if crate::render::EMBEDDED
+        .iter()
+        .all(|(name, _)| *name != args.template)
+        && !overrides.join(&args.template).is_file()
+    {
+        return Err(CommandError::usage(format!(
+            "no template `{}` in `{}`",
+            args.template,
+            overrides.display()
+        ))
+        .hint("put it there, or leave out `--template` for the built-in one"));
+    }
     let now = session.clock.now();
     let mut facts = Facts::gather(&incident, &config, now);
     if session.printer.json_mode() {
@@ -65,13 +78,11 @@ pub fn run(args: PostmortemArgs, session: &Session) -> Result<(), CommandError> 
         .parent()
         .filter(|folder| !folder.as_os_str().is_empty())
     {
-        crate::fsutil::create_dir_durable(folder)
-            .map_err(|error| CommandError::usage(error.to_string()))?;
+        crate::fsutil::create_dir_durable(folder)?;
     }
     let drawing = svg::timeline(&incident, &config, now);
     write_atomic(&picture, drawing.as_bytes())
-        .and_then(|()| write_atomic(&output, markdown.as_bytes()))
-        .map_err(|error| CommandError::usage(error.to_string()))?;
+        .and_then(|()| write_atomic(&output, markdown.as_bytes()))?;
     session.printer.success(&format!(
         "Wrote {} and {}.",
         output.display(),

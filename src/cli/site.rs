@@ -75,6 +75,8 @@ impl From<SiteError> for CommandError {
             SiteError::Io(error) => error.into(),
             SiteError::Store(error) => error.into(),
             SiteError::Render(error) => error.into(),
+            SiteError::Update { .. } => CommandError::usage(error.to_string())
+                .hint("fix the status template, or delete the override to use the built-in one"),
             SiteError::OutHoldsRecord { .. } => CommandError::usage(error.to_string())
                 .hint("pass `--out` a folder of its own, such as `site`"),
         }

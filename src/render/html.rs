@@ -36,3 +36,35 @@ mod tests {
         assert!(html.contains("<strong>bold</strong>"), "{html}");
     }
 }
+
+/// Escapes text for HTML and XML alike, and drops the control characters XML 1.0 forbids
+/// (a stray one in a title would make the whole Atom feed unreadable).
+///
+/// minijinja's own escaping also turns `/` into `&#x2f;`, which is valid but makes every
+/// link and date in the pages and the feed hard to read; nothing here needs it.
+pub fn escape_into(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (index, c) in text.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            '\t' | '\n' | '\r' => continue,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => "",
+            _ => continue,
+        };
+        out.write_str(&text[start..index])?;
+        out.write_str(replacement)?;
+        start = index + c.len_utf8();
+    }
+    out.write_str(&text[start..])
+}
+
+/// Returns `text` escaped as [`escape_into`] does.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text).expect("writing to a String cannot fail");
+    out
+}

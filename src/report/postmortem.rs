@@ -18,7 +18,7 @@ pub struct Facts<'a> {
     pub incident: IncidentFacts<'a>,
     pub severity: SeverityFacts<'a>,
     pub components: Vec<&'a str>,
-    pub impact: Option<&'a str>,
+    pub impact: Option<String>,
     pub started: String,
     pub resolved: Option<String>,
     pub summary: String,
@@ -157,15 +157,7 @@ impl<'a> Facts<'a> {
                     (Some(seq), Some(next_at)) => format!("update {seq} at {}", at(next_at)),
                     _ => "none yet".to_string(),
                 };
-                let outcome = match (promise.outcome, promise.late_by()) {
-                    (Outcome::Kept, _) => "kept".to_string(),
-                    (Outcome::Pending, _) => "not due yet".to_string(),
-                    (Outcome::Missed, Some(late)) => format!("missed by {}", human_duration(late)),
-                    (_, late) => format!(
-                        "overdue by {}",
-                        late.map(human_duration).unwrap_or_default()
-                    ),
-                };
+                let outcome = promise.outcome_text();
                 PromiseFacts {
                     due: at(promise.due),
                     next,
@@ -230,7 +222,8 @@ impl<'a> Facts<'a> {
                 label: severity.map(|severity| severity.label.as_str()),
             },
             components,
-            impact: incident.impact.as_deref(),
+            // The template puts it in a table cell.
+            impact: incident.impact.as_deref().map(cell),
             started: at(incident.started_at),
             resolved: incident.resolved_at.map(at),
             summary: summary(incident, &acknowledge, resolve),

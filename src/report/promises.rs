@@ -39,6 +39,22 @@ impl Promise {
     pub fn late_by(&self) -> Option<chrono::Duration> {
         self.late_by_seconds.map(chrono::Duration::seconds)
     }
+
+    /// How it turned out, in words: "kept", "not due yet", "missed by 12 minutes",
+    /// "overdue by 5 minutes".
+    pub fn outcome_text(&self) -> String {
+        let late = || {
+            self.late_by()
+                .map(crate::time::human_duration)
+                .unwrap_or_default()
+        };
+        match self.outcome {
+            Outcome::Kept => "kept".to_string(),
+            Outcome::Pending => "not due yet".to_string(),
+            Outcome::Missed => format!("missed by {}", late()),
+            Outcome::Overdue => format!("overdue by {}", late()),
+        }
+    }
 }
 
 /// Returns every promise the incident's updates made, in order. `now` decides whether an
@@ -69,4 +85,77 @@ pub fn promises(incident: &Incident, now: DateTime<Utc>) -> Vec<Promise> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::record::{Event, EventBody, Opened, Resolved, UpdateBody};
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        "2026-11-24T08:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::minutes(minute)
+    }
+
+    fn update(status: Status, promise: Option<i64>) -> UpdateBody {
+        UpdateBody {
+            seq: 0,
+            stage: "explain".to_string(),
+            status,
+            message: Some("m".to_string()),
+            fields: BTreeMap::new(),
+            next_update_at: promise.map(at),
+        }
+    }
+
+    fn event(minute: i64, body: EventBody) -> Event {
+        Event {
+            id: format!("01JP{minute:04}"),
+            at: at(minute),
+            author: "Dana".to_string(),
+            body,
+        }
+    }
+
+    /// Opened at 0 promising 30; updated at 20 promising 50; then `last`.
+    fn incident(last: Option<Event>) -> Incident {
+        let mut events = vec![
+            event(
+                0,
+                EventBody::Opened(Opened {
+                    title: "t".to_string(),
+                    severity: "sev1".to_string(),
+                    components: Vec::new(),
+                    started_at: at(0),
+                    update: update(Status::Investigating, Some(30)),
+                }),
+            ),
+            event(20, EventBody::Updated(update(Status::Identified, Some(50)))),
+        ];
+        events.extend(last);
+        Incident::fold("abc1234", &events).unwrap()
+    }
+
+    #[test]
+    fn kept_missed_overdue_and_pending() {
+        let outcomes = |incident: &Incident, now: i64| -> Vec<String> {
+            promises(incident, at(now))
+                .iter()
+                .map(Promise::outcome_text)
+                .collect()
+        };
+        let open = incident(None);
+        assert_eq!(outcomes(&open, 40), ["kept", "not due yet"]);
+        assert_eq!(outcomes(&open, 55), ["kept", "overdue by 5 minutes"]);
+        let resolved = incident(Some(event(
+            62,
+            EventBody::Resolved(Resolved {
+                resolved_at: at(60),
+                update: update(Status::Resolved, Some(90)),
+            }),
+        )));
+        // The resolution answers the last promise late and promises nothing itself.
+        assert_eq!(outcomes(&resolved, 200), ["kept", "missed by 12 minutes"]);
+    }
 }

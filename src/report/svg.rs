@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::promises::{Outcome, promises};
+use super::promises::{Outcome, Promise, promises};
 use crate::config::Config;
 use crate::record::Incident;
+use crate::render::html::escape;
 use crate::time::{human_duration, local_time_with_utc, local_with_utc};
 
 const WIDTH: f64 = 720.0;
@@ -54,7 +55,7 @@ pub fn timeline(incident: &Incident, config: &Config, now: DateTime<Utc>) -> Str
         incident.id,
         escape(&incident.title),
         incident.id,
-        escape(&description(incident, zone, now))
+        escape(&description(incident, &promises, zone))
     );
     let _ = write!(
         svg,
@@ -132,12 +133,11 @@ pub fn timeline(incident: &Incident, config: &Config, now: DateTime<Utc>) -> Str
 }
 
 /// The text alternative: what the picture shows, in order.
-pub fn description(incident: &Incident, zone: Tz, now: DateTime<Utc>) -> String {
+pub fn description(incident: &Incident, promises: &[Promise], zone: Tz) -> String {
     let mut parts = vec![format!(
         "Detected {}",
         local_with_utc(incident.started_at, zone)
     )];
-    let promises = promises(incident, now);
     for update in &incident.updates {
         let mut part = format!(
             "update {} ({}, {}) at {}",
@@ -151,18 +151,12 @@ pub fn description(incident: &Incident, zone: Tz, now: DateTime<Utc>) -> String 
             .find(|promise| promise.made_by == update.seq)
         {
             let due = local_time_with_utc(promise.due, zone);
-            let _ = match (promise.outcome, promise.late_by()) {
-                (Outcome::Kept, _) => write!(part, ", next update promised by {due}: kept"),
-                (Outcome::Pending, _) => write!(part, ", next update promised by {due}"),
-                (Outcome::Missed, Some(late)) => write!(
+            let _ = match promise.outcome {
+                Outcome::Pending => write!(part, ", next update promised by {due}"),
+                _ => write!(
                     part,
-                    ", next update promised by {due}: missed by {}",
-                    human_duration(late)
-                ),
-                (_, late) => write!(
-                    part,
-                    ", next update promised by {due}: overdue by {}",
-                    late.map(human_duration).unwrap_or_default()
+                    ", next update promised by {due}: {}",
+                    promise.outcome_text()
                 ),
             };
         }
@@ -172,20 +166,4 @@ pub fn description(incident: &Incident, zone: Tz, now: DateTime<Utc>) -> String 
         parts.push(format!("resolved {}", local_with_utc(resolved, zone)));
     }
     parts.join("; ") + "."
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }

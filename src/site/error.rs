@@ -15,6 +15,13 @@ pub enum SiteError {
     /// A template failed: a page's or feed's, or the status channel's for an update.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The status channel's template failed for one update.
+    #[error("incident `{id}` update {seq}: {source}")]
+    Update {
+        id: String,
+        seq: usize,
+        source: RenderError,
+    },
     #[error("the site cannot be written into `{}`, which holds the incident record", path.display())]
     OutHoldsRecord { path: PathBuf },
 }

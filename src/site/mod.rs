@@ -32,7 +32,7 @@ pub use status::{ComponentStatus, Indicator, Overview};
 
 use crate::config::{Channel, Config};
 use crate::fsutil::Context as _;
-use crate::record::store::{in_parallel, parse_log};
+use crate::record::store::in_parallel;
 use crate::record::{Incident, Status, Store, Summary, Warning};
 use crate::render::Renderer;
 use crate::time::rfc3339;
@@ -256,9 +256,7 @@ impl Shared<'_> {
     /// Reads one incident, writes its page, and keeps what the rest of the site needs.
     fn incident(&self, id: &str, read: &mut ReadAll) -> Result<(), SiteError> {
         let config = self.config;
-        let (path, bytes) = self.store.read_bytes(id)?;
-        let loaded = parse_log(&path, &bytes);
-        drop(bytes);
+        let loaded = self.store.read(id)?;
         read.warnings.extend(loaded.warnings);
         let incident = match Incident::fold(id, &loaded.events) {
             Ok(incident) => incident,
@@ -273,7 +271,12 @@ impl Shared<'_> {
         for update in &incident.updates {
             let draft = self
                 .renderer
-                .render(&incident, update.seq, Channel::Status)?;
+                .render(&incident, update.seq, Channel::Status)
+                .map_err(|source| SiteError::Update {
+                    id: id.to_string(),
+                    seq: update.seq,
+                    source,
+                })?;
             let html = crate::render::html::markdown_to_html(&draft.text);
             updates.push(UpdateView::new(config, id, update, draft.text, html));
         }

@@ -53,7 +53,7 @@ impl Templates {
                 && !value.is_safe()
                 && let Some(text) = value.as_str()
             {
-                return escape_into(out, text).map_err(minijinja::Error::from);
+                return crate::render::html::escape_into(out, text).map_err(minijinja::Error::from);
             }
             minijinja::escape_formatter(out, state, value)
         });
@@ -174,38 +174,13 @@ fn template_not_found(error: SiteError) -> minijinja::Error {
     minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, error.to_string())
 }
 
-/// Escapes text for HTML and XML alike, and drops the control characters XML 1.0 forbids
-/// (a stray one in a title would make the whole Atom feed unreadable).
-///
-/// minijinja's own escaping also turns `/` into `&#x2f;`, which is valid but makes every
-/// link and date in the pages and the feed hard to read; nothing here needs it.
-fn escape_into(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    let mut start = 0;
-    for (index, c) in text.char_indices() {
-        let replacement = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            '\t' | '\n' | '\r' => continue,
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => "",
-            _ => continue,
-        };
-        out.write_str(&text[start..index])?;
-        out.write_str(replacement)?;
-        start = index + c.len_utf8();
-    }
-    out.write_str(&text[start..])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn escaped(text: &str) -> String {
         let mut out = String::new();
-        escape_into(&mut out, text).unwrap();
+        crate::render::html::escape_into(&mut out, text).unwrap();
         out
     }
 

@@ -192,3 +192,51 @@ fn what_was_published_and_what_the_checks_were_overridden_for() {
         out.stdout
     );
 }
+
+#[test]
+fn a_title_with_markup_and_control_characters_still_draws_valid_xml() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Bad \u{1} <b>title</b> & more",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let out = env.run(&["postmortem", &id, "--draft", "--output", "pm.md"]);
+    assert_eq!(out.code, 0, "{out}");
+    let svg = std::fs::read_to_string(env.root().join("pm-timeline.svg")).unwrap();
+    let document = roxmltree::Document::parse(&svg).expect("the timeline is well-formed XML");
+    let title = document
+        .descendants()
+        .find(|node| node.has_tag_name("title"))
+        .and_then(|node| node.text())
+        .unwrap();
+    assert_eq!(title, "Timeline of “Bad  <b>title</b> & more”");
+}
+
+#[test]
+fn a_missing_template_and_a_table_breaking_impact() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &[
+            "--summary",
+            "Uploads fail.",
+            "--impact",
+            "People | on the\napp",
+        ],
+    );
+    let out = env.run(&["postmortem", &id, "--draft", "--template", "nope.md"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .starts_with("error: no template `nope.md` in `templates`\n"),
+        "{out}"
+    );
+    assert!(out.stderr.contains("leave out `--template`"), "{out}");
+    let out = env.run(&["postmortem", &id, "--draft"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout.contains("| Impact | People \\| on the app |"),
+        "{}",
+        out.stdout
+    );
+}

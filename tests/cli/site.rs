@@ -570,6 +570,21 @@ fn an_override_restyles_the_site_and_a_broken_one_is_named() {
 }
 
 #[test]
+fn a_status_template_failing_for_one_update_names_it() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &["--summary", "Uploads fail."]);
+    env.write("templates/status.md", "{{ update.fields.cause }}\n");
+    let out = env.run(&["site", "build"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: incident `{id}` update 1: template `templates/status.md` line 1: undefined value"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
 fn the_record_folder_is_refused_as_the_output() {
     let env = TestEnv::new();
     for out in [".", "incidents", "incidents/web"] {
