@@ -18,25 +18,6 @@ pub fn markdown_to_html(markdown: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_raw_html() {
-        let html = markdown_to_html(
-            "# Title <script>alert(1)</script>\n\n<div onclick=x>hi</div>\n\n**bold**",
-        );
-        assert!(!html.contains("<script>"), "{html}");
-        assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            "{html}"
-        );
-        assert!(html.contains("&lt;div onclick=x&gt;"), "{html}");
-        assert!(html.contains("<strong>bold</strong>"), "{html}");
-    }
-}
-
 /// Escapes text for HTML and XML alike, and drops the control characters XML 1.0 forbids
 /// (a stray one in a title would make the whole Atom feed unreadable).
 ///
@@ -67,4 +48,34 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(&mut out, text).expect("writing to a String cannot fail");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_raw_html() {
+        let html = markdown_to_html(
+            "# Title <script>alert(1)</script>\n\n<div onclick=x>hi</div>\n\n**bold**",
+        );
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;div onclick=x&gt;"), "{html}");
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+    }
+
+    #[test]
+    fn escapes_markup_and_drops_what_xml_forbids() {
+        assert_eq!(
+            escape("<script>alert('x & \"y\"')</script>"),
+            "&lt;script&gt;alert(&#39;x &amp; &quot;y&quot;&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(escape("a\u{0}b\u{b}c\td\ne\u{fffe}"), "abc\td\ne");
+        assert_eq!(escape("https://x.example/a"), "https://x.example/a");
+        assert_eq!(escape("café ☕"), "café ☕");
+    }
 }

@@ -173,25 +173,3 @@ fn load(dir: &Path, name: &str) -> Result<Option<String>, SiteError> {
 fn template_not_found(error: SiteError) -> minijinja::Error {
     minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, error.to_string())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn escaped(text: &str) -> String {
-        let mut out = String::new();
-        crate::render::html::escape_into(&mut out, text).unwrap();
-        out
-    }
-
-    #[test]
-    fn escapes_markup_and_drops_what_xml_forbids() {
-        assert_eq!(
-            escaped("<script>alert('x & \"y\"')</script>"),
-            "&lt;script&gt;alert(&#39;x &amp; &quot;y&quot;&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(escaped("a\u{0}b\u{b}c\td\ne\u{fffe}"), "abc\td\ne");
-        assert_eq!(escaped("https://x.example/a"), "https://x.example/a");
-        assert_eq!(escaped("café ☕"), "café ☕");
-    }
-}
