@@ -141,7 +141,8 @@ pub fn summary(tally: Tally) -> String {
     )
 }
 
-fn plural(count: usize, noun: &str) -> String {
+/// Returns "1 error" or "2 errors".
+pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Session;
+use super::lint::plural;
 use crate::error::CommandError;
 use crate::site::SiteError;
 
@@ -59,14 +60,6 @@ fn build(args: BuildArgs, session: &Session) -> Result<(), CommandError> {
         built.unchanged,
     ));
     Ok(())
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 impl From<SiteError> for CommandError {

@@ -31,6 +31,16 @@ impl Status {
         Status::Resolved,
     ];
 
+    /// The status as people read it: "Investigating".
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Investigating => "Investigating",
+            Status::Identified => "Identified",
+            Status::Monitoring => "Monitoring",
+            Status::Resolved => "Resolved",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Investigating => "investigating",

@@ -69,7 +69,7 @@ impl IncidentView {
             id: summary.id.clone(),
             title: summary.title.clone(),
             status: summary.status,
-            status_label: status_label(summary.status),
+            status_label: summary.status.label(),
             severity: SeverityView {
                 name: summary.severity.clone(),
                 label: config
@@ -143,23 +143,13 @@ impl UpdateView {
                 .any_stage(&update.stage)
                 .map_or_else(|| update.stage.clone(), |stage| stage.title.clone()),
             status: update.status,
-            status_label: status_label(update.status),
+            status_label: update.status.label(),
             at: rfc3339(update.at),
             next_update_at: update.next_update_at.map(rfc3339),
             text,
             html,
             path: format!("{}#update-{}", incident_path(incident_id), update.seq),
         }
-    }
-}
-
-/// Returns a status as a heading word.
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Investigating => "Investigating",
-        Status::Identified => "Identified",
-        Status::Monitoring => "Monitoring",
-        Status::Resolved => "Resolved",
     }
 }
 

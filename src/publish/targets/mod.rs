@@ -218,10 +218,5 @@ pub fn file_remote(path: &std::path::Path) -> super::Remote {
 
 /// The headline of a post: "Investigating: Uploads failing".
 pub fn headline(post: &super::Post) -> String {
-    let status = post.update.status.name();
-    let mut status = status.to_string();
-    if let Some(first) = status.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    format!("{status}: {}", post.incident.title)
+    format!("{}: {}", post.update.status.label(), post.incident.title)
 }

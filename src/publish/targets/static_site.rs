@@ -13,6 +13,7 @@ use crate::config::{Config, Target};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
 use crate::record::{Incident, PublicationState, Status, Update};
 use crate::render::Renderer;
+use crate::site::ComponentStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flavor {
@@ -116,7 +117,7 @@ impl StaticSite {
             .rev()
             .map(|(update, text)| {
                 let text = self.escape(without_heading(text, update, post.incident));
-                let label = status_label(update.status);
+                let label = update.status.label();
                 match self.flavor {
                     Flavor::Cstate => format!(
                         "*{label}* - {text} {{{{< track \"{}\" >}}}}\n",
@@ -149,7 +150,13 @@ impl StaticSite {
                     let when = incident.resolved_at.unwrap_or(latest.at);
                     lines.push(format!("resolvedWhen: {}", crate::time::rfc3339(when)));
                 }
-                lines.push(format!("severity: {}", cstate_severity(config, incident)));
+                // cState's words for how bad it is, from the same scale as component statuses.
+                let severity = match ComponentStatus::of_severity(config, &incident.severity) {
+                    ComponentStatus::MajorOutage => "down",
+                    ComponentStatus::PartialOutage => "disrupted",
+                    _ => "notice",
+                };
+                lines.push(format!("severity: {severity}"));
                 if incident.components.is_empty() {
                     lines.push("affected: []".to_string());
                 } else {
@@ -238,33 +245,10 @@ impl Publisher for StaticSite {
     }
 }
 
-/// cState's severity: the most severe of ours (first in the config) is `down`, the next
-/// `disrupted`, the rest `notice`.
-fn cstate_severity(config: &Config, incident: &Incident) -> &'static str {
-    match config
-        .severities
-        .iter()
-        .position(|severity| severity.name == incident.severity)
-    {
-        Some(0) => "down",
-        Some(1) => "disrupted",
-        _ => "notice",
-    }
-}
-
-fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Investigating => "Investigating",
-        Status::Identified => "Identified",
-        Status::Monitoring => "Monitoring",
-        Status::Resolved => "Resolved",
-    }
-}
-
 /// The text without the opening line the default status template gives it
 /// ("**Investigating** — Uploads failing"): the file already shows both.
 fn without_heading<'t>(text: &'t str, update: &Update, incident: &Incident) -> &'t str {
-    let heading = format!("**{}** — {}", status_label(update.status), incident.title);
+    let heading = format!("**{}** — {}", update.status.label(), incident.title);
     let text = text.trim();
     match text.strip_prefix(&heading) {
         Some(rest) if rest.starts_with('\n') && !rest.trim().is_empty() => rest.trim_start(),

@@ -18,6 +18,7 @@ use crate::config::{Config, Target};
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
 use crate::record::{Incident, Status};
+use crate::site::ComponentStatus;
 
 /// The management API, when the target does not name another.
 pub const DEFAULT_API: &str = "https://api.statuspage.io/v1";
@@ -104,15 +105,7 @@ impl Publisher for Statuspage {
 /// incident's severity, the most severe (first in the config) a major outage.
 pub fn component_status(config: &Config, incident: &Incident, status: Status) -> &'static str {
     if status == Status::Resolved {
-        return "operational";
+        return ComponentStatus::Operational.name();
     }
-    match config
-        .severities
-        .iter()
-        .position(|severity| severity.name == incident.severity)
-    {
-        Some(0) => "major_outage",
-        Some(1) => "partial_outage",
-        _ => "degraded_performance",
-    }
+    ComponentStatus::of_severity(config, &incident.severity).name()
 }
