@@ -15,12 +15,10 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::Secrets;
-use super::incident_remote;
+use super::{Tally, incident_remote};
 use crate::config::Target;
 use crate::publish::http::encode_segment;
-use crate::publish::{
-    Context, Delivered, Delivery, Outgoing, Policy, Post, Publisher, Remote, Reply, Url,
-};
+use crate::publish::{Context, Delivery, Outgoing, Policy, Post, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
 
 /// How long a token lives; Ghost refuses any older than five minutes.
@@ -113,12 +111,7 @@ impl Ghost {
         tally: &mut Tally,
         build: impl Fn(DateTime<Utc>) -> Outgoing,
     ) -> Result<Reply, (String, Option<u16>)> {
-        let sent = context
-            .http
-            .send(policy, || context.clock.current(), build)
-            .await;
-        tally.tries += sent.tries;
-        tally.errors.extend(sent.errors);
+        let sent = tally.send(context, policy, build).await;
         let status = sent.refusal.map(|reply| reply.status);
         sent.result.map_err(|error| (error, status))
     }
@@ -195,13 +188,6 @@ impl Ghost {
     }
 }
 
-/// Tries and errors over the several requests of one delivery.
-#[derive(Default)]
-struct Tally {
-    tries: u32,
-    errors: Vec<String>,
-}
-
 impl Publisher for Ghost {
     /// The slug lookup before a create finds a post an interrupted try made.
     fn resend_is_safe(&self) -> bool {
@@ -253,16 +239,7 @@ impl Publisher for Ghost {
         Box::pin(async move {
             let mut tally = Tally::default();
             let result = self.publish(context, &post, policy, &mut tally).await;
-            if let Err(error) = &result
-                && tally.errors.last() != Some(error)
-            {
-                tally.errors.push(error.clone());
-            }
-            Delivered {
-                result,
-                tries: tally.tries,
-                errors: tally.errors,
-            }
+            tally.delivered(result)
         })
     }
 }

@@ -181,6 +181,50 @@ pub fn required<'a, T: ?Sized>(
     value.ok_or_else(|| format!("target `{}` has no `{key}`", target.name))
 }
 
+/// The tries and errors of a publication that takes several requests (a lookup, then a
+/// write), so the record counts them all.
+#[derive(Debug, Default)]
+pub struct Tally {
+    tries: u32,
+    errors: Vec<String>,
+}
+
+impl Tally {
+    /// Sends one request through the shared client, with retries, counting its tries and
+    /// noting what went wrong.
+    pub async fn send(
+        &mut self,
+        context: &super::Context,
+        policy: super::Policy,
+        build: impl Fn(chrono::DateTime<chrono::Utc>) -> super::Outgoing,
+    ) -> super::http::Sent {
+        let sent = context
+            .http
+            .send(policy, || context.clock.current(), build)
+            .await;
+        self.tries += sent.tries;
+        self.errors.extend(sent.errors.iter().cloned());
+        sent
+    }
+
+    /// Notes a failure the target explains in its own words, in place of the last error.
+    pub fn explain(&mut self, error: String) -> String {
+        match self.errors.last_mut() {
+            Some(last) => *last = error.clone(),
+            None => self.errors.push(error.clone()),
+        }
+        error
+    }
+
+    pub fn delivered(self, result: Result<super::Remote, String>) -> super::Delivered {
+        super::Delivered {
+            result,
+            tries: self.tries,
+            errors: self.errors,
+        }
+    }
+}
+
 /// The remote id this target recorded for the incident's first published update other
 /// than this one: the status a later update replies to, the Statuspage incident it adds
 /// to, the post it rewrites, the email it threads onto.

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use crate::config::Target;
 use crate::publish::http::{Outgoing, Reply, Sent, Url};
-use crate::publish::targets::Secrets;
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote};
+use crate::publish::targets::{Secrets, Tally};
+use crate::publish::{Context, Delivery, Policy, Post, Publisher, Remote};
 use crate::record::PublishAction;
 
 #[derive(Debug)]
@@ -157,13 +157,6 @@ fn field<'a>(value: &'a serde_json::Value, key: &str) -> Option<&'a str> {
     value.get(key)?.as_str()
 }
 
-/// Tries and errors over the several requests of one publication.
-#[derive(Default)]
-struct Tally {
-    tries: u32,
-    errors: Vec<String>,
-}
-
 impl Wordpress {
     async fn send(
         &self,
@@ -172,21 +165,10 @@ impl Wordpress {
         tally: &mut Tally,
         outgoing: Outgoing,
     ) -> Result<Reply, String> {
-        let sent = context
-            .http
-            .send(policy, || context.clock.current(), |_| outgoing.clone())
-            .await;
-        tally.tries += sent.tries;
-        tally.errors.extend(sent.errors.iter().cloned());
+        let sent = tally.send(context, policy, |_| outgoing.clone()).await;
         match &sent.result {
             Ok(reply) => Ok(reply.clone()),
-            Err(error) => {
-                let explained = self.explain(&sent, error.clone());
-                if let Some(last) = tally.errors.last_mut() {
-                    *last = explained.clone();
-                }
-                Err(explained)
-            }
+            Err(error) => Err(tally.explain(self.explain(&sent, error.clone()))),
         }
     }
 
@@ -201,19 +183,15 @@ impl Wordpress {
     ) -> Result<RestRoot, String> {
         let site = &self.site.real;
         let home = Outgoing::new(reqwest::Method::HEAD, &Url::plain(&format!("{site}/")));
-        let answer = context
-            .http
-            .send(policy, || context.clock.current(), |_| home.clone())
-            .await;
-        tally.tries += answer.tries;
+        let answer = tally.send(context, policy, |_| home.clone()).await;
         let reply = match (&answer.result, &answer.refusal) {
             (Ok(reply), _) => reply,
             // A 4xx (a login page, a 404 at the root) can still carry the header.
             (Err(_), Some(reply)) if reply.status < 500 => reply,
             (Err(error), _) => {
-                let error = format!("cannot reach the WordPress site {site}: {error}");
-                tally.errors.push(error.clone());
-                return Err(error);
+                return Err(
+                    tally.explain(format!("cannot reach the WordPress site {site}: {error}"))
+                );
             }
         };
         if let Some(root) = reply.link.as_deref().and_then(RestRoot::from_link) {
@@ -228,11 +206,7 @@ impl Wordpress {
             RestRoot::Query(format!("{site}/index.php")),
         ] {
             let probe = Outgoing::new(reqwest::Method::GET, &Url::plain(&candidate.url("/", &[])));
-            let answer = context
-                .http
-                .send(once, || context.clock.current(), |_| probe.clone())
-                .await;
-            tally.tries += answer.tries;
+            let answer = tally.send(context, once, |_| probe.clone()).await;
             if answer
                 .result
                 .as_ref()
@@ -241,11 +215,9 @@ impl Wordpress {
                 return Ok(candidate);
             }
         }
-        let error = format!(
+        Err(tally.explain(format!(
             "{site} answers, but no WordPress REST API was found there (tried its `Link` header, /wp-json/ and ?rest_route=); is `url` the blog's address?"
-        );
-        tally.errors.push(error.clone());
-        Err(error)
+        )))
     }
 
     /// Finds a post by slug, so a post made from another clone is edited, not repeated.
@@ -358,11 +330,7 @@ impl Publisher for Wordpress {
         Box::pin(async move {
             let mut tally = Tally::default();
             let result = self.publish(context, &post, policy, &mut tally).await;
-            Delivered {
-                result,
-                tries: tally.tries,
-                errors: tally.errors,
-            }
+            tally.delivered(result)
         })
     }
 }
