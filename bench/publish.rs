@@ -167,6 +167,13 @@ fn publish(dir: &Path, run_index: usize) -> (Duration, Duration) {
             let wall = started.elapsed();
             let expected = if healthy == TARGETS { Some(0) } else { Some(3) };
             assert_eq!(status.code(), expected, "publish exit code");
+            // Only the dead target may have failed: never time an error path.
+            assert_eq!(
+                count_finished(&events) - finished_before,
+                healthy,
+                "every healthy target published"
+            );
+            // Seen only once the run ended: its wall time bounds it.
             return (wall, healthy_at.unwrap_or(wall));
         }
         std::thread::sleep(Duration::from_millis(2));

@@ -95,6 +95,12 @@ fn the_example_is_lint_clean_at_every_update() {
     for update in ["1", "2", "3", "4", "5"] {
         let out = env.run(&["--config", config, "lint", "k7m2", "--update", update]);
         assert_eq!(out.code, 0, "update {update}: {out}");
+        // Not even a warning.
+        assert_eq!(out.stdout, "", "update {update}: {out}");
+        assert_eq!(
+            out.stderr,
+            format!("✓ No findings in update {update} of k7m2q9p.\n")
+        );
     }
 }
 

@@ -140,8 +140,52 @@ fn the_demo_publishes_to_the_archive_and_dry_runs_the_rest() {
 fn a_dry_run_of_the_example_shows_every_target_s_request_without_secrets() {
     let config = std::fs::read_to_string(example_dir().join("incident.toml")).unwrap();
     let mut kinds = std::collections::BTreeSet::new();
+    // Every secret the example names, set, so a leak would show.
+    let secrets = [
+        ("ACME_WP_APP_PASSWORD", "s3cr3t wp pass word".to_string()),
+        (
+            "ACME_GHOST_ADMIN_KEY",
+            format!("s3cr3t:{}", "ab".repeat(32)),
+        ),
+        ("ACME_MASTODON_TOKEN", "s3cr3t-mastodon-token".to_string()),
+        ("ACME_STATUSPAGE_KEY", "s3cr3t-statuspage-key".to_string()),
+        (
+            "ACME_SLACK_WEBHOOK_URL",
+            "https://hooks.slack.example/s3cr3t-slack".to_string(),
+        ),
+        (
+            "ACME_DISCORD_WEBHOOK_URL",
+            "https://discord.example/api/webhooks/1/s3cr3t-discord".to_string(),
+        ),
+        (
+            "ACME_TEAMS_WEBHOOK_URL",
+            "https://teams.example/workflows?sig=s3cr3t-teams".to_string(),
+        ),
+        (
+            "ACME_MATTERMOST_WEBHOOK_URL",
+            "https://chat.example/hooks/s3cr3t-mattermost".to_string(),
+        ),
+        (
+            "ACME_WEBHOOK_SECRET",
+            "whsec_czNjcjN0LXdlYmhvb2stc2VjcmV0".to_string(),
+        ),
+        ("ACME_SMTP_PASSWORD", "s3cr3t-smtp".to_string()),
+    ];
     for update in ["1", "2", "3", "4", "5"] {
-        let out = run_on_example(&["publish", "k7m2", "--update", update, "--dry-run", "--json"]);
+        let mut command = std::process::Command::new(BIN);
+        command
+            .env_clear()
+            .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
+            .env("NO_COLOR", "1")
+            .envs(secrets.iter().map(|(name, value)| (*name, value.as_str())))
+            .arg("--config")
+            .arg(example_dir().join("incident.toml"))
+            .args(["publish", "k7m2", "--update", update, "--dry-run", "--json"]);
+        let out = output(&mut command);
+        assert!(
+            !out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"),
+            "a secret leaked: {out}"
+        );
         assert_eq!(out.code, 0, "{out}");
         let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         for target in report["targets"].as_array().unwrap() {

@@ -821,7 +821,16 @@ fn the_wait_a_server_asks_for_is_honoured() {
         "{:?}",
         mattermost.first_gap()
     );
-    // The waits ran side by side, not one after the other.
+    // The waits ran side by side, not one after the other: all three first tries went
+    // out together (one after the other, the later ones would start a second or more
+    // behind), and the whole run took about the longest wait.
+    let firsts = [
+        slack.arrivals()[0],
+        discord.arrivals()[0],
+        mattermost.arrivals()[0],
+    ];
+    let spread = *firsts.iter().max().unwrap() - *firsts.iter().min().unwrap();
+    assert!(spread < Duration::from_millis(900), "{spread:?}");
     assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
     for target in ["slack", "discord", "mattermost"] {
         let records = publications(&env, &id, target);
@@ -941,7 +950,11 @@ fn a_dead_target_times_out_without_holding_up_the_others_and_is_retried_alone() 
         elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(8),
         "{elapsed:?}"
     );
-    assert!(slack_recorded < elapsed, "{slack_recorded:?} {elapsed:?}");
+    // Slack's result was on disk well before the run ended: it did not wait for Teams.
+    assert!(
+        slack_recorded + Duration::from_millis(500) < elapsed,
+        "{slack_recorded:?} {elapsed:?}"
+    );
     assert_eq!(
         states(&out),
         pairs(&[

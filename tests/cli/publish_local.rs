@@ -297,11 +297,16 @@ fn kill_9_mid_request_never_posts_twice() {
 #[test]
 fn an_unreachable_wordpress_says_so() {
     let env = TestEnv::new();
-    // Nothing listens on the discard port of loopback.
+    // A port that was free a moment ago: nothing listens there now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     env.write(
         "incident.toml",
         &format!(
-            "{CONFIG}\n[targets.blog]\nkind = \"wordpress\"\nurl = \"http://127.0.0.1:9\"\nusername = \"comms\"\npassword_env = \"BLOG_PASSWORD\"\nattempts = 1\n"
+            "{CONFIG}\n[targets.blog]\nkind = \"wordpress\"\nurl = \"http://127.0.0.1:{port}\"\nusername = \"comms\"\npassword_env = \"BLOG_PASSWORD\"\nattempts = 1\n"
         ),
     );
     let id = env.open(
@@ -315,8 +320,9 @@ fn an_unreachable_wordpress_says_so() {
     let out = crate::support::output(&mut command);
     assert_eq!(out.code, 3, "{out}");
     assert!(
-        out.stdout
-            .contains("cannot reach the WordPress site http://127.0.0.1:9: "),
+        out.stdout.contains(&format!(
+            "cannot reach the WordPress site http://127.0.0.1:{port}: "
+        )),
         "{out}"
     );
     assert!(
