@@ -64,6 +64,9 @@ fn updates_reported_written_survive_kill_9() {
     let mut random = XorShift::new(seed);
     let mut written = Vec::new();
     let mut killed = 0;
+    // How long a whole `update` takes here, measured on the runs left to finish (the first
+    // is one), so kills land anywhere in a run, the append included, on any machine.
+    let mut slowest = Duration::ZERO;
     for n in 0..60 {
         let message = format!("crash-{n}");
         let mut child = env
@@ -82,16 +85,20 @@ fn updates_reported_written_survive_kill_9() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // One in four runs to the end; the others are killed 0–15 ms after they start, more
-        // often early (an update takes a few milliseconds) than late.
+        // One in four runs to the end; the others are killed at an even random moment up
+        // to a little past the slowest whole run seen so far.
+        let started = std::time::Instant::now();
         let run_to_end = n % 4 == 0;
         if !run_to_end {
-            let spread = random.next() % 15_000;
-            std::thread::sleep(Duration::from_micros(spread * spread / 15_000));
+            let window = (slowest.as_micros() as u64 * 6 / 5).max(1);
+            std::thread::sleep(Duration::from_micros(random.next() % window));
             // An error means it has already exited; `wait` below says how.
             let _ = child.kill();
         }
         let out = child.wait_with_output().unwrap();
+        if run_to_end {
+            slowest = slowest.max(started.elapsed());
+        }
         if out.status.success() {
             written.push(message);
         } else {
