@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use incident::record::id::{new_event_id, new_incident_id};
-use incident::record::{Event, EventBody, Opened, Resolved, Status, UpdateBody};
+use incident::record::{Event, EventBody, Opened, Resolved, UpdateBody};
+use incident::vocab::Status;
 
 const INCIDENTS: usize = 1_000;
 const EVENTS_EACH: usize = 50;

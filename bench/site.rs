@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use incident::record::id::{new_event_id, new_incident_id};
-use incident::record::{Event, EventBody, Opened, Resolved, Status, UpdateBody};
+use incident::record::{Event, EventBody, Opened, Resolved, UpdateBody};
+use incident::vocab::Status;
 
 const SIZES: [usize; 2] = [1_000, 5_000];
 /// Every this-many-th incident is left open.

@@ -7,6 +7,8 @@ use crate::config::ConfigError;
 use crate::fsutil::IoError;
 use crate::record::id::PrefixError;
 use crate::record::{FoldError, StoreError};
+use crate::render::RenderError;
+use crate::site::SiteError;
 use crate::time::TimeError;
 
 /// What kind of failure, and so which exit code.
@@ -134,5 +136,26 @@ impl From<StoreError> for CommandError {
 impl From<FoldError> for CommandError {
     fn from(error: FoldError) -> CommandError {
         CommandError::usage(error.to_string())
+    }
+}
+
+impl From<RenderError> for CommandError {
+    fn from(error: RenderError) -> CommandError {
+        CommandError::usage(error.to_string())
+            .hint("fix the template, or delete the override to use the built-in one")
+    }
+}
+
+impl From<SiteError> for CommandError {
+    fn from(error: SiteError) -> CommandError {
+        match error {
+            SiteError::Io(error) => error.into(),
+            SiteError::Store(error) => error.into(),
+            SiteError::Render(error) => error.into(),
+            SiteError::Update { .. } => CommandError::usage(error.to_string())
+                .hint("fix the status template, or delete the override to use the built-in one"),
+            SiteError::OutHoldsRecord { .. } => CommandError::usage(error.to_string())
+                .hint("pass `--out` a folder of its own, such as `site`"),
+        }
     }
 }

@@ -1,15 +1,19 @@
-//! Asking a stage's questions: answers given as `--field KEY=VALUE` are checked, the rest are
-//! asked on a terminal; without one, a missing required answer names its flag.
+//! Answers, from flags or a terminal: a stage's questions (answers given as `--field
+//! KEY=VALUE` are checked, the rest are asked; without a terminal, a missing required answer
+//! names its flag), and the parsers of the flags several commands share.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use super::Session;
 use super::prompt::Question as Prompt;
+use super::session::Session;
+use crate::config::Config;
 use crate::error::CommandError;
 use crate::playbook::{QuestionKind, Stage};
+use crate::time;
+use crate::vocab::{Channel, Status};
 
 /// Fills `fields` with answers to `stage`'s questions, checking the ones already given.
 pub fn ask_stage_questions(
@@ -73,4 +77,87 @@ pub fn ask_stage_questions(
         }
     }
     Ok(())
+}
+
+/// Parses `--field KEY=VALUE` pairs; keys are lowercase words.
+pub fn parse_fields(pairs: &[String]) -> Result<BTreeMap<String, String>, CommandError> {
+    let mut fields = BTreeMap::new();
+    for pair in pairs {
+        let (key, value) = pair.split_once('=').ok_or_else(|| {
+            CommandError::usage(format!("`--field` takes KEY=VALUE, got `{pair}`"))
+                .hint("for example `--field cause=\"a cache key bug\"`")
+        })?;
+        let key = key.trim();
+        let valid = !key.is_empty()
+            && key
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_');
+        if !valid {
+            return Err(CommandError::usage(format!(
+                "invalid field name `{key}` in `--field {pair}`"
+            ))
+            .hint("field names are lowercase letters, digits and `_`"));
+        }
+        if fields
+            .insert(key.to_string(), value.trim().to_string())
+            .is_some()
+        {
+            return Err(CommandError::usage(format!(
+                "`--field {key}` is given twice"
+            )));
+        }
+    }
+    Ok(fields)
+}
+
+/// Parses `--status`.
+pub fn parse_status(text: &str) -> Result<Status, CommandError> {
+    text.parse().map_err(|()| {
+        CommandError::usage(format!("unknown status `{text}`"))
+            .hint("statuses are `investigating`, `identified`, `monitoring` and `resolved`")
+    })
+}
+
+/// Parses a next-update promise: a positive DUR.
+pub fn parse_promise(text: &str) -> Result<Duration, CommandError> {
+    let duration = time::parse_duration(text)?;
+    if duration <= Duration::zero() {
+        return Err(
+            CommandError::usage("the next update must be promised some time from now")
+                .hint("use a duration like `30m` or `1h`"),
+        );
+    }
+    Ok(duration)
+}
+
+/// Parses `--channel`; clap shows the reason under the flag.
+pub fn parse_channel(text: &str) -> Result<Channel, String> {
+    text.parse().map_err(|()| {
+        let names: Vec<&str> = Channel::ALL.iter().map(|channel| channel.name()).collect();
+        format!("channels are {}", names.join(", "))
+    })
+}
+
+/// Returns the severity's name if the config defines it, else an error listing the choices.
+pub fn check_severity(config: &Config, name: &str) -> Result<String, CommandError> {
+    if config.severity(name).is_some() {
+        return Ok(name.to_string());
+    }
+    let names: Vec<&str> = config.severities.iter().map(|s| s.name.as_str()).collect();
+    Err(unknown("severity", "severities", name, &names))
+}
+
+/// Checks that the config defines the component.
+pub fn check_component(config: &Config, component: &str) -> Result<(), CommandError> {
+    if config.components.contains_key(component) {
+        return Ok(());
+    }
+    let names: Vec<&str> = config.components.keys().map(String::as_str).collect();
+    Err(unknown("component", "components", component, &names))
+}
+
+/// Returns the error for a name `incident.toml` does not define.
+fn unknown(what: &str, plural: &str, name: &str, known: &[&str]) -> CommandError {
+    CommandError::usage(format!("unknown {what} `{name}`"))
+        .hint(crate::vocab::suggestion(name, plural, known))
 }

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use clap::Args;
 
-use super::Session;
-use super::lint::routed_drafts;
-use super::render::pick_update;
+use super::session::Session;
+use super::session::{pick_update, routed_drafts};
 use crate::error::CommandError;
 use crate::publish::text_hash;
 use crate::record::{Approved, Event, EventBody, Store, id};

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use serde::Serialize;
 
-use super::Session;
-use super::list::{load_summaries, table};
+use super::output::table;
+use super::session::Session;
+use super::session::load_summaries;
 use crate::error::CommandError;
 use crate::record::Store;
 use crate::time;

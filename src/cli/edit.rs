@@ -5,13 +5,14 @@ use std::process::Command;
 
 use clap::Args;
 
-use super::Session;
-use super::render::{parse_channel, pick_update};
-use crate::config::Channel;
+use super::answers::parse_channel;
+use super::session::Session;
+use super::session::pick_update;
 use crate::error::CommandError;
 use crate::fsutil;
 use crate::record::{Edited, Event, EventBody, Incident, Loaded, Store, id};
 use crate::render::Renderer;
+use crate::vocab::Channel;
 
 /// Edit an update's draft for one channel in $VISUAL or $EDITOR; later renders and publishes use it
 ///

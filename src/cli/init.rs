@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::Session;
+use super::session::Session;
 use crate::config::{FILE_NAME, INCIDENTS_DIR};
 use crate::error::CommandError;
 use crate::fsutil;

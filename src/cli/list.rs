@@ -1,14 +1,12 @@
 //! `incident list`: the open incidents (or all of them) in a table or as JSON.
 
-use chrono::{DateTime, Utc};
 use clap::Args;
 use serde::Serialize;
 
-use super::Session;
+use super::output::{next_update_text, table};
+use super::session::{Session, load_summaries};
 use crate::error::CommandError;
-use crate::record::store::in_parallel;
-use crate::record::{Status, Store, Summary};
-use crate::time;
+use crate::record::{Store, Summary};
 
 /// List open incidents, newest first
 #[derive(Debug, Args)]
@@ -78,100 +76,4 @@ pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
         })
         .collect();
     session.printer.out(&table(&header, &rows))
-}
-
-/// Says when the next update is due relative to now: "in 12 minutes", "overdue by 5 minutes".
-pub fn next_update_text(next: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    match next {
-        None => "-".to_string(),
-        Some(next) if next >= now => format!("in {}", time::human_duration(next - now)),
-        Some(next) => format!("OVERDUE by {}", time::human_duration(now - next)),
-    }
-}
-
-/// Lays out rows in columns separated by two spaces; the last column is not padded.
-pub fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
-    let mut widths = [0usize; N];
-    for row in std::iter::once(header).chain(rows) {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(console::measure_text_width(cell));
-        }
-    }
-    let mut text = String::new();
-    for row in std::iter::once(header).chain(rows) {
-        for (index, cell) in row.iter().enumerate() {
-            if index + 1 == N {
-                text.push_str(cell);
-            } else {
-                let pad = widths[index] - console::measure_text_width(cell);
-                text.push_str(cell);
-                text.push_str(&" ".repeat(pad + 2));
-            }
-        }
-        text.push('\n');
-    }
-    text
-}
-
-/// Reads every incident's summary (only the open ones unless `include_resolved`), newest
-/// first. Unreadable lines and incidents are warned about and skipped.
-pub fn load_summaries(
-    session: &Session,
-    store: &Store,
-    include_resolved: bool,
-) -> Result<Vec<Summary>, CommandError> {
-    let ids = store.ids()?;
-    // Each thread folds as it reads, keeping no events.
-    let results: Vec<_> = in_parallel(&ids, |id, read: &mut Vec<_>| {
-        read.push(
-            store
-                .read_bytes(id)
-                .map(|(path, bytes)| Summary::read(id, &path, &bytes)),
-        );
-        Ok::<_, std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|never| match never {})
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut summaries = Vec::new();
-    for result in results {
-        let (summary, warnings) = result?;
-        session.warn_skipped(&warnings);
-        match summary {
-            Ok(summary) if include_resolved || summary.status != Status::Resolved => {
-                summaries.push(summary);
-            }
-            Ok(_) => {}
-            Err(error) => session.printer.warn(&error.to_string()),
-        }
-    }
-    summaries.sort_by(|a, b| {
-        b.started_at
-            .cmp(&a.started_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    Ok(summaries)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_update_wording() {
-        let now: DateTime<Utc> = "2026-11-24T08:00:00Z".parse().unwrap();
-        let later = "2026-11-24T08:12:00Z".parse().unwrap();
-        let earlier = "2026-11-24T07:55:00Z".parse().unwrap();
-        assert_eq!(next_update_text(Some(later), now), "in 12 minutes");
-        assert_eq!(next_update_text(Some(earlier), now), "OVERDUE by 5 minutes");
-        assert_eq!(next_update_text(None, now), "-");
-    }
-
-    #[test]
-    fn table_aligns() {
-        let header = ["A".to_string(), "B".to_string()];
-        let rows = [["long".to_string(), "x".to_string()]];
-        assert_eq!(table(&header, &rows), "A     B\nlong  x\n");
-    }
 }

@@ -5,6 +5,7 @@ mod answers;
 mod approve;
 mod due;
 mod edit;
+mod global;
 mod init;
 mod lint;
 mod list;
@@ -23,14 +24,14 @@ mod site;
 mod update;
 mod walkthrough;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::error::{CommandError, ErrorKind};
-pub use output::Printer;
-pub use session::Session;
+use global::GlobalArgs;
+use output::Printer;
+use session::Session;
 
 /// Incident communication: record an incident, walk the playbook, tell people.
 #[derive(Debug, Parser)]
@@ -40,35 +41,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct GlobalArgs {
-    /// Use this config file instead of searching upward for `incident.toml`
-    #[arg(long, global = true, value_name = "PATH", env = crate::env::INCIDENT_CONFIG)]
-    pub config: Option<PathBuf>,
-    /// Never prompt; a missing answer is an error naming its flag (implied without a terminal or when `CI` is set)
-    #[arg(long, global = true)]
-    pub no_input: bool,
-    /// Print data as JSON on stdout
-    #[arg(long, global = true)]
-    pub json: bool,
-    /// Print only data and errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-    /// Print what is being done
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
-    /// When to color output (`NO_COLOR` turns `auto` off)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,8 +97,8 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Approve(args) => approve::run(args, session),
         Command::Postmortem(args) => postmortem::run(args, session),
         Command::Site(args) => site::run(args, session),
-        Command::Completions(args) => shell::completions(args, session),
-        Command::Man(args) => shell::man(args, session),
+        Command::Completions(args) => shell::completions(args, Cli::command(), session),
+        Command::Man(args) => shell::man(args, Cli::command(), session),
     }
 }
 

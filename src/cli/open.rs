@@ -1,18 +1,19 @@
 //! `incident open`: declare an incident and record its acknowledgement.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use clap::Args;
 
-use super::Session;
-use super::answers::ask_stage_questions;
+use super::answers::{
+    ask_stage_questions, check_component, check_severity, parse_fields, parse_promise,
+};
 use super::prompt::Question;
-use super::update::parse_fields;
+use super::session::Session;
 use super::walkthrough;
-use crate::config::{Config, did_you_mean};
+use crate::config::Config;
 use crate::error::CommandError;
-use crate::playbook::ACKNOWLEDGE;
 use crate::record::{Event, EventBody, Incident, Opened, Store, StoreError, UpdateBody, id};
 use crate::time;
+use crate::vocab::ACKNOWLEDGE;
 
 /// Open a new incident and record its acknowledgement; prints the new id
 ///
@@ -59,7 +60,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
     let zone = config.org.timezone;
 
     if let Some(id) = &args.id
-        && !id::is_valid_name(id)
+        && !crate::vocab::is_valid_name(id)
     {
         return Err(CommandError::usage(format!("invalid id `{id}`")).hint(
             "an id is 1 to 40 lowercase letters, digits and `-`, starting with a letter or digit",
@@ -290,50 +291,4 @@ fn check_title(title: &str) -> Result<String, String> {
         return Err("the title must be one line".to_string());
     }
     Ok(title.to_string())
-}
-
-/// Returns the severity's name if the config defines it, else an error listing the choices.
-pub fn check_severity(config: &Config, name: &str) -> Result<String, CommandError> {
-    if config.severity(name).is_some() {
-        return Ok(name.to_string());
-    }
-    let names: Vec<&str> = config.severities.iter().map(|s| s.name.as_str()).collect();
-    Err(unknown(("severity", "severities"), name, &names))
-}
-
-/// Checks that the config defines the component.
-pub fn check_component(config: &Config, component: &str) -> Result<(), CommandError> {
-    if config.components.contains_key(component) {
-        return Ok(());
-    }
-    let names: Vec<&str> = config.components.keys().map(String::as_str).collect();
-    Err(unknown(("component", "components"), component, &names))
-}
-
-fn unknown((what, plural): (&str, &str), name: &str, known: &[&str]) -> CommandError {
-    let error = CommandError::usage(format!("unknown {what} `{name}`"));
-    match did_you_mean(name, known.iter().copied()) {
-        Some(close) => error.hint(format!("did you mean `{close}`?")),
-        None if known.is_empty() => error.hint(format!("`incident.toml` defines no {plural}")),
-        None => error.hint(format!(
-            "{plural} in `incident.toml`: {}",
-            known
-                .iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-}
-
-/// Parses a next-update promise: a positive DUR.
-pub fn parse_promise(text: &str) -> Result<Duration, CommandError> {
-    let duration = time::parse_duration(text)?;
-    if duration <= Duration::zero() {
-        return Err(
-            CommandError::usage("the next update must be promised some time from now")
-                .hint("use a duration like `30m` or `1h`"),
-        );
-    }
-    Ok(duration)
 }

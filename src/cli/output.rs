@@ -10,9 +10,16 @@ use std::rc::Rc;
 use console::style;
 use serde::Serialize;
 
-use super::{ColorChoice, GlobalArgs};
+use chrono::{DateTime, Utc};
+
+use super::global::{ColorChoice, GlobalArgs};
 use crate::env::Env;
 use crate::error::{CommandError, ErrorKind};
+use crate::lint::{Finding, Tally};
+use crate::playbook::Level;
+use crate::render::Draft;
+use crate::time;
+use crate::vocab::plural;
 
 /// Writes output according to `--quiet`, `--verbose`, `--json` and `--color`.
 #[derive(Debug, Clone)]
@@ -138,5 +145,125 @@ fn stdout_failed(error: std::io::Error) -> CommandError {
             hints: Vec::new(),
         },
         _ => CommandError::usage(format!("cannot write to stdout: {error}")),
+    }
+}
+
+/// Lays out rows in columns separated by two spaces; the last column is not padded.
+pub fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for row in std::iter::once(header).chain(rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(console::measure_text_width(cell));
+        }
+    }
+    let mut text = String::new();
+    for row in std::iter::once(header).chain(rows) {
+        for (index, cell) in row.iter().enumerate() {
+            if index + 1 == N {
+                text.push_str(cell);
+            } else {
+                let pad = widths[index] - console::measure_text_width(cell);
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// Returns every draft under a heading naming its channel.
+pub fn sections(drafts: &[Draft]) -> String {
+    let mut text = String::new();
+    for draft in drafts {
+        let edited = if draft.edited { " (edited)" } else { "" };
+        let heading = format!("── {}{edited} ", draft.channel);
+        text.push_str(&format!("{heading:─<60}\n"));
+        text.push_str(&draft.plain());
+        text.push('\n');
+    }
+    text
+}
+
+/// Returns findings for people: one line each, `level[rule] place: message`, and a hint;
+/// colored for stderr or stdout.
+pub fn describe(findings: &[Finding], for_stderr: bool) -> String {
+    let paint = |text: String| {
+        let styled = style(text);
+        if for_stderr {
+            styled.for_stderr()
+        } else {
+            styled
+        }
+    };
+    let mut text = String::new();
+    for finding in findings {
+        let label = format!("{}[{}]", finding.level, finding.rule);
+        let label = match finding.level {
+            Level::Error => paint(label).red().bold(),
+            Level::Warning => paint(label).yellow().bold(),
+        };
+        let mut place = finding
+            .channel
+            .map(|channel| channel.to_string())
+            .unwrap_or_else(|| "record".to_string());
+        if let Some(span) = &finding.span {
+            place.push_str(&format!(":{}:{}", span.line, span.column));
+        }
+        text.push_str(&format!("{label} {place}: {}", finding.message));
+        if !finding.also_in.is_empty() {
+            let others: Vec<&str> = finding
+                .also_in
+                .iter()
+                .map(|channel| channel.name())
+                .collect();
+            text.push_str(&format!(" (also in {})", others.join(", ")));
+        }
+        text.push_str(&format!(
+            "\n  {} {}\n",
+            paint("hint:".to_string()).cyan(),
+            finding.hint
+        ));
+    }
+    text
+}
+
+/// Returns "2 errors and 1 warning".
+pub fn summary(tally: Tally) -> String {
+    format!(
+        "{} and {}",
+        plural(tally.errors, "error"),
+        plural(tally.warnings, "warning")
+    )
+}
+
+/// Says when the next update is due relative to now: "in 12 minutes", "overdue by 5 minutes".
+pub fn next_update_text(next: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match next {
+        None => "-".to_string(),
+        Some(next) if next >= now => format!("in {}", time::human_duration(next - now)),
+        Some(next) => format!("OVERDUE by {}", time::human_duration(now - next)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_update_wording() {
+        let now: DateTime<Utc> = "2026-11-24T08:00:00Z".parse().unwrap();
+        let later = "2026-11-24T08:12:00Z".parse().unwrap();
+        let earlier = "2026-11-24T07:55:00Z".parse().unwrap();
+        assert_eq!(next_update_text(Some(later), now), "in 12 minutes");
+        assert_eq!(next_update_text(Some(earlier), now), "OVERDUE by 5 minutes");
+        assert_eq!(next_update_text(None, now), "-");
+    }
+
+    #[test]
+    fn table_aligns() {
+        let header = ["A".to_string(), "B".to_string()];
+        let rows = [["long".to_string(), "x".to_string()]];
+        assert_eq!(table(&header, &rows), "A     B\nlong  x\n");
     }
 }

@@ -5,13 +5,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Session;
+use super::session::Session;
 use crate::error::CommandError;
 use crate::fsutil::write_atomic;
-use crate::record::{Status, Store};
+use crate::record::Store;
 use crate::render::Renderer;
 use crate::report::postmortem::Facts;
 use crate::report::svg;
+use crate::vocab::Status;
 
 /// Draft the postmortem of a resolved incident from its record, as Markdown (or `--json`)
 #[derive(Debug, Args)]
@@ -45,7 +46,7 @@ pub fn run(args: PostmortemArgs, session: &Session) -> Result<(), CommandError> 
         )));
     }
     let overrides = config.root().join("templates");
-    if crate::render::EMBEDDED
+    if crate::templates::EMBEDDED
         .iter()
         .all(|(name, _)| *name != args.template)
         && !overrides.join(&args.template).is_file()

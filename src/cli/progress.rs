@@ -7,7 +7,7 @@ use std::time::Duration;
 use console::style;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::Printer;
+use super::output::Printer;
 use crate::publish::engine::Outcome;
 
 pub struct Progress {

@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, MultiSelect, Select};
 
-use super::Printer;
+use super::output::Printer;
 use crate::error::CommandError;
 
 /// Asks questions when a person is there to answer them.

@@ -6,21 +6,23 @@ use std::io::IsTerminal;
 use clap::Args;
 use serde::Serialize;
 
-use super::Session;
-use super::lint::{describe, routed_drafts};
-use super::list::table;
+use super::output::{describe, table};
 use super::progress::Progress;
 use super::prompt::Question;
-use super::render::pick_update;
-use crate::config::{Channel, Config, Target, did_you_mean};
+use super::session::Session;
+use super::session::{pick_update, routed_drafts};
+use crate::config::{Config, Target};
 use crate::error::CommandError;
-use crate::lint::{Level, Linter};
+use crate::lint::Linter;
+use crate::playbook::Level;
 use crate::publish::engine::{Job, Outcome, Publishing};
 use crate::publish::plan::{self, Abilities, Step};
 use crate::publish::targets::{self, Secrets};
 use crate::publish::{Context, Http, Post, text_hash};
 use crate::record::{Incident, PublishAction, Store, Update};
 use crate::render::Draft;
+use crate::vocab::Channel;
+use crate::vocab::did_you_mean;
 
 /// Publish an update to its targets: at most once each, failures recorded and retried
 ///

@@ -2,11 +2,13 @@
 
 use clap::Args;
 
-use super::Session;
-use crate::config::Channel;
+use super::answers::parse_channel;
+use super::output::sections;
+use super::session::{Session, pick_update};
 use crate::error::CommandError;
-use crate::record::{Incident, Store};
-use crate::render::{Draft, RenderError, Renderer};
+use crate::record::Store;
+use crate::render::Renderer;
+use crate::vocab::Channel;
 
 /// Print the drafts of an update, as each channel would publish them
 #[derive(Debug, Args)]
@@ -38,48 +40,4 @@ pub fn run(args: RenderArgs, session: &Session) -> Result<(), CommandError> {
         return session.printer.out(&drafts[0].plain());
     }
     session.printer.out(&sections(&drafts))
-}
-
-/// Returns the update number to act on: `--update N` checked, or the latest.
-pub fn pick_update(incident: &Incident, requested: Option<usize>) -> Result<usize, CommandError> {
-    let count = incident.updates.len();
-    match requested {
-        None => Ok(count),
-        Some(seq) if (1..=count).contains(&seq) => Ok(seq),
-        Some(seq) => Err(CommandError::usage(format!(
-            "incident {} has no update {seq}",
-            incident.id
-        ))
-        .hint(format!(
-            "its updates are numbered 1 to {count}; `incident show {}` lists them",
-            incident.id
-        ))),
-    }
-}
-
-/// Returns every draft under a heading naming its channel.
-pub fn sections(drafts: &[Draft]) -> String {
-    let mut text = String::new();
-    for draft in drafts {
-        let edited = if draft.edited { " (edited)" } else { "" };
-        let heading = format!("── {}{edited} ", draft.channel);
-        text.push_str(&format!("{heading:─<60}\n"));
-        text.push_str(&draft.plain());
-        text.push('\n');
-    }
-    text
-}
-
-pub fn parse_channel(text: &str) -> Result<Channel, String> {
-    text.parse().map_err(|()| {
-        let names: Vec<&str> = Channel::ALL.iter().map(|channel| channel.name()).collect();
-        format!("channels are {}", names.join(", "))
-    })
-}
-
-impl From<RenderError> for CommandError {
-    fn from(error: RenderError) -> CommandError {
-        CommandError::usage(error.to_string())
-            .hint("fix the template, or delete the override to use the built-in one")
-    }
 }

@@ -2,14 +2,15 @@
 
 use clap::Args;
 
-use super::Session;
-use super::answers::ask_stage_questions;
+use super::answers::{ask_stage_questions, parse_fields};
 use super::prompt::Question;
-use super::update::{next_seq, parse_fields, report_update};
+use super::session::Session;
+use super::walkthrough::report_update;
 use crate::error::CommandError;
-use crate::playbook::RESOLVE;
-use crate::record::{Event, EventBody, Incident, Loaded, Resolved, Status, Store, UpdateBody, id};
+use crate::record::{Event, EventBody, Incident, Loaded, Resolved, Store, UpdateBody, id};
 use crate::time;
+use crate::vocab::RESOLVE;
+use crate::vocab::Status;
 
 /// Resolve an incident
 #[derive(Debug, Args)]
@@ -78,7 +79,7 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
             body: EventBody::Resolved(Resolved {
                 resolved_at,
                 update: UpdateBody {
-                    seq: next_seq(loaded),
+                    seq: loaded.next_seq(),
                     stage: RESOLVE.to_string(),
                     status: Status::Resolved,
                     message: Some(message).filter(|text| !text.is_empty()),

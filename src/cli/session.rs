@@ -3,14 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use super::GlobalArgs;
+use super::global::GlobalArgs;
 use super::output::Printer;
 use super::prompt::Prompter;
 use crate::config::{self, Config};
 use crate::env::Env;
 use crate::error::CommandError;
-use crate::record::{Incident, Store, Warning};
+use crate::record::store::in_parallel;
+use crate::record::{Incident, Store, Summary, Warning};
+use crate::render::{Draft, RenderError, Renderer};
 use crate::time::Clock;
+use crate::vocab::Status;
 
 pub struct Session {
     pub env: Env,
@@ -98,4 +101,77 @@ impl Session {
             ));
         }
     }
+}
+
+/// Returns the update number to act on: `--update N` checked, or the latest.
+pub fn pick_update(incident: &Incident, requested: Option<usize>) -> Result<usize, CommandError> {
+    let count = incident.updates.len();
+    match requested {
+        None => Ok(count),
+        Some(seq) if (1..=count).contains(&seq) => Ok(seq),
+        Some(seq) => Err(CommandError::usage(format!(
+            "incident {} has no update {seq}",
+            incident.id
+        ))
+        .hint(format!(
+            "its updates are numbered 1 to {count}; `incident show {}` lists them",
+            incident.id
+        ))),
+    }
+}
+
+/// Renders update `seq` for every channel a target receives it on.
+pub fn routed_drafts(
+    config: &Config,
+    incident: &Incident,
+    seq: usize,
+) -> Result<Vec<Draft>, RenderError> {
+    let renderer = Renderer::new(config);
+    let stage = &incident.updates[seq - 1].stage;
+    config
+        .routed_channels(stage)
+        .into_iter()
+        .map(|channel| renderer.render(incident, seq, channel))
+        .collect()
+}
+
+/// Reads every incident's summary (only the open ones unless `include_resolved`), newest
+/// first. Unreadable lines and incidents are warned about and skipped.
+pub fn load_summaries(
+    session: &Session,
+    store: &Store,
+    include_resolved: bool,
+) -> Result<Vec<Summary>, CommandError> {
+    let ids = store.ids()?;
+    // Each thread folds as it reads, keeping no events.
+    let results: Vec<_> = in_parallel(&ids, |id, read: &mut Vec<_>| {
+        read.push(
+            store
+                .read_bytes(id)
+                .map(|(path, bytes)| Summary::read(id, &path, &bytes)),
+        );
+        Ok::<_, std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {})
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut summaries = Vec::new();
+    for result in results {
+        let (summary, warnings) = result?;
+        session.warn_skipped(&warnings);
+        match summary {
+            Ok(summary) if include_resolved || summary.status != Status::Resolved => {
+                summaries.push(summary);
+            }
+            Ok(_) => {}
+            Err(error) => session.printer.warn(&error.to_string()),
+        }
+    }
+    summaries.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(summaries)
 }

@@ -1,10 +1,10 @@
 //! `incident completions` and `incident man`: shell completion scripts and the manual page,
 //! generated from the same clap definitions as the commands themselves.
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
-use super::{Cli, Session};
+use super::session::Session;
 use crate::error::CommandError;
 
 /// Print a shell completion script (see the README for where to put it)
@@ -18,16 +18,21 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {}
 
-pub fn completions(args: CompletionsArgs, session: &Session) -> Result<(), CommandError> {
-    let mut command = Cli::command();
+/// Prints the completion script for `cli`, the whole command line.
+pub fn completions(
+    args: CompletionsArgs,
+    mut cli: clap::Command,
+    session: &Session,
+) -> Result<(), CommandError> {
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut command, "incident", &mut script);
+    clap_complete::generate(args.shell, &mut cli, "incident", &mut script);
     session.printer.out(&String::from_utf8_lossy(&script))
 }
 
-pub fn man(_args: ManArgs, session: &Session) -> Result<(), CommandError> {
+/// Prints the manual page of `cli`, the whole command line.
+pub fn man(_args: ManArgs, cli: clap::Command, session: &Session) -> Result<(), CommandError> {
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(cli)
         .render(&mut page)
         .map_err(|error| CommandError::usage(format!("cannot write the manual page: {error}")))?;
     session.printer.out(&String::from_utf8_lossy(&page))

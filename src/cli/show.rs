@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use clap::Args;
 
-use super::Session;
-use super::list::next_update_text;
+use super::output::next_update_text;
+use super::session::Session;
 use crate::config::Config;
 use crate::error::CommandError;
 use crate::record::{Incident, Store};

@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::Session;
-use super::lint::plural;
+use super::session::Session;
 use crate::error::CommandError;
-use crate::site::SiteError;
+use crate::vocab::plural;
 
 /// Build the static status site: pages, Atom feed, JSON Feed and status.json
 #[derive(Debug, Args)]
@@ -60,18 +59,4 @@ fn build(args: BuildArgs, session: &Session) -> Result<(), CommandError> {
         built.unchanged,
     ));
     Ok(())
-}
-
-impl From<SiteError> for CommandError {
-    fn from(error: SiteError) -> CommandError {
-        match error {
-            SiteError::Io(error) => error.into(),
-            SiteError::Store(error) => error.into(),
-            SiteError::Render(error) => error.into(),
-            SiteError::Update { .. } => CommandError::usage(error.to_string())
-                .hint("fix the status template, or delete the override to use the built-in one"),
-            SiteError::OutHoldsRecord { .. } => CommandError::usage(error.to_string())
-                .hint("pass `--out` a folder of its own, such as `site`"),
-        }
-    }
 }

@@ -1,20 +1,17 @@
 //! `incident update`: record the next update of an incident.
 
-use std::collections::BTreeMap;
-
 use clap::Args;
 
-use super::Session;
-use super::answers::ask_stage_questions;
-use super::open::parse_promise;
+use super::answers::{ask_stage_questions, parse_fields, parse_promise, parse_status};
 use super::prompt::Question;
-use crate::config::Config;
+use super::session::Session;
+use super::walkthrough::report_update;
 use crate::error::CommandError;
-use crate::playbook::{Playbook, RESOLVE};
-use crate::record::{
-    Event, EventBody, Incident, Loaded, Status, Store, StoreError, UpdateBody, id,
-};
+use crate::playbook::Playbook;
+use crate::record::{Event, EventBody, Incident, Loaded, Store, StoreError, UpdateBody, id};
 use crate::time;
+use crate::vocab::RESOLVE;
+use crate::vocab::Status;
 
 /// Add an update to an incident (any stage, any status)
 ///
@@ -174,67 +171,12 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
             at: now,
             author,
             body: EventBody::Updated(UpdateBody {
-                seq: next_seq(loaded),
+                seq: loaded.next_seq(),
                 ..body
             }),
         })
     })?;
     report_update(session, &config, &incident.id, loaded, event)
-}
-
-/// Returns the number a new update gets: one more than any written so far.
-pub fn next_seq(loaded: &Loaded) -> u32 {
-    loaded
-        .events
-        .iter()
-        .filter_map(|event| event.body.update())
-        .map(|update| update.seq)
-        .max()
-        .unwrap_or(0)
-        + 1
-}
-
-/// Prints what was recorded: the incident as JSON with `--json`, else a status line.
-pub fn report_update(
-    session: &Session,
-    config: &Config,
-    id: &str,
-    mut loaded: Loaded,
-    event: Event,
-) -> Result<(), CommandError> {
-    let event_id = event.id.clone();
-    loaded.events.push(event);
-    loaded
-        .events
-        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
-    let incident = Incident::fold(id, &loaded.events)?;
-    if session.printer.json_mode() {
-        session.printer.json(&incident)?;
-    }
-    let update = incident
-        .updates
-        .iter()
-        .find(|update| update.event_id == event_id)
-        .expect("the appended event carries an update");
-    session.printer.success(&format!(
-        "Recorded update {} of {}: {} ({})",
-        update.seq, id, update.stage, update.status
-    ));
-    if let Some(next) = incident.next_update_at {
-        session.printer.status(&format!(
-            "  Next update promised by {}.",
-            time::local_with_utc(next, config.org.timezone)
-        ));
-    }
-    super::walkthrough::review(session, config, &incident, update.seq);
-    Ok(())
-}
-
-fn parse_status(text: &str) -> Result<Status, CommandError> {
-    text.parse().map_err(|()| {
-        CommandError::usage(format!("unknown status `{text}`"))
-            .hint("statuses are `investigating`, `identified`, `monitoring` and `resolved`")
-    })
 }
 
 fn check_stage(playbook: &Playbook, name: &str) -> Result<String, CommandError> {
@@ -250,44 +192,8 @@ fn check_stage(playbook: &Playbook, name: &str) -> Result<String, CommandError> 
         .iter()
         .map(|stage| stage.name.as_str())
         .collect();
-    let error = CommandError::usage(format!("unknown stage `{name}`"));
-    Err(
-        match crate::config::did_you_mean(name, names.iter().copied()) {
-            Some(close) => error.hint(format!("did you mean `{close}`?")),
-            None => error.hint(format!("stages are `{}`", names.join("`, `"))),
-        },
-    )
-}
-
-/// Parses `--field KEY=VALUE` pairs; keys are lowercase words.
-pub fn parse_fields(pairs: &[String]) -> Result<BTreeMap<String, String>, CommandError> {
-    let mut fields = BTreeMap::new();
-    for pair in pairs {
-        let (key, value) = pair.split_once('=').ok_or_else(|| {
-            CommandError::usage(format!("`--field` takes KEY=VALUE, got `{pair}`"))
-                .hint("for example `--field cause=\"a cache key bug\"`")
-        })?;
-        let key = key.trim();
-        let valid = !key.is_empty()
-            && key
-                .bytes()
-                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_');
-        if !valid {
-            return Err(CommandError::usage(format!(
-                "invalid field name `{key}` in `--field {pair}`"
-            ))
-            .hint("field names are lowercase letters, digits and `_`"));
-        }
-        if fields
-            .insert(key.to_string(), value.trim().to_string())
-            .is_some()
-        {
-            return Err(CommandError::usage(format!(
-                "`--field {key}` is given twice"
-            )));
-        }
-    }
-    Ok(fields)
+    Err(CommandError::usage(format!("unknown stage `{name}`"))
+        .hint(crate::vocab::suggestion(name, "stages", &names)))
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
-//! What a person sees after each stage: the drafts that will go out for it and what the
-//! checks found in them, so nothing is published unseen.
+//! What a person sees after each stage: what was recorded, the drafts that will go out for
+//! it and what the checks found in them, so nothing is published unseen.
 
-use super::Session;
-use super::lint::{describe, routed_drafts, summary};
-use super::render::sections;
+use super::output::{describe, sections, summary};
+use super::session::{Session, routed_drafts};
 use crate::config::Config;
+use crate::error::CommandError;
 use crate::lint::{Linter, Tally};
-use crate::record::Incident;
+use crate::record::{Event, Incident, Loaded};
+use crate::time;
 
 /// Prints the drafts of update `seq` and the checks' findings on stderr (not with `--json` or `-q`). The update is
 /// already recorded, so a template problem is a warning here, not a failure.
@@ -55,4 +56,40 @@ pub fn review(session: &Session, config: &Config, incident: &Incident, seq: usiz
             incident.id
         ));
     }
+}
+
+/// Prints what was recorded: the incident as JSON with `--json`, else a status line.
+pub fn report_update(
+    session: &Session,
+    config: &Config,
+    id: &str,
+    mut loaded: Loaded,
+    event: Event,
+) -> Result<(), CommandError> {
+    let event_id = event.id.clone();
+    loaded.events.push(event);
+    loaded
+        .events
+        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    let incident = Incident::fold(id, &loaded.events)?;
+    if session.printer.json_mode() {
+        session.printer.json(&incident)?;
+    }
+    let update = incident
+        .updates
+        .iter()
+        .find(|update| update.event_id == event_id)
+        .expect("the appended event carries an update");
+    session.printer.success(&format!(
+        "Recorded update {} of {}: {} ({})",
+        update.seq, id, update.stage, update.status
+    ));
+    if let Some(next) = incident.next_update_at {
+        session.printer.status(&format!(
+            "  Next update promised by {}.",
+            time::local_with_utc(next, config.org.timezone)
+        ));
+    }
+    review(session, config, &incident, update.seq);
+    Ok(())
 }

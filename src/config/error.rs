@@ -46,31 +46,6 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Returns the candidate closest to `word`, if one is close enough to be a likely typo and
-/// no other is as close (for `sev4` among `sev1`..`sev3` a guess would mislead).
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    let mut tied = false;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(word, candidate);
-        if score <= 0.8 {
-            continue;
-        }
-        match best {
-            Some((top, _)) if score < top => {}
-            Some((top, _)) if score == top => tied = true,
-            _ => {
-                best = Some((score, candidate));
-                tied = false;
-            }
-        }
-    }
-    best.filter(|_| !tied).map(|(_, candidate)| candidate)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,13 +57,5 @@ mod tests {
         assert_eq!(line_column(source, 6), (2, 1));
         assert_eq!(line_column(source, 9), (2, 3));
         assert_eq!(line_column(source, 1000), (3, 1));
-    }
-
-    #[test]
-    fn suggestions() {
-        let fields = ["org", "severities", "components", "targets"];
-        assert_eq!(did_you_mean("severites", fields), Some("severities"));
-        assert_eq!(did_you_mean("zzz", fields), None);
-        assert_eq!(did_you_mean("sev4", ["sev1", "sev2", "sev3"]), None);
     }
 }

@@ -8,6 +8,7 @@ mod playbook;
 mod raw;
 mod rules;
 mod secret;
+mod severity;
 mod target;
 
 use std::collections::BTreeMap;
@@ -19,10 +20,12 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use toml::Spanned;
 
-pub use error::{ConfigError, did_you_mean, line_column};
+pub use error::{ConfigError, line_column};
 pub use secret::Secret;
-pub use target::{Channel, Target, TargetKind, TargetSettings, check_url, is_loopback};
+pub use severity::{ComponentStatus, Indicator, Severity};
+pub use target::{Target, TargetKind, TargetSettings, check_url, is_loopback};
 
+use crate::vocab::Channel;
 use raw::RawConfig;
 
 /// The configuration file's name, searched for upward from the working directory.
@@ -56,22 +59,11 @@ pub struct Org {
     pub default_severity: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Severity {
-    pub name: String,
-    pub label: String,
-    pub description: Option<String>,
-    #[serde(serialize_with = "serialize_duration")]
-    pub acknowledge_within: Duration,
-    #[serde(serialize_with = "serialize_duration")]
-    pub update_every: Duration,
-}
-
 fn serialize_zone<S: serde::Serializer>(zone: &Tz, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(zone.name())
 }
 
-fn serialize_duration<S: serde::Serializer>(
+pub(crate) fn serialize_duration<S: serde::Serializer>(
     duration: &Duration,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -149,7 +141,7 @@ impl Config {
 
         let timezone_text = &raw.org.get_ref().timezone;
         let timezone: Tz = timezone_text.get_ref().parse().map_err(|_| {
-            let guess = did_you_mean(
+            let guess = crate::vocab::did_you_mean(
                 timezone_text.get_ref(),
                 chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name()),
             );
@@ -227,13 +219,17 @@ impl Config {
                         "`default_severity` names unknown severity `{}`",
                         name.get_ref()
                     ),
-                    Some(format!("severities are {}", quoted_list(&names))),
+                    Some(crate::vocab::suggestion(
+                        name.get_ref(),
+                        "severities",
+                        &names,
+                    )),
                 ));
             }
         };
 
         for (id, name) in &raw.components {
-            if !crate::record::id::is_valid_name(id) {
+            if !crate::vocab::is_valid_name(id) {
                 return Err(invalid(
                     name.span(),
                     format!("component id `{id}` must be lowercase letters, digits and `-`"),
@@ -248,7 +244,7 @@ impl Config {
         let stage_names = playbook.stage_names();
         let mut targets = Vec::new();
         for (name, table) in &raw.targets {
-            if !crate::record::id::is_valid_name(name) {
+            if !crate::vocab::is_valid_name(name) {
                 return Err(invalid(
                     table.span(),
                     format!("target name `{name}` must be lowercase letters, digits and `-`"),
@@ -325,20 +321,12 @@ fn explain_toml_error(message: &str) -> (String, Option<String>) {
     } else {
         "value"
     };
-    let hint = match did_you_mean(word, candidates.iter().copied()) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None if candidates.is_empty() => return (message, None),
-        None => format!("expected one of {}", quoted_list(&candidates)),
-    };
+    if candidates.is_empty() {
+        return (message, None);
+    }
+    let plural = if what == "key" { "keys" } else { "values" };
+    let hint = crate::vocab::suggestion(word, plural, &candidates);
     (format!("unknown {what} `{word}`"), Some(hint))
-}
-
-fn quoted_list(words: &[&str]) -> String {
-    words
-        .iter()
-        .map(|word| format!("`{word}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

@@ -8,9 +8,11 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::raw::{RawPlaybook, RawQuestion, RawStage};
-use super::target::Channel;
-use crate::playbook::{ACKNOWLEDGE, Choice, Playbook, Question, QuestionKind, RESOLVE, Stage};
-use crate::record::Status;
+use crate::playbook::{Choice, Playbook, Question, QuestionKind, Stage};
+use crate::vocab::ACKNOWLEDGE;
+use crate::vocab::Channel;
+use crate::vocab::RESOLVE;
+use crate::vocab::Status;
 
 /// A playbook problem located in the file.
 pub struct PlaybookProblem {
@@ -36,7 +38,7 @@ pub fn build(raw: &RawPlaybook, templates_dir: &Path) -> Result<Playbook, Playbo
     let mut playbook = Playbook::default();
     let mut defined: Vec<(usize, String)> = Vec::new();
     for (name, table) in &raw.stage {
-        if !crate::record::id::is_valid_name(name) {
+        if !crate::vocab::is_valid_name(name) {
             return Err(problem(
                 table,
                 format!("stage name `{name}` must be lowercase letters, digits and `-`"),
@@ -197,7 +199,7 @@ fn apply(stage: &mut Stage, raw: &RawStage, templates_dir: &Path) -> Result<(), 
                     ),
                 )
             })?;
-            let exists = crate::render::EMBEDDED
+            let exists = crate::templates::EMBEDDED
                 .iter()
                 .any(|(embedded, _)| embedded == name.get_ref())
                 || templates_dir.join(name.get_ref()).is_file();

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
-use super::did_you_mean;
 use super::playbook::{PlaybookProblem, problem};
 use super::raw::RawRule;
-use crate::lint::{Level, Matcher, PhraseUse, Rule, RuleSettings, Rules, phrase_pattern};
+use crate::playbook::{Level, Matcher, PhraseUse, Rule, RuleSettings, Rules, phrase_pattern};
 
 /// Returns the default rules changed by the file's `[playbook.rules.*]` tables.
 pub fn build(raw: &BTreeMap<String, Spanned<RawRule>>) -> Result<Rules, PlaybookProblem> {
@@ -19,10 +18,7 @@ pub fn build(raw: &BTreeMap<String, Spanned<RawRule>>) -> Result<Rules, Playbook
             problem(
                 table,
                 format!("unknown rule `{id}` in `[playbook.rules]`"),
-                Some(match did_you_mean(id, ids.iter().copied()) {
-                    Some(guess) => format!("did you mean `{guess}`?"),
-                    None => format!("rules are {}", ids.join(", ")),
-                }),
+                Some(crate::vocab::suggestion(id, "rules", &ids)),
             )
         })?;
         rules.set(rule, settings(rule, table, rules.get(rule))?);

@@ -6,63 +6,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use chrono::Duration;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use toml::Spanned;
 
 use super::raw::RawTarget;
-
-/// The shape a rendered update takes for one kind of destination.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    Status,
-    Blog,
-    Social,
-    Chat,
-    Email,
-    Banner,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 6] = [
-        Channel::Status,
-        Channel::Blog,
-        Channel::Social,
-        Channel::Chat,
-        Channel::Email,
-        Channel::Banner,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::Status => "status",
-            Channel::Blog => "blog",
-            Channel::Social => "social",
-            Channel::Chat => "chat",
-            Channel::Email => "email",
-            Channel::Banner => "banner",
-        }
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Channel {
-    type Err = ();
-    fn from_str(text: &str) -> Result<Channel, ()> {
-        Channel::ALL
-            .into_iter()
-            .find(|channel| channel.name() == text)
-            .ok_or(())
-    }
-}
+use crate::vocab::Channel;
 
 /// Where a target publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -216,7 +166,7 @@ impl TargetKind {
     /// Returns how many characters a social post may have when the target sets no `limit`.
     pub fn social_limit(self) -> Option<usize> {
         match self {
-            TargetKind::Mastodon => Some(crate::lint::DEFAULT_SOCIAL_LIMIT),
+            TargetKind::Mastodon => Some(crate::playbook::DEFAULT_SOCIAL_LIMIT),
             _ => None,
         }
     }
@@ -323,7 +273,7 @@ pub fn validate(
                 &table.kind,
                 format!("unknown target kind `{kind_name}` in `[targets.{name}]`"),
                 Some(
-                    match super::error::did_you_mean(kind_name, names.iter().copied()) {
+                    match crate::vocab::did_you_mean(kind_name, names.iter().copied()) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => format!("kinds are {}", backticked(&names)),
                     },

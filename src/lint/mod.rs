@@ -4,8 +4,6 @@
 //! (a promised next update, an apology by resolution, the time to acknowledge). The same
 //! phrase found in several channels is one finding that lists them all.
 
-mod matcher;
-mod rules;
 #[cfg(test)]
 mod tests;
 
@@ -15,15 +13,13 @@ use chrono::Duration;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::config::{Channel, Config};
-use crate::record::{Incident, Status, Update};
+use crate::config::Config;
+use crate::record::{Incident, Update};
 use crate::render::Draft;
+use crate::vocab::Channel;
+use crate::vocab::Status;
 
-pub use matcher::{Matcher, Span, phrase_pattern};
-pub use rules::{Level, PhraseUse, Rule, RuleSettings, Rules};
-
-/// The social limit when no routed target sets one: Mastodon's default.
-pub const DEFAULT_SOCIAL_LIMIT: usize = 500;
+use crate::playbook::{Level, Matcher, Rule, Span};
 
 /// "For a few minutes" minimises anything recorded as lasting longer than this.
 const A_FEW_MINUTES: i64 = 10;
@@ -273,7 +269,9 @@ impl<'a> Linter<'a> {
             });
         let strictest = match limits.min_by_key(|(_, limit)| *limit) {
             Some(strictest) => Some(strictest),
-            None if self.config.targets.is_empty() => Some(("mastodon", DEFAULT_SOCIAL_LIMIT)),
+            None if self.config.targets.is_empty() => {
+                Some(("mastodon", crate::playbook::DEFAULT_SOCIAL_LIMIT))
+            }
             None => None,
         };
         let Some((target, limit)) = strictest else {

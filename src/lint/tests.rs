@@ -7,6 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
+use crate::playbook::DEFAULT_SOCIAL_LIMIT;
 use crate::record::{Event, EventBody, Opened, Resolved, UpdateBody};
 use crate::render::Renderer;
 

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{ACKNOWLEDGE, Choice, Playbook, Question, QuestionKind, RESOLVE, Stage};
-use crate::record::Status;
+use super::{Choice, Playbook, Question, QuestionKind, Stage};
+use crate::vocab::Status;
+use crate::vocab::{ACKNOWLEDGE, RESOLVE};
 
 fn text(key: &str, prompt: &str, guidance: &str) -> Question {
     Question {
@@ -119,6 +120,6 @@ pub fn playbook() -> Playbook {
                 )
             }],
         ),
-        rules: crate::lint::Rules::default(),
+        rules: super::Rules::default(),
     }
 }

@@ -7,18 +7,22 @@
 //! `[playbook]` section of `incident.toml` replaces or extends it (validated in `config`).
 
 mod defaults;
+mod matcher;
 mod question;
+mod rules;
 
 use std::collections::BTreeMap;
 
-use crate::config::Channel;
-use crate::record::Status;
+use crate::vocab::Channel;
+use crate::vocab::Status;
 
+pub use matcher::{Matcher, Span, phrase_pattern};
 pub use question::{Choice, Question, QuestionKind};
+pub use rules::{Level, PhraseUse, Rule, RuleSettings, Rules};
 
-pub const ACKNOWLEDGE: &str = "acknowledge";
-/// The stage of the update `incident resolve` records.
-pub const RESOLVE: &str = "resolve";
+/// The social limit when no routed target sets one: Mastodon's default.
+pub const DEFAULT_SOCIAL_LIMIT: usize = 500;
+use crate::vocab::RESOLVE;
 
 /// One stage of the playbook.
 #[derive(Debug, Clone)]
@@ -43,7 +47,7 @@ pub struct Stage {
 pub struct Playbook {
     pub stages: Vec<Stage>,
     pub resolve: Stage,
-    pub rules: crate::lint::Rules,
+    pub rules: Rules,
 }
 
 impl Default for Playbook {

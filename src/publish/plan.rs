@@ -107,7 +107,7 @@ mod tests {
             seq: 1,
             event_id: "01JUPDATE".to_string(),
             stage: "acknowledge".to_string(),
-            status: crate::record::Status::Investigating,
+            status: crate::vocab::Status::Investigating,
             at: "2026-11-24T08:00:00Z".parse().unwrap(),
             author: "Dana".to_string(),
             message: None,

@@ -6,66 +6,11 @@
 //! `git log -p` readable and lets git's union merge combine two clones' appends.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
+use crate::vocab::Status;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-
-/// The public status of an incident, as status pages name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Investigating,
-    Identified,
-    Monitoring,
-    Resolved,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Investigating,
-        Status::Identified,
-        Status::Monitoring,
-        Status::Resolved,
-    ];
-
-    /// The status as people read it: "Investigating".
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Investigating => "Investigating",
-            Status::Identified => "Identified",
-            Status::Monitoring => "Monitoring",
-            Status::Resolved => "Resolved",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Investigating => "investigating",
-            Status::Identified => "identified",
-            Status::Monitoring => "monitoring",
-            Status::Resolved => "resolved",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Status {
-    type Err = ();
-    fn from_str(text: &str) -> Result<Status, ()> {
-        Status::ALL
-            .into_iter()
-            .find(|status| status.name().eq_ignore_ascii_case(text.trim()))
-            .ok_or(())
-    }
-}
 
 /// One recorded event.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,7 +149,7 @@ pub struct PublishFinished {
 pub struct Approved {
     pub update: String,
     /// SHA-256 of each channel's text as approved.
-    pub texts: BTreeMap<crate::config::Channel, String>,
+    pub texts: BTreeMap<crate::vocab::Channel, String>,
 }
 
 /// The incident was declared over.
@@ -221,7 +166,7 @@ pub struct Resolved {
 pub struct Edited {
     /// The id of the event that recorded the update.
     pub update: String,
-    pub channel: crate::config::Channel,
+    pub channel: crate::vocab::Channel,
     pub text: String,
 }
 

@@ -10,8 +10,6 @@ use std::sync::Mutex;
 /// Lowercase Crockford base32.
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 const ID_LENGTH: usize = 7;
-/// Longest id accepted from `--id` or a folder name.
-const MAX_NAME_LENGTH: usize = 40;
 
 /// Returns a fresh random incident id such as `k3f9q2m`.
 pub fn new_incident_id() -> String {
@@ -43,18 +41,6 @@ pub fn new_event_id() -> String {
         .generate()
         .unwrap_or_else(|_| ulid::Ulid::generate())
         .to_string()
-}
-
-/// Returns whether `name` can be an incident id or component id: lowercase ASCII letters,
-/// digits and `-`, starting with a letter or digit, at most 40 characters.
-pub fn is_valid_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= MAX_NAME_LENGTH
-        && bytes[0].is_ascii_alphanumeric()
-        && bytes
-            .iter()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || *byte == b'-')
 }
 
 /// Why a prefix did not name exactly one id.
@@ -110,7 +96,7 @@ mod tests {
         let ids: Vec<String> = (0..1000).map(|_| new_incident_id()).collect();
         for id in &ids {
             assert_eq!(id.len(), ID_LENGTH);
-            assert!(is_valid_name(id), "{id}");
+            assert!(crate::vocab::is_valid_name(id), "{id}");
             assert!(id.as_bytes()[0].is_ascii_lowercase(), "{id}");
         }
         let mut unique = ids.clone();
@@ -125,16 +111,6 @@ mod tests {
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(ids, sorted);
-    }
-
-    #[test]
-    fn names() {
-        assert!(is_valid_name("photo-cache-2026"));
-        assert!(!is_valid_name("-x"));
-        assert!(!is_valid_name("Upper"));
-        assert!(!is_valid_name("a/b"));
-        assert!(!is_valid_name(""));
-        assert!(!is_valid_name(&"a".repeat(41)));
     }
 
     #[test]

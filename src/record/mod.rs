@@ -9,7 +9,7 @@ pub mod summary;
 
 pub use event::{
     Approved, Edited, Event, EventBody, Opened, PublishAction, PublishFinished, PublishStarted,
-    Resolved, Status, UpdateBody,
+    Resolved, UpdateBody,
 };
 pub use state::{Approval, FoldError, Incident, Publication, PublicationState, Update};
 pub use store::{Loaded, Store, StoreError, Warning};

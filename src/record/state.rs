@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::event::{
-    Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, Status,
-    UpdateBody,
+    Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, UpdateBody,
 };
+use crate::vocab::Status;
 
 /// An incident as its events describe it. This is also the shape of `show --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -49,7 +49,7 @@ pub struct Update {
     pub approvals: Vec<Approval>,
     /// Texts a person edited, by channel; the latest edit wins.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub edits: BTreeMap<crate::config::Channel, String>,
+    pub edits: BTreeMap<crate::vocab::Channel, String>,
 }
 
 /// Where an update was published, and how that went: one per `publish_started` event.
@@ -104,7 +104,7 @@ impl std::fmt::Display for PublicationState {
 pub struct Approval {
     pub by: String,
     pub at: DateTime<Utc>,
-    pub texts: BTreeMap<crate::config::Channel, String>,
+    pub texts: BTreeMap<crate::vocab::Channel, String>,
 }
 
 /// One line of the incident's history, for people.
@@ -185,7 +185,7 @@ impl Incident {
         };
         let was_resolved = self.status == Status::Resolved && !self.updates.is_empty();
         self.status = body.status;
-        if body.stage == crate::playbook::ACKNOWLEDGE && self.acknowledged_at.is_none() {
+        if body.stage == crate::vocab::ACKNOWLEDGE && self.acknowledged_at.is_none() {
             self.acknowledged_at = Some(event.at);
         }
         if let Some(impact) = body

@@ -86,7 +86,7 @@ impl Store {
             let entry = entry.context("read folder", &self.dir)?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if id::is_valid_name(name) && entry.path().join(EVENTS_FILE).is_file() {
+            if crate::vocab::is_valid_name(name) && entry.path().join(EVENTS_FILE).is_file() {
                 ids.push(name.to_string());
             }
         }
@@ -357,10 +357,24 @@ fn parse_line(text: &str) -> Line<Event> {
     }
 }
 
+impl Loaded {
+    /// Returns the number a new update gets: one more than any written so far.
+    pub fn next_seq(&self) -> u32 {
+        self.events
+            .iter()
+            .filter_map(|event| event.body.update())
+            .map(|update| update.seq)
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::event::{EventBody, Status, UpdateBody};
+    use crate::record::event::{EventBody, UpdateBody};
+    use crate::vocab::Status;
     use std::collections::BTreeMap;
 
     fn event(id: &str, at: &str, message: &str) -> Event {

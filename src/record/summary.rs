@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::event::Status;
 use super::state::{FoldError, Incident};
 use super::store::{Dated, Line, Warning, parse_lines};
+use crate::vocab::Status;
 
 /// One incident as a row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,7 +85,7 @@ impl Summary {
             };
             let was_resolved = summary.status == Status::Resolved && summary.updates > 0;
             summary.status = update.status;
-            if update.stage == crate::playbook::ACKNOWLEDGE && summary.acknowledged_at.is_none() {
+            if update.stage == crate::vocab::ACKNOWLEDGE && summary.acknowledged_at.is_none() {
                 summary.acknowledged_at = Some(event.at);
             }
             summary.resolved_at = match (resolved_at, update.status) {
@@ -236,7 +236,7 @@ mod tests {
             }),
             _ => EventBody::Edited(Edited {
                 update: "01JNOSUCHUPDATE".to_string(),
-                channel: crate::config::Channel::Status,
+                channel: crate::vocab::Channel::Status,
                 text: "edited".to_string(),
             }),
         };

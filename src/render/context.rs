@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::record::{Incident, Status, Update};
+use crate::record::{Incident, Update};
+use crate::vocab::Status;
 
 #[derive(Debug, Serialize)]
 pub struct Context<'a> {

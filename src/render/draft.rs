@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::config::Channel;
+use crate::vocab::Channel;
 
 /// The text of one update for one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,7 +8,6 @@
 mod context;
 mod draft;
 pub mod html;
-mod templates;
 
 use std::path::{Path, PathBuf};
 
@@ -16,11 +15,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use minijinja::{Environment, UndefinedBehavior};
 
-use crate::config::{Channel, Config};
+use crate::config::Config;
 use crate::record::Incident;
+use crate::templates;
+use crate::vocab::Channel;
 pub use context::Context;
 pub use draft::Draft;
-pub use templates::EMBEDDED;
 
 /// A template that failed to load or render.
 #[derive(Debug, thiserror::Error)]

@@ -45,7 +45,7 @@ pub struct OrgFacts<'a> {
 pub struct IncidentFacts<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub status: crate::record::Status,
+    pub status: crate::vocab::Status,
     pub started_at: String,
     pub acknowledged_at: Option<String>,
     pub resolved_at: Option<String>,
@@ -204,7 +204,7 @@ impl<'a> Facts<'a> {
         }
 
         Facts {
-            draft: incident.status != crate::record::Status::Resolved,
+            draft: incident.status != crate::vocab::Status::Resolved,
             org: OrgFacts {
                 name: &config.org.name,
                 timezone: config.org.timezone.name(),

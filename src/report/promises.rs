@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::record::{Incident, Status};
+use crate::record::Incident;
+use crate::vocab::Status;
 
 /// How a promise turned out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

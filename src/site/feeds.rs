@@ -255,7 +255,7 @@ impl JsonFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Status;
+    use crate::vocab::Status;
 
     fn entry(incident: &str, seq: usize, minute: u32) -> FeedEntry {
         FeedEntry {

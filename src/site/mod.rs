@@ -28,14 +28,16 @@ use serde::Serialize;
 
 pub use error::SiteError;
 pub use feeds::FEED_ENTRIES;
-pub use status::{ComponentStatus, Indicator, Overview};
+pub use status::Overview;
 
-use crate::config::{Channel, Config};
+use crate::config::Config;
 use crate::fsutil::Context as _;
 use crate::record::store::in_parallel;
-use crate::record::{Incident, Status, Store, Summary, Warning};
+use crate::record::{Incident, Store, Summary, Warning};
 use crate::render::Renderer;
 use crate::time::rfc3339;
+use crate::vocab::Channel;
+use crate::vocab::Status;
 use feeds::{AtomFeed, FeedEntry, JsonFeed, Latest, Links};
 use pages::{
     HistoryPage, IncidentPage, IncidentView, IndexPage, OpenView, OrgView, UpdateView, by_month,

@@ -6,10 +6,12 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::status::{ComponentStatus, Overview};
+use super::status::Overview;
+use crate::config::ComponentStatus;
 use crate::config::Config;
-use crate::record::{Status, Summary, Update};
+use crate::record::{Summary, Update};
 use crate::time::rfc3339;
+use crate::vocab::Status;
 
 /// The organisation, as every page shows it.
 #[derive(Debug, Serialize)]

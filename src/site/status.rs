@@ -1,102 +1,12 @@
 //! What the status site says about the service as a whole and each component, derived from
 //! the open incidents alone: nobody sets a component's status by hand.
 //!
-//! An open incident puts each component it names into the status its severity implies: the
-//! first severity in `incident.toml` is a major outage, the second a partial outage, any other
-//! degraded performance. A component named by several open incidents shows the worst.
+//! An open incident puts each component it names into the status its severity implies (the
+//! scale lives beside `Severity` in `config`). A component named by several open incidents
+//! shows the worst.
 
-use serde::Serialize;
-
-use crate::config::Config;
+use crate::config::{ComponentStatus, Config};
 use crate::record::Summary;
-
-/// A component's status, in Statuspage's words, from best to worst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComponentStatus {
-    Operational,
-    DegradedPerformance,
-    PartialOutage,
-    MajorOutage,
-}
-
-impl ComponentStatus {
-    /// Returns the status an open incident of `severity` gives the components it names.
-    pub fn of_severity(config: &Config, severity: &str) -> ComponentStatus {
-        match config
-            .severities
-            .iter()
-            .position(|known| known.name == severity)
-        {
-            Some(0) => ComponentStatus::MajorOutage,
-            Some(1) => ComponentStatus::PartialOutage,
-            // A severity since removed from the config still means something is wrong.
-            _ => ComponentStatus::DegradedPerformance,
-        }
-    }
-
-    /// Returns the machine name, as `status.json` spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            ComponentStatus::Operational => "operational",
-            ComponentStatus::DegradedPerformance => "degraded_performance",
-            ComponentStatus::PartialOutage => "partial_outage",
-            ComponentStatus::MajorOutage => "major_outage",
-        }
-    }
-
-    /// Returns the words people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            ComponentStatus::Operational => "Operational",
-            ComponentStatus::DegradedPerformance => "Degraded performance",
-            ComponentStatus::PartialOutage => "Partial outage",
-            ComponentStatus::MajorOutage => "Major outage",
-        }
-    }
-
-    /// Returns the page indicator this status amounts to.
-    pub fn indicator(self) -> Indicator {
-        match self {
-            ComponentStatus::Operational => Indicator::None,
-            ComponentStatus::DegradedPerformance => Indicator::Minor,
-            ComponentStatus::PartialOutage => Indicator::Major,
-            ComponentStatus::MajorOutage => Indicator::Critical,
-        }
-    }
-}
-
-/// The page-wide status indicator of Statuspage's public summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Indicator {
-    None,
-    Minor,
-    Major,
-    Critical,
-}
-
-impl Indicator {
-    /// Returns the machine name, as `status.json` spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Indicator::None => "none",
-            Indicator::Minor => "minor",
-            Indicator::Major => "major",
-            Indicator::Critical => "critical",
-        }
-    }
-
-    /// Returns Statuspage's description of the indicator.
-    pub fn description(self) -> &'static str {
-        match self {
-            Indicator::None => "All Systems Operational",
-            Indicator::Minor => "Minor Service Outage",
-            Indicator::Major => "Partial System Outage",
-            Indicator::Critical => "Major Service Outage",
-        }
-    }
-}
 
 /// One component and its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +63,8 @@ impl Overview {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Status;
+    use crate::config::Indicator;
+    use crate::vocab::Status;
     use std::path::Path;
 
     const CONFIG: &str = r#"[org]

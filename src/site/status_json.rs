@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::feeds::Links;
 use super::pages::{IncidentView, UpdateView};
-use super::status::{ComponentStatus, Overview};
+use super::status::Overview;
+use crate::config::ComponentStatus;
 use crate::config::Config;
 
 #[derive(Debug, Serialize)]

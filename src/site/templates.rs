@@ -158,10 +158,12 @@ fn load(dir: &Path, name: &str) -> Result<Option<String>, SiteError> {
     let path = dir.join(name);
     match std::fs::read_to_string(&path) {
         Ok(source) => Ok(Some(source)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(crate::render::EMBEDDED
-            .iter()
-            .find(|(embedded, _)| *embedded == name)
-            .map(|(_, source)| (*source).to_string())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Ok(crate::templates::EMBEDDED
+                .iter()
+                .find(|(embedded, _)| *embedded == name)
+                .map(|(_, source)| (*source).to_string()))
+        }
         Err(source) => Err(SiteError::Io(crate::fsutil::IoError {
             action: "read",
             path,

@@ -203,13 +203,13 @@ fn parse_local(text: &str) -> Option<NaiveDateTime> {
 pub fn human_duration(duration: Duration) -> String {
     let total = duration.num_seconds().unsigned_abs();
     if total < 60 {
-        return plural(total, "second");
+        return crate::vocab::plural(total, "second");
     }
     let (days, hours, minutes) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60);
     let parts: Vec<String> = [(days, "day"), (hours, "hour"), (minutes, "minute")]
         .into_iter()
         .filter(|(count, _)| *count > 0)
-        .map(|(count, unit)| plural(count, unit))
+        .map(|(count, unit)| crate::vocab::plural(count, unit))
         .collect();
     parts.join(" ")
 }
@@ -231,14 +231,6 @@ pub fn short_duration(duration: Duration) -> String {
         .filter(|(count, _)| *count > 0)
         .map(|(count, unit)| format!("{count}{unit}"))
         .collect()
-}
-
-fn plural(count: u64, unit: &str) -> String {
-    if count == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{count} {unit}s")
-    }
 }
 
 /// Returns `at` in `zone` with UTC beside it: "2026-11-24 03:12 EST (08:12 UTC)".

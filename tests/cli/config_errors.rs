@@ -247,7 +247,7 @@ fn bad_times_durations_and_choices() {
         ),
         (
             &["open", "--title", "x", "--severity", "sev4"],
-            "error: unknown severity `sev4`\nhint: severities in `incident.toml`: `sev1`, `sev2`, `sev3`",
+            "error: unknown severity `sev4`\nhint: severities are `sev1`, `sev2`, `sev3`",
         ),
         (
             &["open", "--title", "x", "--component", "photo"],

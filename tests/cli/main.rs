@@ -10,6 +10,7 @@ mod config_errors;
 mod crash;
 mod example;
 mod git;
+mod layers;
 mod postmortem;
 mod prompts;
 mod publish;

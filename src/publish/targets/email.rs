@@ -625,9 +625,10 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::config::{Channel, Config};
+    use crate::config::Config;
     use crate::record::Incident;
     use crate::render::Draft;
+    use crate::vocab::Channel;
 
     const CONFIG: &str = r#"
 [org]

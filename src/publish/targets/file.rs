@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Channel, Config, Target};
+use crate::config::{Config, Target};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
+use crate::vocab::Channel;
 
 #[derive(Debug)]
 pub struct File {

@@ -44,7 +44,7 @@ impl Mastodon {
                     target
                         .kind
                         .social_limit()
-                        .unwrap_or(crate::lint::DEFAULT_SOCIAL_LIMIT)
+                        .unwrap_or(crate::playbook::DEFAULT_SOCIAL_LIMIT)
                 },
                 |limit| limit as usize,
             ),

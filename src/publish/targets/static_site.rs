@@ -9,11 +9,12 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use crate::config::ComponentStatus;
 use crate::config::{Config, Target};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
-use crate::record::{Incident, PublicationState, Status, Update};
+use crate::record::{Incident, PublicationState, Update};
 use crate::render::Renderer;
-use crate::site::ComponentStatus;
+use crate::vocab::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flavor {

@@ -14,11 +14,12 @@ use serde_json::json;
 
 use super::Secrets;
 use super::incident_remote;
+use crate::config::ComponentStatus;
 use crate::config::{Config, Target};
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
-use crate::record::{Incident, Status};
-use crate::site::ComponentStatus;
+use crate::record::Incident;
+use crate::vocab::Status;
 
 /// The management API, when the target does not name another.
 pub const DEFAULT_API: &str = "https://api.statuspage.io/v1";

@@ -10,7 +10,8 @@ use serde_json::json;
 use sha2::Sha256;
 
 use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
-use crate::record::{PublishAction, Status};
+use crate::record::PublishAction;
+use crate::vocab::Status;
 
 #[derive(Debug)]
 pub struct Webhook {
