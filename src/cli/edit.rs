@@ -120,7 +120,7 @@ fn edit_in(editor: &str, file: &Path, text: &str) -> Result<String, CommandError
         .arg(file)
         .status()
         .map_err(|error| {
-            CommandError::usage(format!("cannot start the editor `{editor}`: {error}"))
+            CommandError::usage(format!("cannot start the editor `{editor}`")).because(error)
         })?;
     if !status.success() {
         let code = status
@@ -131,9 +131,10 @@ fn edit_in(editor: &str, file: &Path, text: &str) -> Result<String, CommandError
         )));
     }
     std::fs::read_to_string(file).map_err(|error| {
-        CommandError::usage(format!(
-            "cannot read the edited text back from `{}`: {error}",
+        CommandError::local(format!(
+            "cannot read the edited text back from `{}`",
             file.display()
         ))
+        .because(error)
     })
 }

@@ -76,7 +76,7 @@ impl Printer {
         serde_json::to_writer_pretty(&mut stdout, value).map_err(|error| {
             match error.io_error_kind() {
                 Some(kind) => stdout_failed(kind.into()),
-                None => CommandError::usage(format!("cannot write JSON: {error}")),
+                None => CommandError::local("cannot write JSON").because(error),
             }
         })?;
         stdout
@@ -133,18 +133,22 @@ impl Printer {
         for hint in &error.hints {
             eprintln!("{} {hint}", style("hint:").for_stderr().cyan().bold());
         }
+        for cause in error.causes() {
+            eprintln!("{} {cause}", style("caused by:").for_stderr().dim());
+        }
     }
 }
+
+/// A write to stdout that failed for another reason than its reader leaving.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write to stdout")]
+struct StdoutError(#[source] std::io::Error);
 
 /// A failed write to stdout: a reader that went away ends the command quietly.
 fn stdout_failed(error: std::io::Error) -> CommandError {
     match error.kind() {
-        std::io::ErrorKind::BrokenPipe => CommandError {
-            kind: ErrorKind::BrokenPipe,
-            message: String::new(),
-            hints: Vec::new(),
-        },
-        _ => CommandError::usage(format!("cannot write to stdout: {error}")),
+        std::io::ErrorKind::BrokenPipe => CommandError::broken_pipe(),
+        _ => CommandError::caused(ErrorKind::Local, StdoutError(error)),
     }
 }
 

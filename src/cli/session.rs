@@ -28,7 +28,7 @@ impl Session {
     pub fn new(global: &GlobalArgs, env: Env, printer: Printer) -> Result<Session, CommandError> {
         let clock = Clock::new(env.now.as_deref())?;
         let cwd = std::env::current_dir().map_err(|error| {
-            CommandError::usage(format!("cannot read the current folder: {error}"))
+            CommandError::local("cannot read the current folder").because(error)
         })?;
         let prompter = Prompter::new(global.no_input, env.ci, printer.clone());
         Ok(Session {

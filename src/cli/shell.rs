@@ -34,6 +34,6 @@ pub fn man(_args: ManArgs, cli: clap::Command, session: &Session) -> Result<(), 
     let mut page = Vec::new();
     clap_mangen::Man::new(cli)
         .render(&mut page)
-        .map_err(|error| CommandError::usage(format!("cannot write the manual page: {error}")))?;
+        .map_err(|error| CommandError::local("cannot write the manual page").because(error))?;
     session.printer.out(&String::from_utf8_lossy(&page))
 }

@@ -164,7 +164,7 @@ fn missing_or_unreadable_config() {
     assert_eq!(out.code, 2, "{out}");
     assert!(
         out.stderr
-            .starts_with("error: cannot read `elsewhere.toml`: "),
+            .starts_with("error: cannot read `elsewhere.toml`\ncaused by: "),
         "{out}"
     );
 
@@ -172,7 +172,7 @@ fn missing_or_unreadable_config() {
     assert_eq!(out.code, 2, "{out}");
     assert!(
         out.stderr
-            .starts_with("error: cannot read `from-env.toml`: "),
+            .starts_with("error: cannot read `from-env.toml`\ncaused by: "),
         "{out}"
     );
 }

@@ -578,7 +578,7 @@ fn a_status_template_failing_for_one_update_names_it() {
     assert_eq!(out.code, 2, "{out}");
     assert!(
         out.stderr.starts_with(&format!(
-            "error: incident `{id}` update 1: template `templates/status.md` line 1: undefined value"
+            "error: incident `{id}` update 1\nhint: fix the status template, or delete the override to use the built-in one\ncaused by: template `templates/status.md` line 1: undefined value"
         )),
         "{out}"
     );
