@@ -7,13 +7,8 @@
 
 mod context;
 mod draft;
+mod environment;
 pub mod html;
-
-use std::path::{Path, PathBuf};
-
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-use minijinja::{Environment, UndefinedBehavior};
 
 use crate::config::Config;
 use crate::record::Incident;
@@ -21,6 +16,7 @@ use crate::templates;
 use crate::vocab::Channel;
 pub use context::Context;
 pub use draft::Draft;
+pub use environment::Templates;
 
 /// A template that failed to load or render.
 #[derive(Debug, thiserror::Error)]
@@ -34,45 +30,16 @@ pub struct RenderError {
 
 /// Renders updates for every channel.
 pub struct Renderer<'a> {
-    env: Environment<'static>,
+    templates: Templates,
     config: &'a Config,
-    overrides: PathBuf,
 }
 
 impl<'a> Renderer<'a> {
     /// Returns a renderer using the embedded templates and the overrides next to the config.
     pub fn new(config: &'a Config) -> Renderer<'a> {
-        let overrides = config.root().join("templates");
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_syntax(
-            minijinja::syntax::SyntaxConfig::builder()
-                .trim_blocks(true)
-                .lstrip_blocks(true)
-                .build()
-                .expect("the default delimiters are valid"),
-        );
-        let loader_dir = overrides.clone();
-        env.set_loader(move |name| load(&loader_dir, name));
-        let zone = config.org.timezone;
-        env.add_filter("local", move |at: String| {
-            time_filter(&at, zone, crate::time::local_with_utc)
-        });
-        env.add_filter("local_time", move |at: String| {
-            time_filter(&at, zone, crate::time::local_time_with_utc)
-        });
-        env.add_function(
-            "duration",
-            |from: String, to: String| -> Result<String, minijinja::Error> {
-                Ok(crate::time::human_duration(
-                    parse_time(&to)? - parse_time(&from)?,
-                ))
-            },
-        );
         Renderer {
-            env,
+            templates: Templates::new(config),
             config,
-            overrides,
         }
     }
 
@@ -137,92 +104,12 @@ impl<'a> Renderer<'a> {
         name: &str,
         context: &T,
     ) -> Result<String, RenderError> {
-        self.env
-            .get_template(name)
-            .and_then(|template| template.render(minijinja::value::Serde(context)))
-            .map_err(|error| self.explain(name, &error))
+        self.templates.render(name, context)
     }
 
     fn render_template(&self, name: &str, context: &Context) -> Result<String, RenderError> {
-        self.env
-            .get_template(name)
-            .and_then(|template| template.render(minijinja::value::Serde(context)))
-            .map_err(|error| self.explain(name, &error))
+        self.templates.render(name, context)
     }
-
-    /// Turns a minijinja error into one line naming the template file and line.
-    fn explain(&self, requested: &str, error: &minijinja::Error) -> RenderError {
-        let name = error.name().unwrap_or(requested);
-        let override_path = self.overrides.join(name);
-        let place = if override_path.is_file() {
-            format!("template `{}`", override_path.display())
-        } else {
-            format!("built-in template `{name}`")
-        };
-        let place = match error.line() {
-            Some(line) => format!("{place} line {line}"),
-            None => place,
-        };
-        let cause = match error.detail() {
-            Some(detail) => format!("{}: {detail}", kind_text(error.kind())),
-            None => kind_text(error.kind()),
-        };
-        RenderError {
-            place,
-            line: error.line(),
-            cause,
-        }
-    }
-}
-
-fn kind_text(kind: minijinja::ErrorKind) -> String {
-    let text = kind.to_string();
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => text,
-    }
-}
-
-/// Loads an override from `dir`, else the embedded template.
-fn load(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
-    // Template names come from our code and from `import`/`include` in templates; refuse
-    // anything that would leave the templates folder.
-    if name.contains("..") || name.starts_with('/') {
-        return Ok(None);
-    }
-    let path = dir.join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(source) => Ok(Some(source)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            Ok(templates::embedded(name).map(str::to_string))
-        }
-        Err(error) => Err(minijinja::Error::new(
-            minijinja::ErrorKind::TemplateNotFound,
-            format!("cannot read `{}`: {error}", path.display()),
-        )),
-    }
-}
-
-/// Reads an RFC 3339 time handed to a template helper.
-pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>, minijinja::Error> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| {
-            minijinja::Error::new(
-                minijinja::ErrorKind::InvalidOperation,
-                format!("`{text}` is not a time"),
-            )
-        })
-}
-
-/// A template filter showing an RFC 3339 time in the org's zone with `format`.
-pub(crate) fn time_filter(
-    text: &str,
-    zone: Tz,
-    format: fn(DateTime<Utc>, Tz) -> String,
-) -> Result<String, minijinja::Error> {
-    Ok(format(parse_time(text)?, zone))
 }
 
 /// Trims trailing spaces, squeezes blank lines to one, and makes one-line channels one line.
