@@ -8,6 +8,7 @@ mod playbook;
 mod raw;
 mod rules;
 mod secret;
+mod settings;
 mod target;
 
 use std::collections::BTreeMap;
@@ -21,7 +22,12 @@ use toml::Spanned;
 
 pub use error::{ConfigError, did_you_mean, line_column};
 pub use secret::Secret;
-pub use target::{Channel, Target, TargetKind, TargetSettings, check_url, is_loopback};
+pub use settings::{
+    ChatSettings, Choice, EmailSettings, FileSettings, Flavor, GhostSettings, Login,
+    MastodonSettings, Settings, StaticSettings, StatuspageSettings, Tls, UrlSetting, Visibility,
+    WebhookSettings, WordpressMode, WordpressSettings,
+};
+pub use target::{Channel, Target, TargetKind, check_url, is_loopback};
 
 use raw::RawConfig;
 

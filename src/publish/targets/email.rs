@@ -25,47 +25,16 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
 use super::Secrets;
-use crate::config::{Target, is_loopback};
+use crate::config::{EmailSettings, Target, Tls};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote, retry};
 use crate::record::PublishAction;
 
-/// How the connection is protected (`tls` in the config).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Security {
-    /// Plain connect, then `STARTTLS`, required: no upgrade, no login, no mail.
-    StartTls,
-    /// TLS from the first byte (port 465, RFC 8314).
-    Implicit,
-    /// No TLS at all: only to loopback (or with `allow_insecure`).
-    None,
-}
-
-impl Security {
-    fn parse(value: Option<&str>, target: &str) -> Result<Security, String> {
-        match value.unwrap_or("starttls") {
-            "starttls" => Ok(Security::StartTls),
-            "implicit" => Ok(Security::Implicit),
-            "none" => Ok(Security::None),
-            other => Err(format!(
-                "unknown tls `{other}` in `[targets.{target}]`: use `starttls`, `implicit` or `none`"
-            )),
-        }
-    }
-
-    fn default_port(self) -> u16 {
-        match self {
-            Security::StartTls => 587,
-            Security::Implicit => 465,
-            Security::None => 25,
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Security::StartTls => "STARTTLS required",
-            Security::Implicit => "implicit TLS",
-            Security::None => "no TLS",
-        }
+/// How a connection protected by `tls` is described to people.
+fn describe_tls(tls: Tls) -> &'static str {
+    match tls {
+        Tls::StartTls => "STARTTLS required",
+        Tls::Implicit => "implicit TLS",
+        Tls::None => "no TLS",
     }
 }
 
@@ -89,71 +58,34 @@ pub struct Email {
     /// The host name as written, without brackets around an IPv6 address.
     host: String,
     port: u16,
-    security: Security,
+    security: Tls,
     login: Option<Login>,
     from: Mailbox,
     to: Vec<Mailbox>,
 }
 
 impl Email {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Email, String> {
-        let name = &target.name;
-        let settings = &target.settings;
-        let host = settings
-            .host
-            .as_deref()
-            .map(|host| host.trim().trim_start_matches('[').trim_end_matches(']'))
-            .filter(|host| !host.is_empty())
-            .ok_or_else(|| format!("target `{name}` has no `host`"))?
-            .to_string();
-        let security = Security::parse(settings.tls.as_deref(), name)?;
-        // The config check refuses this already; a publisher built some other way must not
-        // send mail (and a password) in the clear across a network either.
-        if security == Security::None && !is_loopback(&host) && !target.allow_insecure {
-            return Err(format!(
-                "target `{name}`: `tls = \"none\"` sends mail in the clear, which is only allowed to a loopback host, not `{host}`; use `starttls` or `implicit`"
-            ));
-        }
-        let port = settings.port.unwrap_or_else(|| security.default_port());
-        let login = match (&settings.username, &settings.password_env) {
-            (Some(username), Some(variable)) => Some(Login {
-                username: username.clone(),
-                password: secrets.get(target, "password_env", variable)?,
-                variable: variable.clone(),
+    pub fn new(
+        target: &Target,
+        settings: &EmailSettings,
+        secrets: &Secrets,
+    ) -> Result<Email, String> {
+        let login = match &settings.login {
+            Some(login) => Some(Login {
+                username: login.username.clone(),
+                password: secrets.get(target, "password_env", &login.password_env)?,
+                variable: login.password_env.clone(),
             }),
-            (None, None) => None,
-            (Some(_), None) => {
-                return Err(format!(
-                    "target `{name}` has a `username` but no `password_env` naming the variable that holds its password"
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(format!(
-                    "target `{name}` has a `password_env` but no `username` to log in as"
-                ));
-            }
+            None => None,
         };
-        let from_text = settings
-            .from
-            .as_deref()
-            .ok_or_else(|| format!("target `{name}` has no `from`"))?;
-        let from = parse_mailbox(from_text, "from", name)?;
-        if settings.to.is_empty() {
-            return Err(format!("target `{name}` has no `to` addresses"));
-        }
-        let to = settings
-            .to
-            .iter()
-            .map(|to| parse_mailbox(to, "to", name))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Email {
-            target: name.clone(),
-            host,
-            port,
-            security,
+            target: target.name.clone(),
+            host: settings.host.clone(),
+            port: settings.port,
+            security: settings.tls,
             login,
-            from,
-            to,
+            from: settings.from.clone(),
+            to: settings.to.clone(),
         })
     }
 
@@ -225,9 +157,9 @@ impl Email {
             })
         };
         Ok(match self.security {
-            Security::None => Wire::Plain,
-            Security::StartTls => Wire::StartTls(tls()?),
-            Security::Implicit => Wire::Implicit(tls()?),
+            Tls::None => Wire::Plain,
+            Tls::StartTls => Wire::StartTls(tls()?),
+            Tls::Implicit => Wire::Implicit(tls()?),
         })
     }
 
@@ -323,7 +255,7 @@ impl Email {
     fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> (String, Verdict) {
         let at = format!("{}:{}", self.host, self.port);
         let doing = match stage {
-            Stage::Connect => format!("cannot connect to {at} ({})", self.security.describe()),
+            Stage::Connect => format!("cannot connect to {at} ({})", describe_tls(self.security)),
             Stage::StartTls => format!("STARTTLS with {at} failed"),
             Stage::Auth => format!(
                 "{at} refused the login as `{}`",
@@ -351,7 +283,7 @@ impl Email {
             Failure::Timeout(timeout) => {
                 let text = format!("no answer within {}s", timeout.as_secs_f64());
                 let waiting = match stage {
-                    Stage::Connect => format!("connecting ({})", self.security.describe()),
+                    Stage::Connect => format!("connecting ({})", describe_tls(self.security)),
                     Stage::StartTls => "starting TLS".to_string(),
                     Stage::Auth => "logging in".to_string(),
                     Stage::Mail => format!("giving the sender <{}>", self.from.email),
@@ -455,7 +387,7 @@ impl Publisher for Email {
             "SMTP {}:{} ({})\n",
             self.host,
             self.port,
-            self.security.describe()
+            describe_tls(self.security)
         );
         if let Some(login) = &self.login {
             let _ = writeln!(
@@ -554,12 +486,6 @@ fn remote(message_id: &str) -> Remote {
     }
 }
 
-fn parse_mailbox(text: &str, key: &str, target: &str) -> Result<Mailbox, String> {
-    text.trim().parse::<Mailbox>().map_err(|error| {
-        format!("`{key}` of target `{target}` is not an email address (`{text}`): {error}")
-    })
-}
-
 /// Describes a lettre error on one line: the reply code and what the server said, or the
 /// chain of causes.
 fn describe(error: &lettre::transport::smtp::Error) -> String {
@@ -646,6 +572,15 @@ from = "Acme Status <status@acme.example>"
 to = ["ops@acme.example", "Customers <list@acme.example>"]
 "#;
 
+    /// The publisher of target `mail`, in a dry run (no password needed).
+    fn built(config: &Config) -> Email {
+        let target = config.target("mail").unwrap();
+        let crate::config::Settings::Email(settings) = &target.settings else {
+            panic!("`mail` is an email target");
+        };
+        Email::new(target, settings, &Secrets::new(true)).unwrap()
+    }
+
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
     }
@@ -713,7 +648,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     #[test]
     fn the_first_email_starts_a_thread_and_later_ones_reply_to_it() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let email = built(&config);
         let now = at("2026-11-24T08:05:00Z");
 
         let first = incident(false);
@@ -791,7 +726,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     #[test]
     fn a_dry_run_shows_the_envelope_and_message_but_never_the_password() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let mut email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let mut email = built(&config);
         email.login = Some(Login {
             username: "incident".to_string(),
             password: "hunter2-very-secret".to_string(),
@@ -831,7 +766,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     #[test]
     fn message_ids_are_valid_whatever_the_target_is_called() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let email = built(&config);
         assert_eq!(
             email.message_id("01jx-status mail.é"),
             "<01jx-status-mail--@incident.acme.example>"
@@ -839,25 +774,9 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     }
 
     #[test]
-    fn plain_smtp_goes_only_to_loopback() {
-        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let mut target = config.target("mail").unwrap().clone();
-        target.settings.host = Some("mail.example.com".to_string());
-        let error = Email::new(&target, &Secrets::new(true)).err().unwrap();
-        assert!(error.contains("only allowed to a loopback host"), "{error}");
-        target.settings.tls = None;
-        target.settings.port = None;
-        let email = Email::new(&target, &Secrets::new(true)).unwrap();
-        assert_eq!((email.security, email.port), (Security::StartTls, 587));
-        target.settings.username = Some("incident".to_string());
-        let error = Email::new(&target, &Secrets::new(true)).err().unwrap();
-        assert!(error.contains("no `password_env`"), "{error}");
-    }
-
-    #[test]
     fn only_a_silence_after_the_message_stops_the_retries() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let email = built(&config);
         let id = "<01jfirst-mail@incident.acme.example>";
         let timeout = Duration::from_secs(5);
         let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Rcpt(0), id);

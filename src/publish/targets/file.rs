@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Channel, Config, Target};
+use crate::config::{Channel, Config, FileSettings};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
 
 #[derive(Debug)]
@@ -15,11 +15,10 @@ pub struct File {
 }
 
 impl File {
-    pub fn new(target: &Target, config: &Config) -> Result<File, String> {
-        let path = super::required(target, "path", target.settings.path.as_ref())?;
-        Ok(File {
-            folder: config.root().join(path),
-        })
+    pub fn new(settings: &FileSettings, config: &Config) -> File {
+        File {
+            folder: config.root().join(&settings.path),
+        }
     }
 
     /// `<folder>/<incident>/<seq>-<stage>.<channel>.<ext>`

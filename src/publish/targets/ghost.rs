@@ -16,7 +16,7 @@ use sha2::Sha256;
 
 use super::Secrets;
 use super::{Tally, incident_remote};
-use crate::config::Target;
+use crate::config::{GhostSettings, Target};
 use crate::publish::http::encode_segment;
 use crate::publish::{Context, Delivery, Outgoing, Policy, Post, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
@@ -42,10 +42,13 @@ struct AdminKey {
 }
 
 impl Ghost {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Ghost, String> {
-        let settings = &target.settings;
-        let url = super::required(target, "url", settings.url.as_deref())?;
-        let variable = super::required(target, "key_env", settings.key_env.as_deref())?;
+    pub fn new(
+        target: &Target,
+        settings: &GhostSettings,
+        secrets: &Secrets,
+    ) -> Result<Ghost, String> {
+        let url = &settings.url;
+        let variable = &settings.key_env;
         let key = secrets
             .lookup(target, "key_env", variable)?
             .map(|key| parse_key(&key).map_err(|error| format!("{error} (`{variable}`)")))

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::Secrets;
-use crate::config::Target;
+use crate::config::{Choice, MastodonSettings, Target, Visibility};
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
@@ -22,32 +22,22 @@ pub struct Mastodon {
     /// The instance, e.g. `https://mastodon.example`.
     instance: Url,
     token: String,
-    visibility: String,
+    visibility: Visibility,
     limit: usize,
 }
 
 impl Mastodon {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Mastodon, String> {
-        let settings = &target.settings;
-        let url = super::required(target, "url", settings.url.as_deref())?;
-        let variable = super::required(target, "token_env", settings.token_env.as_deref())?;
+    pub fn new(
+        target: &Target,
+        settings: &MastodonSettings,
+        secrets: &Secrets,
+    ) -> Result<Mastodon, String> {
         Ok(Mastodon {
             target: target.name.clone(),
-            instance: Url::plain(url),
-            token: secrets.get(target, "token_env", variable)?,
-            visibility: settings
-                .visibility
-                .clone()
-                .unwrap_or_else(|| "public".to_string()),
-            limit: settings.limit.map_or_else(
-                || {
-                    target
-                        .kind
-                        .social_limit()
-                        .unwrap_or(crate::lint::DEFAULT_SOCIAL_LIMIT)
-                },
-                |limit| limit as usize,
-            ),
+            instance: Url::plain(&settings.url),
+            token: secrets.get(target, "token_env", &settings.token_env)?,
+            visibility: settings.visibility,
+            limit: settings.limit,
         })
     }
 }
@@ -83,7 +73,7 @@ impl Publisher for Mastodon {
             }
             (PublishAction::Create, _) => {
                 let thread = super::incident_remote(post, &self.target);
-                let mut fields = vec![("status", text), ("visibility", self.visibility.as_str())];
+                let mut fields = vec![("status", text), ("visibility", self.visibility.name())];
                 if let Some(first) = &thread {
                     fields.push(("in_reply_to_id", first.as_str()));
                 }

@@ -1,5 +1,5 @@
-//! The kinds of target that can publish, and how each is built from its config. Adding a
-//! kind means one module here and one line in [`build`].
+//! The kinds of target that can publish, and how each is built from its checked settings.
+//! Adding a kind means one module here and one arm in `build_kind`.
 
 mod discord;
 mod email;
@@ -17,7 +17,7 @@ mod wordpress;
 use std::cell::RefCell;
 
 use super::Publisher;
-use crate::config::{Config, Target, TargetKind};
+use crate::config::{Config, Settings, Target, UrlSetting};
 
 /// Reads the secrets targets name, and remembers them so no output ever shows them.
 #[derive(Debug, Default)]
@@ -128,57 +128,57 @@ fn build_kind(
     config: &Config,
     secrets: &Secrets,
 ) -> Result<Box<dyn Publisher>, String> {
-    let url = || -> Result<super::Url, String> {
-        let settings = &target.settings;
-        match (&settings.url, &settings.url_env) {
-            (Some(url), _) => Ok(super::Url::plain(url)),
-            (None, Some(variable)) => match secrets.lookup(target, "url_env", variable)? {
-                Some(value) => {
-                    // A URL from the environment gets the same check as one in the file,
-                    // without repeating it: it holds a credential.
-                    crate::config::check_url(&value, target.allow_insecure).map_err(|_| {
-                        format!(
-                            "`{variable}` (`url_env` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
-                            target.name
-                        )
-                    })?;
-                    Ok(super::Url::secret(&value, variable))
-                }
-                None => Ok(super::Url::secret(&format!("${variable}"), variable)),
-            },
-            (None, None) => Err(format!("target `{}` has no `url`", target.name)),
+    // A chat webhook's URL, or a webhook's `url_env`, from the environment.
+    let url_from_env = |variable: &str| -> Result<super::Url, String> {
+        match secrets.lookup(target, "url_env", variable)? {
+            Some(value) => {
+                // A URL from the environment gets the same check as one in the file,
+                // without repeating it: it holds a credential.
+                crate::config::check_url(&value, target.allow_insecure).map_err(|_| {
+                    format!(
+                        "`{variable}` (`url_env` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
+                        target.name
+                    )
+                })?;
+                Ok(super::Url::secret(&value, variable))
+            }
+            None => Ok(super::Url::secret(&format!("${variable}"), variable)),
         }
     };
-    Ok(match target.kind {
-        TargetKind::File => Box::new(file::File::new(target, config)?),
-        TargetKind::Webhook => {
-            let secret = match &target.settings.secret_env {
+    Ok(match &target.settings {
+        Settings::File(settings) => Box::new(file::File::new(settings, config)),
+        Settings::Webhook(settings) => {
+            let url = match &settings.url {
+                UrlSetting::Plain(url) => super::Url::plain(url),
+                UrlSetting::Env(variable) => url_from_env(variable)?,
+            };
+            let secret = match &settings.secret_env {
                 Some(variable) => secrets.lookup(target, "secret_env", variable)?,
                 None => None,
             };
-            Box::new(webhook::Webhook::new(url()?, secret.as_deref())?)
+            Box::new(webhook::Webhook::new(url, secret.as_deref())?)
         }
-        TargetKind::Slack => Box::new(slack::Slack::new(url()?)),
-        TargetKind::Discord => Box::new(discord::Discord::new(url()?)),
-        TargetKind::Teams => Box::new(teams::Teams::new(url()?)),
-        TargetKind::Wordpress => Box::new(wordpress::Wordpress::new(target, secrets)?),
-        TargetKind::Mattermost => Box::new(mattermost::Mattermost::new(url()?)),
-        TargetKind::Mastodon => Box::new(mastodon::Mastodon::new(target, secrets)?),
-        TargetKind::Statuspage => Box::new(statuspage::Statuspage::new(target, secrets)?),
-        TargetKind::Ghost => Box::new(ghost::Ghost::new(target, secrets)?),
-        TargetKind::Static => Box::new(static_site::StaticSite::new(target, config)?),
-        TargetKind::Email => Box::new(email::Email::new(target, secrets)?),
+        Settings::Slack(chat) => Box::new(slack::Slack::new(url_from_env(&chat.url_env)?)),
+        Settings::Discord(chat) => Box::new(discord::Discord::new(url_from_env(&chat.url_env)?)),
+        Settings::Teams(chat) => Box::new(teams::Teams::new(url_from_env(&chat.url_env)?)),
+        Settings::Mattermost(chat) => {
+            Box::new(mattermost::Mattermost::new(url_from_env(&chat.url_env)?))
+        }
+        Settings::Wordpress(settings) => {
+            Box::new(wordpress::Wordpress::new(target, settings, secrets)?)
+        }
+        Settings::Mastodon(settings) => {
+            Box::new(mastodon::Mastodon::new(target, settings, secrets)?)
+        }
+        Settings::Statuspage(settings) => {
+            Box::new(statuspage::Statuspage::new(target, settings, secrets)?)
+        }
+        Settings::Ghost(settings) => Box::new(ghost::Ghost::new(target, settings, secrets)?),
+        Settings::Static(settings) => {
+            Box::new(static_site::StaticSite::new(target, settings, config))
+        }
+        Settings::Email(settings) => Box::new(email::Email::new(target, settings, secrets)?),
     })
-}
-
-/// Returns a key the config check already requires of the target's kind: missing here, it
-/// is reported as that target's failure rather than a panic.
-pub fn required<'a, T: ?Sized>(
-    target: &Target,
-    key: &str,
-    value: Option<&'a T>,
-) -> Result<&'a T, String> {
-    value.ok_or_else(|| format!("target `{}` has no `{key}`", target.name))
 }
 
 /// The tries and errors of a publication that takes several requests (a lookup, then a

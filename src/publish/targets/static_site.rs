@@ -9,18 +9,11 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, Target};
+use crate::config::{Config, Flavor, StaticSettings, Target};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
 use crate::record::{Incident, PublicationState, Status, Update};
 use crate::render::Renderer;
 use crate::site::ComponentStatus;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flavor {
-    Cstate,
-    Hugo,
-    Jekyll,
-}
 
 #[derive(Debug)]
 pub struct StaticSite {
@@ -31,28 +24,14 @@ pub struct StaticSite {
 }
 
 impl StaticSite {
-    pub fn new(target: &Target, config: &Config) -> Result<StaticSite, String> {
-        let path = super::required(target, "path", target.settings.path.as_ref())?;
-        let flavor = match target.settings.flavor.as_deref() {
-            Some("cstate") => Flavor::Cstate,
-            Some("hugo") => Flavor::Hugo,
-            Some("jekyll") => Flavor::Jekyll,
-            _ => {
-                return Err(format!(
-                    "target `{}` needs `flavor` = \"cstate\", \"hugo\" or \"jekyll\"",
-                    target.name
-                ));
-            }
-        };
-        Ok(StaticSite {
+    pub fn new(target: &Target, settings: &StaticSettings, config: &Config) -> StaticSite {
+        StaticSite {
             target: target.clone(),
-            folder: config.root().join(path),
-            flavor,
-        })
+            folder: config.root().join(&settings.path),
+            flavor: settings.flavor,
+        }
     }
 
-    /// cState and Jekyll name posts `YYYY-MM-DD-slug.md` (Jekyll only reads posts named
-    /// so); Hugo takes any name. The date is the incident's start, so the name never moves.
     fn path(&self, incident: &Incident) -> PathBuf {
         let name = match self.flavor {
             Flavor::Cstate | Flavor::Jekyll => format!(

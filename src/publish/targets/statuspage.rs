@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::Secrets;
 use super::incident_remote;
-use crate::config::{Config, Target};
+use crate::config::{Config, StatuspageSettings, Target};
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
 use crate::record::{Incident, Status};
@@ -34,10 +34,13 @@ pub struct Statuspage {
 }
 
 impl Statuspage {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Statuspage, String> {
-        let settings = &target.settings;
-        let page_id = super::required(target, "page_id", settings.page_id.as_deref())?;
-        let variable = super::required(target, "api_key_env", settings.api_key_env.as_deref())?;
+    pub fn new(
+        target: &Target,
+        settings: &StatuspageSettings,
+        secrets: &Secrets,
+    ) -> Result<Statuspage, String> {
+        let page_id = &settings.page_id;
+        let variable = &settings.api_key_env;
         let base = Url::plain(settings.url.as_deref().unwrap_or(DEFAULT_API));
         Ok(Statuspage {
             target: target.name.clone(),

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::config::Target;
+use crate::config::{Target, WordpressMode, WordpressSettings};
 use crate::publish::http::{Outgoing, Reply, Sent, Url};
 use crate::publish::targets::{Secrets, Tally};
 use crate::publish::{Context, Delivery, Policy, Post, Publisher, Remote};
@@ -77,12 +77,14 @@ impl RestRoot {
 }
 
 impl Wordpress {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Wordpress, String> {
-        let settings = &target.settings;
-        let site = super::required(target, "url", settings.url.as_deref())?;
-        let username = super::required(target, "username", settings.username.as_deref())?;
-        let variable = super::required(target, "password_env", settings.password_env.as_deref())?;
-        let password = secrets.get(target, "password_env", variable)?;
+    pub fn new(
+        target: &Target,
+        settings: &WordpressSettings,
+        secrets: &Secrets,
+    ) -> Result<Wordpress, String> {
+        let site = &settings.url;
+        let username = &settings.username;
+        let password = secrets.get(target, "password_env", &settings.password_env)?;
         Ok(Wordpress {
             target: target.name.clone(),
             site: Url::plain(site.trim_end_matches('/')),
@@ -90,8 +92,8 @@ impl Wordpress {
                 "Basic {}",
                 STANDARD.encode(format!("{username}:{password}"))
             ),
-            username: username.to_string(),
-            per_update: settings.mode.as_deref() == Some("post-per-update"),
+            username: username.clone(),
+            per_update: settings.mode == WordpressMode::PostPerUpdate,
         })
     }
 
