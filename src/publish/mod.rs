@@ -11,6 +11,7 @@ pub mod engine;
 pub mod http;
 pub mod plan;
 pub mod retry;
+pub mod run;
 pub mod targets;
 
 use std::future::Future;
