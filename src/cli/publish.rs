@@ -125,7 +125,7 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     }
 
     let context = Context {
-        http: Http::new().map_err(CommandError::usage)?,
+        http: Http::new().map_err(|error| CommandError::usage(error.to_string()))?,
         clock: session.clock,
     };
     let author = session.author(config.root());
@@ -343,7 +343,7 @@ fn dry_run_rows(
                         Ok(request) => row.request = Some(request),
                         Err(error) => {
                             row.state = "cannot publish";
-                            row.error = Some(error);
+                            row.error = Some(error.to_string());
                         }
                     }
                 }
@@ -381,7 +381,7 @@ fn row_after(
                 }
                 Some((Err(error), tries)) => {
                     row.state = "failed";
-                    row.error = Some(error.clone());
+                    row.error = Some(error.to_string());
                     row.tries = Some(tries);
                 }
                 None => row.state = "failed",

@@ -8,6 +8,7 @@
 //! `targets/` behind [`Publisher`].
 
 pub mod engine;
+mod error;
 pub mod http;
 pub mod plan;
 pub mod retry;
@@ -25,6 +26,7 @@ use crate::record::{Incident, PublishAction, Update};
 use crate::render::Draft;
 use crate::time::Clock;
 
+pub use error::PublishError;
 pub use http::{Http, Outgoing, Policy, Reply, Url};
 
 /// What a target is asked to publish.
@@ -52,14 +54,14 @@ pub struct Remote {
 /// How a delivery went, retries included.
 #[derive(Debug)]
 pub struct Delivered {
-    pub result: Result<Remote, String>,
+    pub result: Result<Remote, PublishError>,
     pub tries: u32,
-    pub errors: Vec<String>,
+    pub errors: Vec<PublishError>,
 }
 
 impl Delivered {
     /// A delivery that failed before any request was made.
-    pub fn refused(error: String) -> Delivered {
+    pub fn refused(error: PublishError) -> Delivered {
         Delivered {
             result: Err(error.clone()),
             tries: 0,
@@ -93,19 +95,21 @@ pub trait Publisher {
     }
 
     /// The request that publishes `post`, made at `now`.
-    fn request(&self, post: &Post, now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let _ = (post, now);
-        Err("this target does not publish over HTTP".to_string())
+        Err(PublishError::unsendable(
+            "this target does not publish over HTTP",
+        ))
     }
 
     /// Reads where the post ended up from a successful answer.
-    fn remote(&self, post: &Post, reply: &Reply) -> Result<Remote, String> {
+    fn remote(&self, post: &Post, reply: &Reply) -> Result<Remote, PublishError> {
         let _ = (post, reply);
         Ok(Remote::default())
     }
 
     /// What publishing would do, as a dry run prints it, secrets redacted.
-    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, PublishError> {
         self.request(post, now).map(|outgoing| outgoing.shown())
     }
 

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use super::engine::{Job, Outcome, Publishing};
 use super::plan::{self, Abilities, Step};
 use super::targets::{self, Secrets};
-use super::{Post, text_hash};
+use super::{Post, PublishError, text_hash};
 use crate::config::{Channel, Config, Target};
 use crate::record::{Incident, StoreError, Update};
 use crate::render::Draft;
@@ -120,7 +120,7 @@ impl<'a> Run<'a> {
         update: &Update,
         now: DateTime<Utc>,
         secrets: &Secrets,
-    ) -> Result<String, String> {
+    ) -> Result<String, PublishError> {
         let post = Post {
             config,
             incident,
@@ -133,7 +133,7 @@ impl<'a> Run<'a> {
         job.publisher
             .preview(&post, now)
             .map(|request| secrets.scrub(&request))
-            .map_err(|error| secrets.scrub(&error))
+            .map_err(|error| secrets.scrub_error(error))
     }
 
     /// Sends every job through `publishing`, calling `finished` as each ends. Fails,

@@ -26,7 +26,8 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 
 use super::Secrets;
 use crate::config::{EmailSettings, Target, Tls};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote, retry};
+use crate::publish::retry::{self, Attempt};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher, Remote};
 use crate::record::PublishAction;
 
 /// How a connection protected by `tls` is described to people.
@@ -69,7 +70,7 @@ impl Email {
         target: &Target,
         settings: &EmailSettings,
         secrets: &Secrets,
-    ) -> Result<Email, String> {
+    ) -> Result<Email, PublishError> {
         let login = match &settings.login {
             Some(login) => Some(Login {
                 username: login.username.clone(),
@@ -114,9 +115,11 @@ impl Email {
     }
 
     /// The message as sent at `now`: headers and the plain-text body.
-    fn message(&self, post: &Post, now: DateTime<Utc>) -> Result<Message, String> {
+    fn message(&self, post: &Post, now: DateTime<Utc>) -> Result<Message, PublishError> {
         if post.action == PublishAction::Edit {
-            return Err("an email cannot be changed once sent".to_string());
+            return Err(PublishError::unsendable(
+                "an email cannot be changed once sent",
+            ));
         }
         let subject = match &post.draft.subject {
             Some(subject) if !subject.trim().is_empty() => subject.trim().to_string(),
@@ -142,18 +145,18 @@ impl Email {
         }
         builder
             .singlepart(SinglePart::plain(body))
-            .map_err(|error| format!("cannot build the email: {error}"))
+            .map_err(|error| PublishError::unsendable(format!("cannot build the email: {error}")))
     }
 
     /// How to protect the connection, with the TLS settings (the system's roots) ready.
-    fn wire(&self) -> Result<Wire, String> {
+    fn wire(&self) -> Result<Wire, PublishError> {
         let tls = || {
-            TlsParameters::new(self.host.clone()).map_err(|error| {
-                format!(
+            TlsParameters::new(self.host.clone()).map_err(|error| PublishError::NeverSent {
+                detail: format!(
                     "cannot set up TLS for `{}`: {}",
                     self.host,
                     one_line(&error.to_string())
-                )
+                ),
             })
         };
         Ok(match self.security {
@@ -252,7 +255,9 @@ impl Email {
     }
 
     /// The one-line description of a failed try, and whether another try is worth it.
-    fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> (String, Verdict) {
+    fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> (PublishError, Verdict) {
+        let never_sent = |detail: String| PublishError::NeverSent { detail };
+        let no_answer = |detail: String| PublishError::NoAnswer { detail };
         let at = format!("{}:{}", self.host, self.port);
         let doing = match stage {
             Stage::Connect => format!("cannot connect to {at} ({})", describe_tls(self.security)),
@@ -275,9 +280,9 @@ impl Email {
         };
         match error {
             Failure::NoStartTls => (
-                format!(
+                never_sent(format!(
                     "{at} does not offer STARTTLS, which `tls = \"starttls\"` requires: nothing was sent (a port-465 server wants `tls = \"implicit\"`)"
-                ),
+                )),
                 Verdict::Stop,
             ),
             Failure::Timeout(timeout) => {
@@ -297,20 +302,29 @@ impl Email {
                 };
                 if stage == Stage::Message {
                     (
-                        format!(
+                        no_answer(format!(
                             "{at}: {text} after the message was sent; it may have arrived as {message_id}, so it was not sent again"
-                        ),
+                        )),
                         Verdict::MayHaveArrived,
                     )
                 } else {
                     // The server went quiet; it refused nothing.
-                    (format!("{at}: {text} while {waiting}"), Verdict::Retry)
+                    (
+                        never_sent(format!("{at}: {text} while {waiting}")),
+                        Verdict::Retry,
+                    )
                 }
             }
             Failure::Smtp(error) => {
                 let detail = describe(&error);
+                let refused = |message: String| PublishError::Refused {
+                    code: error
+                        .status()
+                        .and_then(|code| code.to_string().parse().ok()),
+                    message,
+                };
                 if error.is_transient() {
-                    return (format!("{doing}: {detail}"), Verdict::Retry);
+                    return (refused(format!("{doing}: {detail}")), Verdict::Retry);
                 }
                 if error.is_permanent() {
                     let hint = match (&self.login, stage) {
@@ -320,21 +334,21 @@ impl Email {
                         ),
                         _ => String::new(),
                     };
-                    return (format!("{doing}: {detail}{hint}"), Verdict::Stop);
+                    return (refused(format!("{doing}: {detail}{hint}")), Verdict::Stop);
                 }
                 if error.is_tls() || error.is_client() || is_tls_failure(&error) {
-                    return (format!("{doing}: {detail}"), Verdict::Stop);
+                    return (never_sent(format!("{doing}: {detail}")), Verdict::Stop);
                 }
                 // A network error, a dropped connection or a garbled reply.
                 if stage == Stage::Message {
                     (
-                        format!(
+                        no_answer(format!(
                             "{at}: the connection failed after the message was sent ({detail}); it may have arrived as {message_id}, so it was not sent again"
-                        ),
+                        )),
                         Verdict::MayHaveArrived,
                     )
                 } else {
-                    (format!("{doing}: {detail}"), Verdict::Retry)
+                    (never_sent(format!("{doing}: {detail}")), Verdict::Retry)
                 }
             }
         }
@@ -381,7 +395,7 @@ impl Publisher for Email {
         false
     }
 
-    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, PublishError> {
         let message = self.message(post, now)?;
         let mut text = format!(
             "SMTP {}:{} ({})\n",
@@ -430,9 +444,7 @@ impl Publisher for Email {
                 Err(error) => return Delivered::refused(error),
             };
             let message_id = self.message_id(post.key);
-            let attempts = policy.attempts.max(1);
-            let mut errors = Vec::new();
-            for attempt in 1..=attempts {
+            let tried = retry::retrying(policy.attempts, |_| async {
                 let stage = Cell::new(Stage::Connect);
                 let tried = tokio::time::timeout(
                     policy.timeout,
@@ -440,36 +452,25 @@ impl Publisher for Email {
                 )
                 .await;
                 let failure = match tried {
-                    Ok(Ok(())) => {
-                        return Delivered {
-                            result: Ok(remote(&message_id)),
-                            tries: attempt,
-                            errors,
-                        };
-                    }
+                    Ok(Ok(())) => return Attempt::Done(()),
                     Ok(Err(failure)) => failure,
                     // Accepted, then the goodbye hung: it arrived.
-                    Err(_) if stage.get() == Stage::Sent => {
-                        return Delivered {
-                            result: Ok(remote(&message_id)),
-                            tries: attempt,
-                            errors,
-                        };
-                    }
+                    Err(_) if stage.get() == Stage::Sent => return Attempt::Done(()),
                     Err(_) => Failure::Timeout(policy.timeout),
                 };
                 let (error, verdict) = self.failure(failure, stage.get(), &message_id);
-                errors.push(error.clone());
-                if verdict != Verdict::Retry || attempt == attempts {
-                    return Delivered {
-                        result: Err(error),
-                        tries: attempt,
-                        errors,
-                    };
+                Attempt::Failed {
+                    error,
+                    retry: verdict == Verdict::Retry,
+                    wait: None,
                 }
-                tokio::time::sleep(retry::backoff(attempt + 1)).await;
+            })
+            .await;
+            Delivered {
+                result: tried.result.map(|()| remote(&message_id)),
+                tries: tried.tries,
+                errors: tried.errors,
             }
-            unreachable!("the loop returns on its last try")
         })
     }
 }
@@ -781,13 +782,15 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
         let timeout = Duration::from_secs(5);
         let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Rcpt(0), id);
         assert_eq!(verdict, Verdict::Retry);
+        assert!(matches!(error, PublishError::NeverSent { .. }), "{error:?}");
         assert_eq!(
-            error,
+            error.to_string(),
             "127.0.0.1:2525: no answer within 5s while giving the recipient <ops@acme.example>"
         );
         let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Message, id);
         assert_eq!(verdict, Verdict::MayHaveArrived);
-        assert!(error.contains(id), "{error}");
+        assert!(matches!(error, PublishError::NoAnswer { .. }), "{error:?}");
+        assert!(error.to_string().contains(id), "{error}");
         let (_, verdict) = email.failure(Failure::NoStartTls, Stage::StartTls, id);
         assert_eq!(verdict, Verdict::Stop);
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::config::{Channel, Config, FileSettings};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher};
 
 #[derive(Debug)]
 pub struct File {
@@ -43,7 +43,7 @@ impl Publisher for File {
         true
     }
 
-    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         Ok(format!(
             "WRITE {}\n\n{}",
             self.path(post).display(),
@@ -66,7 +66,9 @@ impl Publisher for File {
             Delivered {
                 result: written
                     .map(|()| super::file_remote(&path))
-                    .map_err(|error| error.to_string()),
+                    .map_err(|error| PublishError::Write {
+                        message: error.to_string(),
+                    }),
                 tries: 1,
                 errors: Vec::new(),
             }

@@ -16,7 +16,7 @@ mod wordpress;
 
 use std::cell::RefCell;
 
-use super::Publisher;
+use super::{PublishError, Publisher};
 use crate::config::{Config, Settings, Target, UrlSetting};
 
 /// Reads the secrets targets name, and remembers them so no output ever shows them.
@@ -40,25 +40,31 @@ impl Secrets {
     pub fn lookup(
         &self,
         target: &Target,
-        key: &str,
+        key: &'static str,
         variable: &str,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Option<String>, PublishError> {
         match crate::env::Env::secret(variable) {
             Some(value) => {
                 self.remember(&value);
                 Ok(Some(value))
             }
             None if self.dry_run => Ok(None),
-            None => Err(format!(
-                "environment variable `{variable}` is not set (`{key}` of target `{}`)",
-                target.name
-            )),
+            None => Err(PublishError::MissingSecret {
+                variable: variable.to_string(),
+                key,
+                target: target.name.clone(),
+            }),
         }
     }
 
     /// Returns the secret as [`Secrets::lookup`] does, with `$VARIABLE` standing in for one
     /// a dry run lacks: for targets that only put it in a header a dry run redacts anyway.
-    pub fn get(&self, target: &Target, key: &str, variable: &str) -> Result<String, String> {
+    pub fn get(
+        &self,
+        target: &Target,
+        key: &'static str,
+        variable: &str,
+    ) -> Result<String, PublishError> {
         Ok(self
             .lookup(target, key, variable)?
             .unwrap_or_else(|| format!("${variable}")))
@@ -92,6 +98,11 @@ impl Secrets {
         }
         text
     }
+
+    /// Returns `error` with every secret read so far replaced by `****`.
+    pub fn scrub_error(&self, error: PublishError) -> PublishError {
+        error.scrubbed(&|text: &str| self.scrub(text))
+    }
 }
 
 /// Builds the publisher of `target`. One that cannot be built (a secret missing from the
@@ -102,14 +113,14 @@ pub fn build(target: &Target, config: &Config, secrets: &Secrets) -> Box<dyn Pub
 }
 
 /// A target that cannot publish, and why.
-struct Unavailable(String);
+struct Unavailable(PublishError);
 
 impl Publisher for Unavailable {
     fn preview(
         &self,
         _post: &super::Post,
         _now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<String, String> {
+    ) -> Result<String, PublishError> {
         Err(self.0.clone())
     }
 
@@ -127,18 +138,18 @@ fn build_kind(
     target: &Target,
     config: &Config,
     secrets: &Secrets,
-) -> Result<Box<dyn Publisher>, String> {
+) -> Result<Box<dyn Publisher>, PublishError> {
     // A chat webhook's URL, or a webhook's `url_env`, from the environment.
-    let url_from_env = |variable: &str| -> Result<super::Url, String> {
+    let url_from_env = |variable: &str| -> Result<super::Url, PublishError> {
         match secrets.lookup(target, "url_env", variable)? {
             Some(value) => {
                 // A URL from the environment gets the same check as one in the file,
                 // without repeating it: it holds a credential.
                 crate::config::check_url(&value, target.allow_insecure).map_err(|_| {
-                    format!(
+                    PublishError::bad_setting(format!(
                         "`{variable}` (`url_env` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
                         target.name
-                    )
+                    ))
                 })?;
                 Ok(super::Url::secret(&value, variable))
             }
@@ -186,7 +197,7 @@ fn build_kind(
 #[derive(Debug, Default)]
 pub struct Tally {
     tries: u32,
-    errors: Vec<String>,
+    errors: Vec<PublishError>,
 }
 
 impl Tally {
@@ -208,7 +219,7 @@ impl Tally {
     }
 
     /// Notes a failure the target explains in its own words, in place of the last error.
-    pub fn explain(&mut self, error: String) -> String {
+    pub fn explain(&mut self, error: PublishError) -> PublishError {
         match self.errors.last_mut() {
             Some(last) => *last = error.clone(),
             None => self.errors.push(error.clone()),
@@ -216,7 +227,7 @@ impl Tally {
         error
     }
 
-    pub fn delivered(self, result: Result<super::Remote, String>) -> super::Delivered {
+    pub fn delivered(self, result: Result<super::Remote, PublishError>) -> super::Delivered {
         super::Delivered {
             result,
             tries: self.tries,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Flavor, StaticSettings, Target};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher};
 use crate::record::{Incident, PublicationState, Status, Update};
 use crate::render::Renderer;
 use crate::site::ComponentStatus;
@@ -73,7 +73,7 @@ impl StaticSite {
     }
 
     /// The whole file.
-    fn document(&self, post: &Post) -> Result<String, String> {
+    fn document(&self, post: &Post) -> Result<String, PublishError> {
         let renderer = Renderer::new(post.config);
         let mut entries = Vec::new();
         for update in self.shown(post) {
@@ -82,7 +82,7 @@ impl StaticSite {
             } else {
                 renderer
                     .render(post.incident, update.seq, self.target.channel)
-                    .map_err(|error| error.to_string())?
+                    .map_err(|error| PublishError::unsendable(error.to_string()))?
                     .text
             };
             entries.push((update, text));
@@ -194,7 +194,7 @@ impl Publisher for StaticSite {
         true
     }
 
-    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         Ok(format!(
             "WRITE {}\n\n{}",
             self.path(post.incident).display(),
@@ -213,7 +213,9 @@ impl Publisher for StaticSite {
             let written = self.document(&post).and_then(|document| {
                 crate::fsutil::create_dir_durable(&self.folder)
                     .and_then(|()| crate::fsutil::write_atomic(&path, document.as_bytes()))
-                    .map_err(|error| error.to_string())
+                    .map_err(|error| PublishError::Write {
+                        message: error.to_string(),
+                    })
             });
             Delivered {
                 result: written.map(|()| super::file_remote(&path)),

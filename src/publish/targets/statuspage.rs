@@ -16,7 +16,7 @@ use super::Secrets;
 use super::incident_remote;
 use crate::config::{Config, StatuspageSettings, Target};
 use crate::publish::http::encode_segment;
-use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::{Incident, Status};
 use crate::site::ComponentStatus;
 
@@ -38,7 +38,7 @@ impl Statuspage {
         target: &Target,
         settings: &StatuspageSettings,
         secrets: &Secrets,
-    ) -> Result<Statuspage, String> {
+    ) -> Result<Statuspage, PublishError> {
         let page_id = &settings.page_id;
         let variable = &settings.api_key_env;
         let base = Url::plain(settings.url.as_deref().unwrap_or(DEFAULT_API));
@@ -52,7 +52,7 @@ impl Statuspage {
 }
 
 impl Publisher for Statuspage {
-    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let mut incident = serde_json::Map::new();
         let existing = incident_remote(post, &self.target);
         if existing.is_none() {
@@ -90,12 +90,12 @@ impl Publisher for Statuspage {
             .json(&json!({ "incident": incident })))
     }
 
-    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, String> {
+    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, PublishError> {
         let incident: serde_json::Value = serde_json::from_str(&reply.body)
-            .map_err(|_| "Statuspage did not answer with the incident".to_string())?;
+            .map_err(|_| PublishError::unreadable("Statuspage did not answer with the incident"))?;
         let id = incident["id"]
             .as_str()
-            .ok_or("Statuspage's answer has no incident id")?
+            .ok_or_else(|| PublishError::unreadable("Statuspage's answer has no incident id"))?
             .to_string();
         Ok(Remote {
             id: Some(id),

@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::config::{Target, WordpressMode, WordpressSettings};
-use crate::publish::http::{Outgoing, Reply, Sent, Url};
+use crate::publish::http::{Outgoing, Reply, Url};
 use crate::publish::targets::{Secrets, Tally};
-use crate::publish::{Context, Delivery, Policy, Post, Publisher, Remote};
+use crate::publish::{Context, Delivery, Policy, Post, PublishError, Publisher, Remote};
 use crate::record::PublishAction;
 
 #[derive(Debug)]
@@ -81,7 +81,7 @@ impl Wordpress {
         target: &Target,
         settings: &WordpressSettings,
         secrets: &Secrets,
-    ) -> Result<Wordpress, String> {
+    ) -> Result<Wordpress, PublishError> {
         let site = &settings.url;
         let username = &settings.username;
         let password = secrets.get(target, "password_env", &settings.password_env)?;
@@ -134,14 +134,14 @@ impl Wordpress {
 
     /// Explains a refusal in WordPress's words; any 401 is the password, whatever code
     /// WordPress gives (Debian's 6.1 says `rest_not_logged_in` or `rest_cannot_create`).
-    fn explain(&self, sent: &Sent, error: String) -> String {
-        let Some(reply) = &sent.refusal else {
+    fn explain(&self, error: PublishError) -> PublishError {
+        let Some(reply) = error.reply() else {
             return error;
         };
         let said: Option<serde_json::Value> = serde_json::from_str(&reply.body).ok();
         let code = said.as_ref().and_then(|said| field(said, "code"));
         let message = said.as_ref().and_then(|said| field(said, "message"));
-        match (reply.status, code, message) {
+        let message = match (reply.status, code, message) {
             (401, code, _) => format!(
                 "WordPress rejected the application password for user {} ({})",
                 self.username,
@@ -150,7 +150,11 @@ impl Wordpress {
             (status, Some(code), Some(message)) => {
                 format!("WordPress refused (HTTP {status}, {code}): {message}")
             }
-            _ => error,
+            _ => return error,
+        };
+        PublishError::Refused {
+            code: Some(reply.status),
+            message,
         }
     }
 }
@@ -166,12 +170,10 @@ impl Wordpress {
         policy: Policy,
         tally: &mut Tally,
         outgoing: Outgoing,
-    ) -> Result<Reply, String> {
+    ) -> Result<Reply, PublishError> {
         let sent = tally.send(context, policy, |_| outgoing.clone()).await;
-        match &sent.result {
-            Ok(reply) => Ok(reply.clone()),
-            Err(error) => Err(tally.explain(self.explain(&sent, error.clone()))),
-        }
+        sent.result
+            .map_err(|error| tally.explain(self.explain(error)))
     }
 
     /// Finds the REST root: the `Link` header of the site, then `/wp-json/`, then
@@ -182,18 +184,19 @@ impl Wordpress {
         context: &Context,
         policy: Policy,
         tally: &mut Tally,
-    ) -> Result<RestRoot, String> {
+    ) -> Result<RestRoot, PublishError> {
         let site = &self.site.real;
         let home = Outgoing::new(reqwest::Method::HEAD, &Url::plain(&format!("{site}/")));
         let answer = tally.send(context, policy, |_| home.clone()).await;
-        let reply = match (&answer.result, &answer.refusal) {
+        let reply = match (&answer.result, answer.refusal()) {
             (Ok(reply), _) => reply,
             // A 4xx (a login page, a 404 at the root) can still carry the header.
             (Err(_), Some(reply)) if reply.status < 500 => reply,
             (Err(error), _) => {
-                return Err(
-                    tally.explain(format!("cannot reach the WordPress site {site}: {error}"))
-                );
+                let error = error
+                    .clone()
+                    .during(format!("cannot reach the WordPress site {site}"));
+                return Err(tally.explain(error));
             }
         };
         if let Some(root) = reply.link.as_deref().and_then(RestRoot::from_link) {
@@ -217,9 +220,9 @@ impl Wordpress {
                 return Ok(candidate);
             }
         }
-        Err(tally.explain(format!(
+        Err(tally.explain(PublishError::unreadable(format!(
             "{site} answers, but no WordPress REST API was found there (tried its `Link` header, /wp-json/ and ?rest_route=); is `url` the blog's address?"
-        )))
+        ))))
     }
 
     /// Finds a post by slug, so a post made from another clone is edited, not repeated.
@@ -230,7 +233,7 @@ impl Wordpress {
         tally: &mut Tally,
         root: &RestRoot,
         slug: &str,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Option<String>, PublishError> {
         let url = root.url(
             "/wp/v2/posts",
             &[("slug", slug), ("status", "any"), ("context", "edit")],
@@ -244,7 +247,9 @@ impl Wordpress {
             )
             .await?;
         let found: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
-            "WordPress answered the post lookup with something other than JSON".to_string()
+            PublishError::unreadable(
+                "WordPress answered the post lookup with something other than JSON",
+            )
         })?;
         Ok(found
             .as_array()
@@ -259,7 +264,7 @@ impl Wordpress {
         post: &Post<'_>,
         policy: Policy,
         tally: &mut Tally,
-    ) -> Result<Remote, String> {
+    ) -> Result<Remote, PublishError> {
         let root = self.discover(context, policy, tally).await?;
         let existing = match self.known_post(post) {
             // Writing to a known post answers a wrong password with a 401 by itself.
@@ -281,12 +286,13 @@ impl Wordpress {
             .request(reqwest::Method::POST, &url)
             .json(&self.body(post));
         let reply = self.send(context, policy, tally, outgoing).await?;
-        let saved: serde_json::Value = serde_json::from_str(&reply.body)
-            .map_err(|_| "WordPress answered with something other than the post".to_string())?;
+        let saved: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
+            PublishError::unreadable("WordPress answered with something other than the post")
+        })?;
         let id = saved
             .get("id")
             .map(ToString::to_string)
-            .ok_or("WordPress's answer has no post id")?;
+            .ok_or_else(|| PublishError::unreadable("WordPress's answer has no post id"))?;
         Ok(Remote {
             id: Some(id),
             url: field(&saved, "link").map(str::to_string),
@@ -304,7 +310,7 @@ impl Publisher for Wordpress {
         true
     }
 
-    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         let root = RestRoot::Path(format!("{}/wp-json/", self.site.shown));
         let target = match self.known_post(post) {
             Some(id) => root.url(&format!("/wp/v2/posts/{id}"), &[]),
