@@ -395,6 +395,57 @@ mod tests {
         .to_string()
     }
 
+    /// Sends one GET to `url` with `attempts` tries of at most `timeout` each.
+    fn get(url: &str, attempts: u32, timeout: Duration) -> Sent {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let http = Http::new().unwrap();
+        let outgoing = Outgoing::new(reqwest::Method::GET, &Url::plain(url));
+        runtime.block_on(http.send(Policy { attempts, timeout }, Utc::now, |_| outgoing.clone()))
+    }
+
+    #[test]
+    fn a_refused_connection_never_sent_anything_and_is_retried() {
+        // A port that was just free: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/hook"),
+            2,
+            Duration::from_secs(5),
+        );
+        assert_eq!((sent.tries, sent.errors.len()), (2, 2));
+        let error = sent.result.unwrap_err();
+        assert!(matches!(error, PublishError::NeverSent { .. }), "{error:?}");
+        assert!(!error.to_string().contains("/hook"), "no URL: {error}");
+    }
+
+    #[test]
+    fn a_server_that_reads_and_never_answers_is_a_timeout() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let held = std::thread::spawn(move || {
+            // Take the request and keep the connection open without a word.
+            let (stream, _) = listener.accept().unwrap();
+            std::thread::sleep(Duration::from_millis(800));
+            drop(stream);
+        });
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_millis(200),
+        );
+        let error = sent.result.unwrap_err();
+        assert!(matches!(error, PublishError::Timeout { .. }), "{error:?}");
+        assert_eq!(error.to_string(), "no answer within 0.2s");
+        held.join().unwrap();
+    }
+
     #[test]
     fn encodes_form_values() {
         let outgoing = Outgoing::new(reqwest::Method::POST, &Url::plain("https://x.example"))
