@@ -1,11 +1,13 @@
 //! Publishing: sending an update's drafts to every target that receives its stage, at most
 //! once and never lost.
 //!
-//! `plan` decides per target what to do from the record (send, retry, edit in place, skip,
-//! or stop because a crashed try may have reached a target that cannot say). `engine`
+//! `run` takes one publish from the chosen targets to what happened: it builds the jobs and
+//! asks `plan` (pure) what to do per target from the record (send, retry, edit in place,
+//! skip, or stop because a crashed try may have reached a target that cannot say). `engine`
 //! writes a `publish_started` event before any request leaves and a `publish_finished`
-//! event after, sending to all targets at once. Each kind of target is a small module under
-//! `targets/` behind [`Publisher`].
+//! event after, sending to all targets at once. `retry` is the one retry loop every try
+//! goes through, HTTP or SMTP; failures are [`PublishError`]s. Each kind of target is a
+//! small module under `targets/` behind [`Publisher`].
 
 pub mod engine;
 mod error;
