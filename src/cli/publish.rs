@@ -15,10 +15,10 @@ use crate::config::{Config, Target};
 use crate::error::CommandError;
 use crate::lint::Linter;
 use crate::playbook::Level;
+use crate::publish::Secrets;
 use crate::publish::engine::{Job, Outcome, Publishing};
-use crate::publish::plan::{self, Abilities, Step};
-use crate::publish::targets::{self, Secrets};
-use crate::publish::{Context, Http, Post, text_hash};
+use crate::publish::run::{Plan, Run, outcome_of};
+use crate::publish::{Context, Http, text_hash};
 use crate::record::{Incident, PublishAction, Store, Update};
 use crate::render::Draft;
 use crate::vocab::Channel;
@@ -50,14 +50,6 @@ pub struct PublishArgs {
     /// Send again where an interrupted try may already have arrived
     #[arg(long)]
     resend: bool,
-}
-
-/// What will happen, or happened, for one target.
-enum Plan {
-    Send { job_index: usize, why: &'static str },
-    Done { url: Option<String> },
-    CannotEdit { url: Option<String> },
-    Uncertain,
 }
 
 /// One row of the summary, and of `--json`.
@@ -116,58 +108,26 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     }
 
     let secrets = Secrets::new(args.dry_run);
-    let mut jobs = Vec::new();
-    let mut plans = Vec::new();
-    for target in &targets {
-        let draft = drafts[&target.channel].clone();
-        let hash = text_hash(&draft.plain());
-        let publisher = targets::build(target, &config, &secrets);
-        let abilities = Abilities {
-            can_edit: publisher.can_edit(),
-            resend_is_safe: publisher.resend_is_safe(),
-        };
-        plans.push(
-            match plan::decide(update, &target.name, &hash, abilities, args.resend) {
-                Step::Send {
-                    action,
-                    key,
-                    remote_id,
-                    why,
-                } => {
-                    jobs.push(Job {
-                        target,
-                        publisher,
-                        draft,
-                        text_hash: hash,
-                        action,
-                        key,
-                        remote_id,
-                        overridden: overridden.clone(),
-                    });
-                    Plan::Send {
-                        job_index: jobs.len() - 1,
-                        why,
-                    }
-                }
-                Step::Done { url } => Plan::Done { url },
-                Step::CannotEdit { url } => Plan::CannotEdit { url },
-                Step::Uncertain => Plan::Uncertain,
-            },
-        );
-    }
+    let run = Run::plan(
+        &config,
+        update,
+        targets,
+        &drafts,
+        &overridden,
+        &secrets,
+        args.resend,
+    );
 
     if args.dry_run {
-        let rows = dry_run_rows(
-            session, &config, &incident, update, &targets, &plans, &jobs, &secrets,
-        );
+        let rows = dry_run_rows(session, &config, &incident, update, &run, &secrets);
         return report(session, &incident, seq, true, &rows);
     }
-    if !jobs.is_empty() && !args.yes {
-        confirm(session, &incident, update, &jobs)?;
+    if !run.jobs.is_empty() && !args.yes {
+        confirm(session, &incident, update, &run.jobs)?;
     }
 
     let context = Context {
-        http: Http::new().map_err(CommandError::usage)?,
+        http: Http::new().map_err(|error| CommandError::usage(error.to_string()))?,
         clock: session.clock,
     };
     let author = session.author(config.root());
@@ -183,16 +143,15 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     let progress = Progress::new(
         &session.printer,
         std::io::stderr().is_terminal(),
-        jobs.iter().map(|job| job.target.name.as_str()),
+        run.jobs.iter().map(|job| job.target.name.as_str()),
     );
-    let outcomes = publishing.run(&jobs, |job, outcome| {
+    let outcomes = run.send(&publishing, |job, outcome| {
         progress.finished(&job.target.name, outcome)
     })?;
     progress.clear();
-    let rows: Vec<Row> = targets
-        .iter()
-        .zip(&plans)
-        .map(|(target, plan)| row_after(&incident, update, target, plan, &jobs, &outcomes))
+    let rows: Vec<Row> = run
+        .rows()
+        .map(|(target, plan, job)| row_after(&incident, update, target, plan, job, &outcomes))
         .collect();
     for outcome in &outcomes {
         if let Some(error) = &outcome.record_error {
@@ -367,45 +326,34 @@ fn confirm(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn dry_run_rows(
     session: &Session,
     config: &Config,
     incident: &Incident,
     update: &Update,
-    targets: &[&Target],
-    plans: &[Plan],
-    jobs: &[Job],
+    run: &Run,
     secrets: &Secrets,
 ) -> Vec<Row> {
-    targets
-        .iter()
-        .zip(plans)
-        .map(|(target, plan)| {
+    run.rows()
+        .map(|(target, plan, job)| {
             let mut row = row(target, plan_state(plan));
-            match plan {
-                Plan::Send { job_index, .. } => {
-                    let job = &jobs[*job_index];
+            match (plan, job) {
+                (Plan::Send { .. }, Some(job)) => {
                     row.action = Some(job.action);
-                    let post = Post {
-                        config,
-                        incident,
-                        update,
-                        draft: &job.draft,
-                        action: job.action,
-                        remote_id: job.remote_id.as_deref(),
-                        key: &job.key,
-                    };
-                    match job.publisher.preview(&post, session.clock.current()) {
-                        Ok(request) => row.request = Some(secrets.scrub(&request)),
+                    let now = session.clock.current();
+                    match Run::preview(job, config, incident, update, now, secrets) {
+                        Ok(request) => row.request = Some(request),
                         Err(error) => {
                             row.state = "cannot publish";
-                            row.error = Some(secrets.scrub(&error));
+                            row.error = Some(error.to_string());
                         }
                     }
                 }
-                Plan::Done { url } | Plan::CannotEdit { url } => row.url = url.clone(),
-                Plan::Uncertain => row.error = Some(uncertain_error(incident, update, target)),
+                (Plan::Done { url } | Plan::CannotEdit { url }, _) => row.url = url.clone(),
+                (Plan::Uncertain, _) => {
+                    row.error = Some(uncertain_error(incident, update, target));
+                }
+                (Plan::Send { .. }, None) => {}
             }
             row
         })
@@ -417,18 +365,14 @@ fn row_after(
     update: &Update,
     target: &Target,
     plan: &Plan,
-    jobs: &[Job],
+    job: Option<&Job>,
     outcomes: &[Outcome],
 ) -> Row {
     let mut row = row(target, plan_state(plan));
-    match plan {
-        Plan::Send { job_index, .. } => {
-            let job = &jobs[*job_index];
+    match (plan, job) {
+        (Plan::Send { .. }, Some(job)) => {
             row.action = Some(job.action);
-            let outcome = outcomes
-                .iter()
-                .find(|outcome| outcome.target == target.name);
-            match outcome.map(|outcome| (&outcome.result, outcome.tries)) {
+            match outcome_of(outcomes, target).map(|outcome| (&outcome.result, outcome.tries)) {
                 Some((Ok(remote), tries)) => {
                     row.state = match job.action {
                         PublishAction::Create => "published",
@@ -439,14 +383,15 @@ fn row_after(
                 }
                 Some((Err(error), tries)) => {
                     row.state = "failed";
-                    row.error = Some(error.clone());
+                    row.error = Some(error.to_string());
                     row.tries = Some(tries);
                 }
                 None => row.state = "failed",
             }
         }
-        Plan::Done { url } | Plan::CannotEdit { url } => row.url = url.clone(),
-        Plan::Uncertain => row.error = Some(uncertain_error(incident, update, target)),
+        (Plan::Done { url } | Plan::CannotEdit { url }, _) => row.url = url.clone(),
+        (Plan::Uncertain, _) => row.error = Some(uncertain_error(incident, update, target)),
+        (Plan::Send { .. }, None) => row.state = "failed",
     }
     row
 }

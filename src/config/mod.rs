@@ -8,6 +8,7 @@ mod playbook;
 mod raw;
 mod rules;
 mod secret;
+mod settings;
 mod severity;
 mod target;
 
@@ -22,8 +23,13 @@ use toml::Spanned;
 
 pub use error::{ConfigError, line_column};
 pub use secret::Secret;
+pub use settings::{
+    ChatSettings, Choice, EmailSettings, FileSettings, Flavor, GhostSettings, Login,
+    MastodonSettings, Settings, StaticSettings, StatuspageSettings, Tls, UrlSetting, Visibility,
+    WebhookSettings, WordpressMode, WordpressSettings,
+};
 pub use severity::{ComponentStatus, Indicator, Severity};
-pub use target::{Target, TargetKind, TargetSettings, check_url, is_loopback};
+pub use target::{Target, TargetKind, check_url, is_loopback};
 
 use crate::vocab::Channel;
 use raw::RawConfig;

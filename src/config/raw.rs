@@ -82,7 +82,7 @@ pub struct RawTarget {
     pub port: Option<Spanned<u16>>,
     pub tls: Option<Spanned<String>>,
     pub from: Option<Spanned<String>>,
-    pub to: Option<Spanned<Vec<String>>>,
+    pub to: Option<Spanned<Vec<Spanned<String>>>>,
 
     // Literal secrets are accepted by the parser only so that the error can say which
     // `*_env` key to use instead of a bare "unknown key".

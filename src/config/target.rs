@@ -2,17 +2,16 @@
 //! that can be made before anything is sent (secrets only through `*_env`, no plain `http://`
 //! to a public host, required keys present).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
-use std::path::PathBuf;
 
 use chrono::Duration;
 use serde::Serialize;
 use toml::Spanned;
 
 use super::raw::RawTarget;
-use crate::vocab::Channel;
+use super::settings::{self, Fields, Settings};
+use crate::vocab::{Channel, backticked};
 
 /// Where a target publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -42,6 +41,8 @@ struct KindSpec {
     required: &'static [&'static [&'static str]],
     /// Chat webhook URLs carry their credential in the path, so they belong in the environment.
     url_is_secret: bool,
+    /// Reads the kind's own settings once the shared checks passed.
+    settings: fn(&Fields) -> Result<Settings, TargetProblem>,
 }
 
 const KINDS: &[KindSpec] = &[
@@ -52,6 +53,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url", "url_env", "secret_env"],
         required: &[&["url", "url_env"]],
         url_is_secret: false,
+        settings: settings::webhook,
     },
     KindSpec {
         kind: TargetKind::Slack,
@@ -60,6 +62,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url_env"],
         required: &[&["url_env"]],
         url_is_secret: true,
+        settings: settings::slack,
     },
     KindSpec {
         kind: TargetKind::Discord,
@@ -68,6 +71,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url_env"],
         required: &[&["url_env"]],
         url_is_secret: true,
+        settings: settings::discord,
     },
     KindSpec {
         kind: TargetKind::Teams,
@@ -76,6 +80,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url_env"],
         required: &[&["url_env"]],
         url_is_secret: true,
+        settings: settings::teams,
     },
     KindSpec {
         kind: TargetKind::Mattermost,
@@ -84,6 +89,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url_env"],
         required: &[&["url_env"]],
         url_is_secret: true,
+        settings: settings::mattermost,
     },
     KindSpec {
         kind: TargetKind::Wordpress,
@@ -92,6 +98,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url", "username", "password_env", "mode"],
         required: &[&["url"], &["username"], &["password_env"]],
         url_is_secret: false,
+        settings: settings::wordpress,
     },
     KindSpec {
         kind: TargetKind::Ghost,
@@ -100,6 +107,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url", "key_env"],
         required: &[&["url"], &["key_env"]],
         url_is_secret: false,
+        settings: settings::ghost,
     },
     KindSpec {
         kind: TargetKind::Mastodon,
@@ -108,6 +116,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url", "token_env", "limit", "visibility"],
         required: &[&["url"], &["token_env"]],
         url_is_secret: false,
+        settings: settings::mastodon,
     },
     KindSpec {
         kind: TargetKind::Statuspage,
@@ -116,6 +125,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["url", "page_id", "api_key_env", "components"],
         required: &[&["page_id"], &["api_key_env"]],
         url_is_secret: false,
+        settings: settings::statuspage,
     },
     KindSpec {
         kind: TargetKind::Static,
@@ -124,6 +134,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["path", "flavor"],
         required: &[&["path"], &["flavor"]],
         url_is_secret: false,
+        settings: settings::static_site,
     },
     KindSpec {
         kind: TargetKind::File,
@@ -132,6 +143,7 @@ const KINDS: &[KindSpec] = &[
         keys: &["path"],
         required: &[&["path"]],
         url_is_secret: false,
+        settings: settings::file,
     },
     KindSpec {
         kind: TargetKind::Email,
@@ -148,6 +160,7 @@ const KINDS: &[KindSpec] = &[
         ],
         required: &[&["host"], &["from"], &["to"]],
         url_is_secret: false,
+        settings: settings::email,
     },
 ];
 
@@ -196,7 +209,7 @@ pub struct Target {
     pub attempts: u32,
     pub require_approval: bool,
     pub allow_insecure: bool,
-    pub settings: TargetSettings,
+    pub settings: Settings,
 }
 
 impl Target {
@@ -206,31 +219,14 @@ impl Target {
             .as_ref()
             .is_none_or(|stages| stages.iter().any(|routed| routed == stage))
     }
-}
 
-/// The kind-specific keys of a target, checked against the kind's spec.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct TargetSettings {
-    pub url: Option<String>,
-    pub url_env: Option<String>,
-    pub username: Option<String>,
-    pub password_env: Option<String>,
-    pub secret_env: Option<String>,
-    pub token_env: Option<String>,
-    pub key_env: Option<String>,
-    pub api_key_env: Option<String>,
-    pub page_id: Option<String>,
-    pub components: BTreeMap<String, String>,
-    pub mode: Option<String>,
-    pub flavor: Option<String>,
-    pub path: Option<PathBuf>,
-    pub limit: Option<u32>,
-    pub visibility: Option<String>,
-    pub host: Option<String>,
-    pub port: Option<u16>,
-    pub tls: Option<String>,
-    pub from: Option<String>,
-    pub to: Vec<String>,
+    /// Returns how many characters a social post to this target may have, if it counts.
+    pub fn social_limit(&self) -> Option<usize> {
+        match &self.settings {
+            Settings::Mastodon(mastodon) => Some(mastodon.limit),
+            _ => None,
+        }
+    }
 }
 
 /// A target problem located in the file; `config/mod.rs` turns the span into line and column.
@@ -272,12 +268,7 @@ pub fn validate(
             TargetProblem::at(
                 &table.kind,
                 format!("unknown target kind `{kind_name}` in `[targets.{name}]`"),
-                Some(
-                    match crate::vocab::did_you_mean(kind_name, names.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None => format!("kinds are {}", backticked(&names)),
-                    },
-                ),
+                Some(crate::vocab::suggestion(kind_name, "kinds", &names)),
             )
         })?;
 
@@ -311,27 +302,26 @@ pub fn validate(
             });
         }
     }
+    let allow_insecure = table
+        .allow_insecure
+        .as_ref()
+        .is_some_and(|flag| *flag.get_ref());
+    let fields = Fields {
+        name,
+        kind: spec.kind,
+        raw,
+        allow_insecure,
+        component_ids,
+    };
     for group in spec.required {
         if !group
             .iter()
             .any(|key| present.iter().any(|(have, _)| have == key))
         {
-            return Err(TargetProblem::at(
-                raw,
-                format!(
-                    "`[targets.{name}]` ({} target) needs `{}`",
-                    spec.name,
-                    group.join("` or `")
-                ),
-                None,
-            ));
+            return Err(fields.missing(group));
         }
     }
 
-    let allow_insecure = table
-        .allow_insecure
-        .as_ref()
-        .is_some_and(|flag| *flag.get_ref());
     let channel = match &table.channel {
         None => spec.channel,
         Some(channel) => channel.get_ref().parse().map_err(|()| {
@@ -417,55 +407,8 @@ pub fn validate(
             ));
         }
     }
-    check_choice(
-        name,
-        &table.mode,
-        "mode",
-        &["post-per-incident", "post-per-update"],
-    )?;
-    check_choice(name, &table.flavor, "flavor", &["cstate", "hugo", "jekyll"])?;
-    check_choice(
-        name,
-        &table.visibility,
-        "visibility",
-        &["public", "unlisted", "private", "direct"],
-    )?;
-    check_choice(name, &table.tls, "tls", &["starttls", "implicit", "none"])?;
-    if let (Some(tls), Some(host)) = (&table.tls, &table.host)
-        && tls.get_ref() == "none"
-        && !is_loopback(host.get_ref())
-        && !allow_insecure
-    {
-        return Err(TargetProblem::at(
-            tls,
-            format!("`tls = \"none\"` sends mail in the clear to `{}` (`[targets.{name}]`)", host.get_ref()),
-            Some("use `starttls` or `implicit`; plain SMTP is only for loopback, or set `allow_insecure = true`".to_string()),
-        ));
-    }
-    if let Some(components) = &table.components
-        && let Some(unknown) = components
-            .get_ref()
-            .keys()
-            .find(|id| !component_ids.contains(&id.as_str()))
-    {
-        return Err(TargetProblem::at(
-            components,
-            format!("unknown component `{unknown}` in `[targets.{name}].components`"),
-            Some(format!("components are {}", backticked(component_ids))),
-        ));
-    }
-    if let Some(limit) = &table.limit
-        && *limit.get_ref() == 0
-    {
-        return Err(TargetProblem::at(
-            limit,
-            "`limit` must be at least 1".to_string(),
-            None,
-        ));
-    }
+    let settings = (spec.settings)(&fields)?;
 
-    let text =
-        |value: &Option<Spanned<String>>| value.as_ref().map(|value| value.get_ref().clone());
     Ok(Target {
         name: name.to_string(),
         kind: spec.kind,
@@ -478,39 +421,7 @@ pub fn validate(
             .as_ref()
             .is_some_and(|flag| *flag.get_ref()),
         allow_insecure,
-        settings: TargetSettings {
-            url: text(&table.url),
-            url_env: text(&table.url_env),
-            username: text(&table.username),
-            password_env: text(&table.password_env),
-            secret_env: text(&table.secret_env),
-            token_env: text(&table.token_env),
-            key_env: text(&table.key_env),
-            api_key_env: text(&table.api_key_env),
-            page_id: text(&table.page_id),
-            components: table
-                .components
-                .as_ref()
-                .map(|map| map.get_ref().clone())
-                .unwrap_or_default(),
-            mode: text(&table.mode),
-            flavor: text(&table.flavor),
-            path: table
-                .path
-                .as_ref()
-                .map(|path| PathBuf::from(path.get_ref())),
-            limit: table.limit.as_ref().map(|limit| *limit.get_ref()),
-            visibility: text(&table.visibility),
-            host: text(&table.host),
-            port: table.port.as_ref().map(|port| *port.get_ref()),
-            tls: text(&table.tls),
-            from: text(&table.from),
-            to: table
-                .to
-                .as_ref()
-                .map(|to| to.get_ref().clone())
-                .unwrap_or_default(),
-        },
+        settings,
     })
 }
 
@@ -569,22 +480,6 @@ fn present_keys(table: &RawTarget) -> Vec<(&'static str, Range<usize>)> {
     .into_iter()
     .filter_map(|(key, span)| span.map(|span| (key, span)))
     .collect()
-}
-
-fn check_choice(
-    name: &str,
-    value: &Option<Spanned<String>>,
-    key: &str,
-    choices: &[&str],
-) -> Result<(), TargetProblem> {
-    match value {
-        Some(value) if !choices.contains(&value.get_ref().as_str()) => Err(TargetProblem::at(
-            value,
-            format!("unknown {key} `{}` in `[targets.{name}]`", value.get_ref()),
-            Some(format!("`{key}` is one of {}", backticked(choices))),
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// Checks that `url` is http(s) and refuses plain `http://` to anything but loopback.
@@ -659,14 +554,6 @@ fn env_stem(target_name: &str) -> String {
             }
         })
         .collect()
-}
-
-fn backticked(words: &[&str]) -> String {
-    words
-        .iter()
-        .map(|word| format!("`{word}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

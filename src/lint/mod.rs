@@ -263,10 +263,7 @@ impl<'a> Linter<'a> {
             .config
             .targets_for(&update.stage)
             .filter(|target| target.channel == Channel::Social)
-            .filter_map(|target| {
-                let limit = target.settings.limit.map(|limit| limit as usize);
-                Some((target.name.as_str(), limit.or(target.kind.social_limit())?))
-            });
+            .filter_map(|target| Some((target.name.as_str(), target.social_limit()?)));
         let strictest = match limits.min_by_key(|(_, limit)| *limit) {
             Some(strictest) => Some(strictest),
             None if self.config.targets.is_empty() => {

@@ -5,8 +5,8 @@
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use super::targets::Secrets;
-use super::{Context, Delivered, Policy, Post, Publisher, Remote};
+use super::Secrets;
+use super::{Context, Delivered, Policy, Post, PublishError, Publisher, Remote};
 use crate::config::{Config, Target};
 use crate::record::{
     Event, EventBody, Incident, PublishAction, PublishFinished, PublishStarted, Store, StoreError,
@@ -28,14 +28,15 @@ pub struct Job<'a> {
 }
 
 /// How one target's publication ended.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Outcome {
     pub target: String,
-    pub result: Result<Remote, String>,
+    /// Where the post is, or why it is not there, with every secret scrubbed.
+    pub result: Result<Remote, PublishError>,
     pub tries: u32,
     /// A problem writing the result to the record: the post went out (or not) but the
     /// record does not say so.
-    pub record_error: Option<String>,
+    pub record_error: Option<StoreError>,
 }
 
 /// Who is publishing what.
@@ -70,7 +71,7 @@ impl Publishing<'_> {
         // Every start is on disk, in one write and one fsync, before any request leaves.
         let starts: Vec<Event> = jobs.iter().map(|job| self.start(job)).collect();
         self.store.record(&self.incident.id, &starts)?;
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
+        let mut outcomes: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
         runtime.block_on(async {
             let mut running: FuturesUnordered<_> = jobs
                 .iter()
@@ -130,16 +131,20 @@ impl Publishing<'_> {
     }
 
     fn record_finish(&self, job: &Job, attempt: &str, delivered: Delivered) -> Outcome {
+        // The record keeps each error's words, scrubbed: its format stays plain text.
         let mut errors: Vec<String> = delivered
             .errors
             .iter()
-            .map(|error| self.secrets.scrub(error))
+            .map(|error| self.secrets.scrub(&error.to_string()))
             .collect();
-        let result = delivered.result.map_err(|error| self.secrets.scrub(&error));
-        if let Err(error) = &result
-            && errors.last() != Some(error)
-        {
-            errors.push(error.clone());
+        let result = delivered
+            .result
+            .map_err(|error| self.secrets.scrub_error(error));
+        if let Err(error) = &result {
+            let shown = error.to_string();
+            if errors.last() != Some(&shown) {
+                errors.push(shown);
+            }
         }
         let (remote_id, url) = match &result {
             Ok(remote) => (remote.id.clone(), remote.url.clone()),
@@ -160,7 +165,7 @@ impl Publishing<'_> {
             target: job.target.name.clone(),
             result,
             tries: delivered.tries,
-            record_error: written.err().map(|error| error.to_string()),
+            record_error: written.err(),
         }
     }
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::retry;
+use super::PublishError;
+pub use super::reply::Reply;
+use super::retry::{self, Attempt};
 
 /// One HTTP request, with what must never be shown marked as such.
 #[derive(Debug, Clone)]
@@ -170,15 +172,6 @@ impl Url {
     }
 }
 
-/// What came back.
-#[derive(Debug, Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-    /// The `Link` header, which WordPress uses to say where its REST API is.
-    pub link: Option<String>,
-}
-
 /// How hard to try.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
@@ -187,15 +180,14 @@ pub struct Policy {
 }
 
 /// The outcome of sending one request, retries included.
-#[derive(Debug)]
-pub struct Sent {
-    pub result: Result<Reply, String>,
-    pub tries: u32,
-    /// What went wrong on each failed try, in order.
-    pub errors: Vec<String>,
-    /// The last answer when it was not a success, for targets that explain their own
-    /// errors.
-    pub refusal: Option<Reply>,
+pub type Sent = retry::Tried<Reply>;
+
+impl Sent {
+    /// Returns the last answer when it was not a success, for targets that explain their
+    /// own errors.
+    pub fn refusal(&self) -> Option<&Reply> {
+        self.result.as_ref().err().and_then(PublishError::reply)
+    }
 }
 
 /// The HTTP client every target shares.
@@ -205,7 +197,7 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new() -> Result<Http, String> {
+    pub fn new() -> Result<Http, PublishError> {
         // reqwest is built without a default crypto provider; without one installed,
         // building a client panics.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -213,7 +205,9 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("incident/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|error| format!("cannot start the HTTP client: {error}"))?;
+            .map_err(|error| {
+                PublishError::unsendable(format!("cannot start the HTTP client: {error}"))
+            })?;
         Ok(Http { client })
     }
 
@@ -226,51 +220,47 @@ impl Http {
         now: impl Fn() -> DateTime<Utc>,
         build: impl Fn(DateTime<Utc>) -> Outgoing,
     ) -> Sent {
-        let attempts = policy.attempts.max(1);
-        let mut errors = Vec::new();
-        for attempt in 1..=attempts {
+        retry::retrying(policy.attempts, |_| {
             let outgoing = build(now());
-            let (error, wait) = match self.try_once(&outgoing, policy.timeout).await {
-                Ok(answer) if (200..300).contains(&answer.status) => {
-                    return Sent {
-                        result: Ok(answer.reply),
-                        tries: attempt,
-                        errors,
-                        refusal: None,
-                    };
-                }
-                Ok(answer) => {
-                    let error = describe_status(&answer);
-                    if !retry::is_retryable(answer.status) || attempt == attempts {
-                        errors.push(error.clone());
-                        return Sent {
-                            result: Err(error),
-                            tries: attempt,
-                            errors,
-                            refusal: Some(answer.reply),
-                        };
+            let now = &now;
+            async move {
+                match self.try_once(&outgoing, policy.timeout).await {
+                    Ok(answer) if (200..300).contains(&answer.status) => {
+                        Attempt::Done(answer.reply)
                     }
-                    let asked =
-                        retry::server_wait(answer.retry_after.as_deref(), &answer.body, now());
-                    (error, asked)
+                    Ok(answer) => {
+                        let retry = retry::is_retryable(answer.status);
+                        let wait = retry
+                            .then(|| {
+                                retry::server_wait(
+                                    answer.retry_after.as_deref(),
+                                    &answer.body,
+                                    now(),
+                                )
+                            })
+                            .flatten();
+                        Attempt::Failed {
+                            error: status_error(answer.reply),
+                            retry,
+                            wait,
+                        }
+                    }
+                    Err(error) => Attempt::Failed {
+                        error,
+                        retry: true,
+                        wait: None,
+                    },
                 }
-                Err(error) => (error, None),
-            };
-            errors.push(error.clone());
-            if attempt == attempts {
-                return Sent {
-                    result: Err(error),
-                    tries: attempt,
-                    errors,
-                    refusal: None,
-                };
             }
-            tokio::time::sleep(wait.unwrap_or_else(|| retry::backoff(attempt + 1))).await;
-        }
-        unreachable!("the loop returns on its last try")
+        })
+        .await
     }
 
-    async fn try_once(&self, outgoing: &Outgoing, timeout: Duration) -> Result<Answer, String> {
+    async fn try_once(
+        &self,
+        outgoing: &Outgoing,
+        timeout: Duration,
+    ) -> Result<Answer, PublishError> {
         let mut request = self
             .client
             .request(outgoing.method.clone(), &outgoing.url)
@@ -297,10 +287,14 @@ impl Http {
         };
         let retry_after = header("retry-after");
         let link = header("link");
+        // The answer has begun: a failure now came after the request was taken.
         let body = response
             .text()
             .await
-            .map_err(|error| network_error(error, timeout))?;
+            .map_err(|error| match network_error(error, timeout) {
+                PublishError::NeverSent { detail } => PublishError::NoAnswer { detail },
+                other => other,
+            })?;
         Ok(Answer {
             reply: Reply { status, body, link },
             retry_after,
@@ -321,38 +315,35 @@ impl std::ops::Deref for Answer {
     }
 }
 
-/// Describes a failed request without its URL, which may hold a secret.
-fn network_error(error: reqwest::Error, timeout: Duration) -> String {
+/// Describes a failed request without its URL, which may hold a secret, by how far it got:
+/// a failed connection (DNS, refused, TLS handshake) never sent anything.
+fn network_error(error: reqwest::Error, timeout: Duration) -> PublishError {
     if error.is_timeout() {
-        return format!("no answer within {}s", timeout.as_secs_f64());
+        return PublishError::Timeout { after: timeout };
     }
+    let connect = error.is_connect();
     let error = error.without_url();
-    let mut text = error.to_string();
+    let mut detail = error.to_string();
     let mut source = std::error::Error::source(&error);
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        detail.push_str(": ");
+        detail.push_str(&cause.to_string());
         source = cause.source();
     }
-    text
+    if connect {
+        PublishError::NeverSent { detail }
+    } else {
+        PublishError::NoAnswer { detail }
+    }
 }
 
-/// Returns the one-line description of an unwanted status: the code, its reason and what
-/// the server said, shortened.
-pub fn describe_status(reply: &Reply) -> String {
-    let reason = reqwest::StatusCode::from_u16(reply.status)
-        .ok()
-        .and_then(|status| status.canonical_reason())
-        .unwrap_or("");
-    let said = server_message(&reply.body);
-    let mut text = format!("HTTP {} {reason}", reply.status)
-        .trim_end()
-        .to_string();
-    if !said.is_empty() {
-        text.push_str(": ");
-        text.push_str(&said);
+/// Returns the error of an unwanted status: its code and what the server said, shortened.
+pub fn status_error(reply: Reply) -> PublishError {
+    PublishError::Status {
+        code: reply.status,
+        said: server_message(&reply.body),
+        reply: Box::new(reply),
     }
-    text
 }
 
 /// Returns what a server said in an error body, on one line: a JSON `message` (Discord,
@@ -388,11 +379,63 @@ mod tests {
     use super::*;
 
     fn said(status: u16, body: &str) -> String {
-        describe_status(&Reply {
+        status_error(Reply {
             status,
             body: body.to_string(),
             link: None,
         })
+        .to_string()
+    }
+
+    /// Sends one GET to `url` with `attempts` tries of at most `timeout` each.
+    fn get(url: &str, attempts: u32, timeout: Duration) -> Sent {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let http = Http::new().unwrap();
+        let outgoing = Outgoing::new(reqwest::Method::GET, &Url::plain(url));
+        runtime.block_on(http.send(Policy { attempts, timeout }, Utc::now, |_| outgoing.clone()))
+    }
+
+    #[test]
+    fn a_refused_connection_never_sent_anything_and_is_retried() {
+        // A port that was just free: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/hook"),
+            2,
+            Duration::from_secs(5),
+        );
+        assert_eq!((sent.tries, sent.errors.len()), (2, 2));
+        let error = sent.result.unwrap_err();
+        assert!(matches!(error, PublishError::NeverSent { .. }), "{error:?}");
+        assert!(!error.to_string().contains("/hook"), "no URL: {error}");
+    }
+
+    #[test]
+    fn a_server_that_reads_and_never_answers_is_a_timeout() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let held = std::thread::spawn(move || {
+            // Take the request and keep the connection open without a word.
+            let (stream, _) = listener.accept().unwrap();
+            std::thread::sleep(Duration::from_millis(800));
+            drop(stream);
+        });
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_millis(200),
+        );
+        let error = sent.result.unwrap_err();
+        assert!(matches!(error, PublishError::Timeout { .. }), "{error:?}");
+        assert_eq!(error.to_string(), "no answer within 0.2s");
+        held.join().unwrap();
     }
 
     #[test]

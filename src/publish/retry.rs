@@ -1,11 +1,73 @@
-//! When to try a request again, and how long to wait first: exponential backoff with
-//! jitter, or what the server asked for (`Retry-After` in seconds or as an HTTP date, or a
-//! provider's own field such as Discord's `retry_after`).
+//! The one retry loop every target's tries go through (HTTP requests and SMTP sessions
+//! alike), and how long it waits between tries: exponential backoff with jitter, or what
+//! the server asked for (`Retry-After` in seconds or as an HTTP date, or a provider's own
+//! field such as Discord's `retry_after`).
 
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+
+use super::PublishError;
+
+/// How one try ended.
+#[derive(Debug)]
+pub enum Attempt<T> {
+    Done(T),
+    Failed {
+        error: PublishError,
+        /// Whether another try may help and cannot deliver twice.
+        retry: bool,
+        /// How long the remote asked us to wait first, if it did.
+        wait: Option<Duration>,
+    },
+}
+
+/// The outcome of a series of tries.
+#[derive(Debug)]
+pub struct Tried<T> {
+    pub result: Result<T, PublishError>,
+    pub tries: u32,
+    /// What went wrong on each failed try, in order.
+    pub errors: Vec<PublishError>,
+}
+
+/// Makes up to `attempts` tries with `attempt` (given the try's number, from 1), stopping
+/// at the first success or at a failure that says not to retry, and waiting between tries
+/// as the failure asks or else with [`backoff`].
+pub async fn retrying<T, F, Fut>(attempts: u32, mut attempt: F) -> Tried<T>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    let attempts = attempts.max(1);
+    let mut errors = Vec::new();
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match attempt(tries).await {
+            Attempt::Done(value) => {
+                return Tried {
+                    result: Ok(value),
+                    tries,
+                    errors,
+                };
+            }
+            Attempt::Failed { error, retry, wait } => {
+                errors.push(error.clone());
+                if !retry || tries >= attempts {
+                    return Tried {
+                        result: Err(error),
+                        tries,
+                        errors,
+                    };
+                }
+                tokio::time::sleep(wait.unwrap_or_else(|| backoff(tries + 1))).await;
+            }
+        }
+    }
+}
 
 /// The first wait; each later one doubles, up to [`MAX_BACKOFF`].
 const BASE_BACKOFF: Duration = Duration::from_millis(500);
@@ -68,7 +130,55 @@ fn random_unit() -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
     use super::*;
+
+    fn failed(retry: bool) -> Attempt<u32> {
+        Attempt::Failed {
+            error: PublishError::NeverSent {
+                detail: "refused".to_string(),
+            },
+            retry,
+            wait: Some(Duration::ZERO),
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn retries_until_success_a_stop_or_the_last_attempt() {
+        let calls = Cell::new(0);
+        let tried = retrying(5, |n| {
+            calls.set(calls.get() + 1);
+            async move {
+                if n < 3 {
+                    failed(true)
+                } else {
+                    Attempt::Done(n)
+                }
+            }
+        })
+        .await;
+        assert_eq!(
+            (tried.result.unwrap(), tried.tries, tried.errors.len()),
+            (3, 3, 2)
+        );
+
+        let tried = retrying(5, |_| async { failed(false) }).await;
+        assert_eq!((tried.tries, tried.errors.len()), (1, 1));
+        assert!(tried.result.is_err());
+
+        calls.set(0);
+        let tried = retrying(3, |_| {
+            calls.set(calls.get() + 1);
+            async { failed(true) }
+        })
+        .await;
+        assert_eq!((tried.tries, calls.get(), tried.errors.len()), (3, 3, 3));
+        assert_eq!(tried.result.unwrap_err().to_string(), "refused");
+
+        let tried = retrying(0, |_| async { failed(true) }).await;
+        assert_eq!(tried.tries, 1, "at least one try");
+    }
 
     #[test]
     fn retries_only_what_can_get_better() {

@@ -358,3 +358,69 @@ fn a_webhook_url_from_the_environment_must_be_https() {
         "{out}"
     );
 }
+
+/// Issue 11: a bad `tls`, `flavor`, `mode` or `visibility` is refused when the config is
+/// read, naming the file, line and column and the values it takes, before any command runs
+/// (here `open`, which publishes nothing), not when a publisher gets to it.
+#[test]
+fn a_bad_choice_of_each_kind_names_its_line_and_the_allowed_values() {
+    let cases = [
+        (
+            "[targets.mail]\nkind = \"email\"\nhost = \"127.0.0.1\"\ntls = \"ssl\"\nfrom = \"status@acme.example\"\nto = [\"ops@acme.example\"]\n",
+            "tls = ",
+            7,
+            "unknown tls `ssl` in `[targets.mail]`\nhint: `tls` is one of `starttls`, `implicit`, `none`",
+        ),
+        (
+            "[targets.site]\nkind = \"static\"\npath = \"site\"\nflavor = \"gatsby\"\n",
+            "flavor = ",
+            10,
+            "unknown flavor `gatsby` in `[targets.site]`\nhint: `flavor` is one of `cstate`, `hugo`, `jekyll`",
+        ),
+        (
+            "[targets.blog]\nkind = \"wordpress\"\nurl = \"https://blog.acme.example\"\nusername = \"bot\"\npassword_env = \"WP_PASSWORD\"\nmode = \"post-per-day\"\n",
+            "mode = ",
+            8,
+            "unknown mode `post-per-day` in `[targets.blog]`\nhint: `mode` is one of `post-per-incident`, `post-per-update`",
+        ),
+        (
+            "[targets.social]\nkind = \"mastodon\"\nurl = \"https://mastodon.example\"\ntoken_env = \"MASTODON_TOKEN\"\nvisibility = \"friends\"\n",
+            "visibility = ",
+            14,
+            "unknown visibility `friends` in `[targets.social]`\nhint: `visibility` is one of `public`, `unlisted`, `private`, `direct`",
+        ),
+    ];
+    for (target, key, column, expected) in cases {
+        let config = format!("{CONFIG}\n{target}");
+        assert_config_error(
+            &config,
+            &format!(
+                "error: `incident.toml` line {}, column {column}: {expected}\n",
+                line_of(&config, key)
+            ),
+        );
+    }
+}
+
+/// Issue 11: an email address that does not parse is a config error on its line, not a
+/// failed delivery.
+#[test]
+fn a_bad_email_address_is_a_config_error() {
+    let config = format!(
+        "{CONFIG}\n[targets.mail]\nkind = \"email\"\nhost = \"127.0.0.1\"\nfrom = \"status at acme\"\nto = [\"ops@acme.example\"]\n"
+    );
+    let (env, out) = open_with_config(&config);
+    assert_eq!(out.code, 2, "{out}");
+    let expected = format!(
+        "error: `incident.toml` line {}, column 8: `from` of `[targets.mail]` is not an email address (`status at acme`)",
+        line_of(&config, "from = ")
+    );
+    assert!(out.stderr.starts_with(&expected), "{out}");
+    assert!(
+        out.stderr
+            .contains("hint: write it like `status@example.com`"),
+        "{out}"
+    );
+    let out = env.run(&["list"]);
+    assert_eq!(out.code, 2, "every command reads the config: {out}");
+}

@@ -330,3 +330,107 @@ fn an_unreachable_wordpress_says_so() {
         "{out}"
     );
 }
+
+/// A WordPress-like server: the REST root in the `Link` header, and `users/me` answering
+/// with `me` (a status and body).
+fn mount_wordpress(server: &LocalServer, me: ResponseTemplate) {
+    server.reset();
+    server.mount(Mock::given(method("HEAD")).and(path("/")).respond_with(
+        ResponseTemplate::new(200).insert_header(
+            "link",
+            format!("<{}/wp-json/>; rel=\"https://api.w.org/\"", server.uri()).as_str(),
+        ),
+    ));
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/wp-json/wp/v2/users/me"))
+            .respond_with(me),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/wp-json/wp/v2/posts"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!([{"id": 42}])),
+            ),
+    );
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/wp-json/wp/v2/posts/42"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"id": 42, "link": "https://blog.example/incident"}),
+            )),
+    );
+}
+
+/// WordPress's refusal is explained in its own terms (the typed error keeps the answer for
+/// it), and a post another clone made is found by slug and edited, not made twice.
+#[test]
+fn wordpress_explains_a_refusal_and_edits_the_post_it_finds() {
+    let server = LocalServer::start();
+    let env = TestEnv::new();
+    env.write(
+        "incident.toml",
+        &format!(
+            "{CONFIG}\n[targets.blog]\nkind = \"wordpress\"\nurl = \"{}\"\nusername = \"comms\"\npassword_env = \"BLOG_PASSWORD\"\nattempts = 1\n",
+            server.uri()
+        ),
+    );
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    let publish = || {
+        let mut command = env.command();
+        command
+            .env("BLOG_PASSWORD", "abcd efgh ijkl")
+            .args(["publish", &id, "--yes", "--target", "blog"]);
+        crate::support::output(&mut command)
+    };
+
+    mount_wordpress(
+        &server,
+        ResponseTemplate::new(401).set_body_json(serde_json::json!({
+            "code": "rest_not_logged_in",
+            "message": "You are not currently logged in."
+        })),
+    );
+    let out = publish();
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stdout.contains(
+            "WordPress rejected the application password for user comms (rest_not_logged_in)"
+        ),
+        "{out}"
+    );
+    let events =
+        std::fs::read_to_string(env.root().join("incidents").join(&id).join("events.jsonl"))
+            .unwrap();
+    assert!(
+        events.contains("WordPress rejected the application password for user comms"),
+        "{events}"
+    );
+    assert!(
+        !server
+            .requests()
+            .iter()
+            .any(|request| request.method.as_str() == "POST")
+    );
+
+    mount_wordpress(
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 1})),
+    );
+    let out = publish();
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout.contains("https://blog.example/incident"),
+        "{out}"
+    );
+    let posts: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|request| request.method.as_str() == "POST")
+        .map(|request| request.url.path().to_string())
+        .collect();
+    assert_eq!(posts, ["/wp-json/wp/v2/posts/42"]);
+}

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
 
 /// Discord's limit for a message's `content`.
@@ -26,14 +26,14 @@ impl Publisher for Discord {
         true
     }
 
-    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let text = post.draft.text.trim_end();
         let length = text.chars().count();
         if length > CONTENT_LIMIT {
-            return Err(format!(
+            return Err(PublishError::unsendable(format!(
                 "the {} text is {length} characters; Discord allows {CONTENT_LIMIT}: shorten it with `incident edit`",
                 post.draft.channel
-            ));
+            )));
         }
         // Text people typed must not ping @everyone or a role.
         let body = json!({ "content": text, "allowed_mentions": { "parse": [] } });
@@ -43,7 +43,9 @@ impl Publisher for Discord {
                 &self.url.join(&format!("messages/{id}")),
             ),
             (PublishAction::Edit, None) => {
-                return Err("the Discord message to edit has no id in the record".to_string());
+                return Err(PublishError::unsendable(
+                    "the Discord message to edit has no id in the record",
+                ));
             }
             (PublishAction::Create, _) => {
                 Outgoing::new(reqwest::Method::POST, &self.url.query("wait", "true"))
@@ -52,13 +54,15 @@ impl Publisher for Discord {
         Ok(outgoing.json(&body))
     }
 
-    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, String> {
+    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, PublishError> {
         let message: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
-            "Discord did not answer with the message (is `wait=true` kept?)".to_string()
+            PublishError::unreadable(
+                "Discord did not answer with the message (is `wait=true` kept?)",
+            )
         })?;
         let id = message["id"]
             .as_str()
-            .ok_or("Discord's answer has no message id")?
+            .ok_or_else(|| PublishError::unreadable("Discord's answer has no message id"))?
             .to_string();
         let url = match (message["guild_id"].as_str(), message["channel_id"].as_str()) {
             (Some(guild), Some(channel)) => Some(format!(

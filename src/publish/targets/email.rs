@@ -24,48 +24,18 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
-use super::Secrets;
-use crate::config::{Target, is_loopback};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher, Remote, retry};
+use crate::config::{EmailSettings, Target, Tls};
+use crate::publish::Secrets;
+use crate::publish::retry::{self, Attempt};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher, Remote};
 use crate::record::PublishAction;
 
-/// How the connection is protected (`tls` in the config).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Security {
-    /// Plain connect, then `STARTTLS`, required: no upgrade, no login, no mail.
-    StartTls,
-    /// TLS from the first byte (port 465, RFC 8314).
-    Implicit,
-    /// No TLS at all: only to loopback (or with `allow_insecure`).
-    None,
-}
-
-impl Security {
-    fn parse(value: Option<&str>, target: &str) -> Result<Security, String> {
-        match value.unwrap_or("starttls") {
-            "starttls" => Ok(Security::StartTls),
-            "implicit" => Ok(Security::Implicit),
-            "none" => Ok(Security::None),
-            other => Err(format!(
-                "unknown tls `{other}` in `[targets.{target}]`: use `starttls`, `implicit` or `none`"
-            )),
-        }
-    }
-
-    fn default_port(self) -> u16 {
-        match self {
-            Security::StartTls => 587,
-            Security::Implicit => 465,
-            Security::None => 25,
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Security::StartTls => "STARTTLS required",
-            Security::Implicit => "implicit TLS",
-            Security::None => "no TLS",
-        }
+/// How a connection protected by `tls` is described to people.
+fn describe_tls(tls: Tls) -> &'static str {
+    match tls {
+        Tls::StartTls => "STARTTLS required",
+        Tls::Implicit => "implicit TLS",
+        Tls::None => "no TLS",
     }
 }
 
@@ -89,71 +59,34 @@ pub struct Email {
     /// The host name as written, without brackets around an IPv6 address.
     host: String,
     port: u16,
-    security: Security,
+    security: Tls,
     login: Option<Login>,
     from: Mailbox,
     to: Vec<Mailbox>,
 }
 
 impl Email {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Email, String> {
-        let name = &target.name;
-        let settings = &target.settings;
-        let host = settings
-            .host
-            .as_deref()
-            .map(|host| host.trim().trim_start_matches('[').trim_end_matches(']'))
-            .filter(|host| !host.is_empty())
-            .ok_or_else(|| format!("target `{name}` has no `host`"))?
-            .to_string();
-        let security = Security::parse(settings.tls.as_deref(), name)?;
-        // The config check refuses this already; a publisher built some other way must not
-        // send mail (and a password) in the clear across a network either.
-        if security == Security::None && !is_loopback(&host) && !target.allow_insecure {
-            return Err(format!(
-                "target `{name}`: `tls = \"none\"` sends mail in the clear, which is only allowed to a loopback host, not `{host}`; use `starttls` or `implicit`"
-            ));
-        }
-        let port = settings.port.unwrap_or_else(|| security.default_port());
-        let login = match (&settings.username, &settings.password_env) {
-            (Some(username), Some(variable)) => Some(Login {
-                username: username.clone(),
-                password: secrets.get(target, "password_env", variable)?,
-                variable: variable.clone(),
+    pub fn new(
+        target: &Target,
+        settings: &EmailSettings,
+        secrets: &Secrets,
+    ) -> Result<Email, PublishError> {
+        let login = match &settings.login {
+            Some(login) => Some(Login {
+                username: login.username.clone(),
+                password: secrets.get(target, "password_env", &login.password_env)?,
+                variable: login.password_env.clone(),
             }),
-            (None, None) => None,
-            (Some(_), None) => {
-                return Err(format!(
-                    "target `{name}` has a `username` but no `password_env` naming the variable that holds its password"
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(format!(
-                    "target `{name}` has a `password_env` but no `username` to log in as"
-                ));
-            }
+            None => None,
         };
-        let from_text = settings
-            .from
-            .as_deref()
-            .ok_or_else(|| format!("target `{name}` has no `from`"))?;
-        let from = parse_mailbox(from_text, "from", name)?;
-        if settings.to.is_empty() {
-            return Err(format!("target `{name}` has no `to` addresses"));
-        }
-        let to = settings
-            .to
-            .iter()
-            .map(|to| parse_mailbox(to, "to", name))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Email {
-            target: name.clone(),
-            host,
-            port,
-            security,
+            target: target.name.clone(),
+            host: settings.host.clone(),
+            port: settings.port,
+            security: settings.tls,
             login,
-            from,
-            to,
+            from: settings.from.clone(),
+            to: settings.to.clone(),
         })
     }
 
@@ -182,13 +115,19 @@ impl Email {
     }
 
     /// The message as sent at `now`: headers and the plain-text body.
-    fn message(&self, post: &Post, now: DateTime<Utc>) -> Result<Message, String> {
+    fn message(&self, post: &Post, now: DateTime<Utc>) -> Result<Message, PublishError> {
         if post.action == PublishAction::Edit {
-            return Err("an email cannot be changed once sent".to_string());
+            return Err(PublishError::unsendable(
+                "an email cannot be changed once sent",
+            ));
         }
         let subject = match &post.draft.subject {
             Some(subject) if !subject.trim().is_empty() => subject.trim().to_string(),
-            _ => format!("[{}] {}", post.config.org.name, super::headline(post)),
+            _ => format!(
+                "[{}] {}",
+                post.config.org.name,
+                super::shared::headline(post)
+            ),
         };
         let mut body = post.draft.text.clone();
         if !body.ends_with('\n') {
@@ -205,29 +144,29 @@ impl Email {
             builder = builder.to(to.clone());
         }
         // Later updates reply to the incident's first email on this target.
-        if let Some(root) = super::incident_remote(post, &self.target) {
+        if let Some(root) = super::shared::incident_remote(post, &self.target) {
             builder = builder.in_reply_to(root.clone()).references(root);
         }
         builder
             .singlepart(SinglePart::plain(body))
-            .map_err(|error| format!("cannot build the email: {error}"))
+            .map_err(|error| PublishError::unsendable(format!("cannot build the email: {error}")))
     }
 
     /// How to protect the connection, with the TLS settings (the system's roots) ready.
-    fn wire(&self) -> Result<Wire, String> {
+    fn wire(&self) -> Result<Wire, PublishError> {
         let tls = || {
-            TlsParameters::new(self.host.clone()).map_err(|error| {
-                format!(
+            TlsParameters::new(self.host.clone()).map_err(|error| PublishError::NeverSent {
+                detail: format!(
                     "cannot set up TLS for `{}`: {}",
                     self.host,
                     one_line(&error.to_string())
-                )
+                ),
             })
         };
         Ok(match self.security {
-            Security::None => Wire::Plain,
-            Security::StartTls => Wire::StartTls(tls()?),
-            Security::Implicit => Wire::Implicit(tls()?),
+            Tls::None => Wire::Plain,
+            Tls::StartTls => Wire::StartTls(tls()?),
+            Tls::Implicit => Wire::Implicit(tls()?),
         })
     }
 
@@ -320,10 +259,12 @@ impl Email {
     }
 
     /// The one-line description of a failed try, and whether another try is worth it.
-    fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> (String, Verdict) {
+    fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> (PublishError, Verdict) {
+        let never_sent = |detail: String| PublishError::NeverSent { detail };
+        let no_answer = |detail: String| PublishError::NoAnswer { detail };
         let at = format!("{}:{}", self.host, self.port);
         let doing = match stage {
-            Stage::Connect => format!("cannot connect to {at} ({})", self.security.describe()),
+            Stage::Connect => format!("cannot connect to {at} ({})", describe_tls(self.security)),
             Stage::StartTls => format!("STARTTLS with {at} failed"),
             Stage::Auth => format!(
                 "{at} refused the login as `{}`",
@@ -343,15 +284,15 @@ impl Email {
         };
         match error {
             Failure::NoStartTls => (
-                format!(
+                never_sent(format!(
                     "{at} does not offer STARTTLS, which `tls = \"starttls\"` requires: nothing was sent (a port-465 server wants `tls = \"implicit\"`)"
-                ),
+                )),
                 Verdict::Stop,
             ),
             Failure::Timeout(timeout) => {
                 let text = format!("no answer within {}s", timeout.as_secs_f64());
                 let waiting = match stage {
-                    Stage::Connect => format!("connecting ({})", self.security.describe()),
+                    Stage::Connect => format!("connecting ({})", describe_tls(self.security)),
                     Stage::StartTls => "starting TLS".to_string(),
                     Stage::Auth => "logging in".to_string(),
                     Stage::Mail => format!("giving the sender <{}>", self.from.email),
@@ -365,20 +306,29 @@ impl Email {
                 };
                 if stage == Stage::Message {
                     (
-                        format!(
+                        no_answer(format!(
                             "{at}: {text} after the message was sent; it may have arrived as {message_id}, so it was not sent again"
-                        ),
+                        )),
                         Verdict::MayHaveArrived,
                     )
                 } else {
                     // The server went quiet; it refused nothing.
-                    (format!("{at}: {text} while {waiting}"), Verdict::Retry)
+                    (
+                        never_sent(format!("{at}: {text} while {waiting}")),
+                        Verdict::Retry,
+                    )
                 }
             }
             Failure::Smtp(error) => {
                 let detail = describe(&error);
+                let refused = |message: String| PublishError::Refused {
+                    code: error
+                        .status()
+                        .and_then(|code| code.to_string().parse().ok()),
+                    message,
+                };
                 if error.is_transient() {
-                    return (format!("{doing}: {detail}"), Verdict::Retry);
+                    return (refused(format!("{doing}: {detail}")), Verdict::Retry);
                 }
                 if error.is_permanent() {
                     let hint = match (&self.login, stage) {
@@ -388,21 +338,21 @@ impl Email {
                         ),
                         _ => String::new(),
                     };
-                    return (format!("{doing}: {detail}{hint}"), Verdict::Stop);
+                    return (refused(format!("{doing}: {detail}{hint}")), Verdict::Stop);
                 }
                 if error.is_tls() || error.is_client() || is_tls_failure(&error) {
-                    return (format!("{doing}: {detail}"), Verdict::Stop);
+                    return (never_sent(format!("{doing}: {detail}")), Verdict::Stop);
                 }
                 // A network error, a dropped connection or a garbled reply.
                 if stage == Stage::Message {
                     (
-                        format!(
+                        no_answer(format!(
                             "{at}: the connection failed after the message was sent ({detail}); it may have arrived as {message_id}, so it was not sent again"
-                        ),
+                        )),
                         Verdict::MayHaveArrived,
                     )
                 } else {
-                    (format!("{doing}: {detail}"), Verdict::Retry)
+                    (never_sent(format!("{doing}: {detail}")), Verdict::Retry)
                 }
             }
         }
@@ -449,13 +399,13 @@ impl Publisher for Email {
         false
     }
 
-    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, PublishError> {
         let message = self.message(post, now)?;
         let mut text = format!(
             "SMTP {}:{} ({})\n",
             self.host,
             self.port,
-            self.security.describe()
+            describe_tls(self.security)
         );
         if let Some(login) = &self.login {
             let _ = writeln!(
@@ -498,9 +448,7 @@ impl Publisher for Email {
                 Err(error) => return Delivered::refused(error),
             };
             let message_id = self.message_id(post.key);
-            let attempts = policy.attempts.max(1);
-            let mut errors = Vec::new();
-            for attempt in 1..=attempts {
+            let tried = retry::retrying(policy.attempts, |_| async {
                 let stage = Cell::new(Stage::Connect);
                 let tried = tokio::time::timeout(
                     policy.timeout,
@@ -508,36 +456,25 @@ impl Publisher for Email {
                 )
                 .await;
                 let failure = match tried {
-                    Ok(Ok(())) => {
-                        return Delivered {
-                            result: Ok(remote(&message_id)),
-                            tries: attempt,
-                            errors,
-                        };
-                    }
+                    Ok(Ok(())) => return Attempt::Done(()),
                     Ok(Err(failure)) => failure,
                     // Accepted, then the goodbye hung: it arrived.
-                    Err(_) if stage.get() == Stage::Sent => {
-                        return Delivered {
-                            result: Ok(remote(&message_id)),
-                            tries: attempt,
-                            errors,
-                        };
-                    }
+                    Err(_) if stage.get() == Stage::Sent => return Attempt::Done(()),
                     Err(_) => Failure::Timeout(policy.timeout),
                 };
                 let (error, verdict) = self.failure(failure, stage.get(), &message_id);
-                errors.push(error.clone());
-                if verdict != Verdict::Retry || attempt == attempts {
-                    return Delivered {
-                        result: Err(error),
-                        tries: attempt,
-                        errors,
-                    };
+                Attempt::Failed {
+                    error,
+                    retry: verdict == Verdict::Retry,
+                    wait: None,
                 }
-                tokio::time::sleep(retry::backoff(attempt + 1)).await;
+            })
+            .await;
+            Delivered {
+                result: tried.result.map(|()| remote(&message_id)),
+                tries: tried.tries,
+                errors: tried.errors,
             }
-            unreachable!("the loop returns on its last try")
         })
     }
 }
@@ -552,12 +489,6 @@ fn remote(message_id: &str) -> Remote {
             message_id.trim_start_matches('<').trim_end_matches('>')
         )),
     }
-}
-
-fn parse_mailbox(text: &str, key: &str, target: &str) -> Result<Mailbox, String> {
-    text.trim().parse::<Mailbox>().map_err(|error| {
-        format!("`{key}` of target `{target}` is not an email address (`{text}`): {error}")
-    })
 }
 
 /// Describes a lettre error on one line: the reply code and what the server said, or the
@@ -647,6 +578,15 @@ from = "Acme Status <status@acme.example>"
 to = ["ops@acme.example", "Customers <list@acme.example>"]
 "#;
 
+    /// The publisher of target `mail`, in a dry run (no password needed).
+    fn built(config: &Config) -> Email {
+        let target = config.target("mail").unwrap();
+        let crate::config::Settings::Email(settings) = &target.settings else {
+            panic!("`mail` is an email target");
+        };
+        Email::new(target, settings, &Secrets::new(true)).unwrap()
+    }
+
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
     }
@@ -714,7 +654,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     #[test]
     fn the_first_email_starts_a_thread_and_later_ones_reply_to_it() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let email = built(&config);
         let now = at("2026-11-24T08:05:00Z");
 
         let first = incident(false);
@@ -792,7 +732,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     #[test]
     fn a_dry_run_shows_the_envelope_and_message_but_never_the_password() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let mut email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let mut email = built(&config);
         email.login = Some(Login {
             username: "incident".to_string(),
             password: "hunter2-very-secret".to_string(),
@@ -832,7 +772,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     #[test]
     fn message_ids_are_valid_whatever_the_target_is_called() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let email = built(&config);
         assert_eq!(
             email.message_id("01jx-status mail.é"),
             "<01jx-status-mail--@incident.acme.example>"
@@ -840,36 +780,22 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     }
 
     #[test]
-    fn plain_smtp_goes_only_to_loopback() {
-        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let mut target = config.target("mail").unwrap().clone();
-        target.settings.host = Some("mail.example.com".to_string());
-        let error = Email::new(&target, &Secrets::new(true)).err().unwrap();
-        assert!(error.contains("only allowed to a loopback host"), "{error}");
-        target.settings.tls = None;
-        target.settings.port = None;
-        let email = Email::new(&target, &Secrets::new(true)).unwrap();
-        assert_eq!((email.security, email.port), (Security::StartTls, 587));
-        target.settings.username = Some("incident".to_string());
-        let error = Email::new(&target, &Secrets::new(true)).err().unwrap();
-        assert!(error.contains("no `password_env`"), "{error}");
-    }
-
-    #[test]
     fn only_a_silence_after_the_message_stops_the_retries() {
         let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
-        let email = Email::new(config.target("mail").unwrap(), &Secrets::new(true)).unwrap();
+        let email = built(&config);
         let id = "<01jfirst-mail@incident.acme.example>";
         let timeout = Duration::from_secs(5);
         let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Rcpt(0), id);
         assert_eq!(verdict, Verdict::Retry);
+        assert!(matches!(error, PublishError::NeverSent { .. }), "{error:?}");
         assert_eq!(
-            error,
+            error.to_string(),
             "127.0.0.1:2525: no answer within 5s while giving the recipient <ops@acme.example>"
         );
         let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Message, id);
         assert_eq!(verdict, Verdict::MayHaveArrived);
-        assert!(error.contains(id), "{error}");
+        assert!(matches!(error, PublishError::NoAnswer { .. }), "{error:?}");
+        assert!(error.to_string().contains(id), "{error}");
         let (_, verdict) = email.failure(Failure::NoStartTls, Stage::StartTls, id);
         assert_eq!(verdict, Verdict::Stop);
     }

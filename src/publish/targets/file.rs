@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, Target};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
+use crate::config::{Config, FileSettings};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher};
 use crate::vocab::Channel;
 
 #[derive(Debug)]
@@ -16,11 +16,10 @@ pub struct File {
 }
 
 impl File {
-    pub fn new(target: &Target, config: &Config) -> Result<File, String> {
-        let path = super::required(target, "path", target.settings.path.as_ref())?;
-        Ok(File {
-            folder: config.root().join(path),
-        })
+    pub fn new(settings: &FileSettings, config: &Config) -> File {
+        File {
+            folder: config.root().join(&settings.path),
+        }
     }
 
     /// `<folder>/<incident>/<seq>-<stage>.<channel>.<ext>`
@@ -45,7 +44,7 @@ impl Publisher for File {
         true
     }
 
-    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         Ok(format!(
             "WRITE {}\n\n{}",
             self.path(post).display(),
@@ -67,8 +66,10 @@ impl Publisher for File {
                 .and_then(|()| crate::fsutil::write_atomic(&path, post.draft.plain().as_bytes()));
             Delivered {
                 result: written
-                    .map(|()| super::file_remote(&path))
-                    .map_err(|error| error.to_string()),
+                    .map(|()| super::shared::file_remote(&path))
+                    .map_err(|error| PublishError::Write {
+                        message: error.to_string(),
+                    }),
                 tries: 1,
                 errors: Vec::new(),
             }

@@ -14,11 +14,13 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
-use super::Secrets;
-use super::{Tally, incident_remote};
-use crate::config::Target;
+use super::shared::{Tally, incident_remote};
+use crate::config::{GhostSettings, Target};
+use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
-use crate::publish::{Context, Delivery, Outgoing, Policy, Post, Publisher, Remote, Reply, Url};
+use crate::publish::{
+    Context, Delivery, Outgoing, Policy, Post, PublishError, Publisher, Remote, Reply, Url,
+};
 use crate::record::PublishAction;
 
 /// How long a token lives; Ghost refuses any older than five minutes.
@@ -42,13 +44,16 @@ struct AdminKey {
 }
 
 impl Ghost {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Ghost, String> {
-        let settings = &target.settings;
-        let url = super::required(target, "url", settings.url.as_deref())?;
-        let variable = super::required(target, "key_env", settings.key_env.as_deref())?;
+    pub fn new(
+        target: &Target,
+        settings: &GhostSettings,
+        secrets: &Secrets,
+    ) -> Result<Ghost, PublishError> {
+        let url = &settings.url;
+        let variable = &settings.key_env;
         let key = secrets
             .lookup(target, "key_env", variable)?
-            .map(|key| parse_key(&key).map_err(|error| format!("{error} (`{variable}`)")))
+            .map(|key| parse_key(&key, variable))
             .transpose()?;
         Ok(Ghost {
             target: target.name.clone(),
@@ -97,23 +102,8 @@ impl Ghost {
         policy: Policy,
         tally: &mut Tally,
         build: impl Fn(DateTime<Utc>) -> Outgoing,
-    ) -> Result<Reply, String> {
-        self.send_or_refused(context, policy, tally, build)
-            .await
-            .map_err(|(error, _)| error)
-    }
-
-    /// As [`Ghost::send`], with the status of a refusal beside its error.
-    async fn send_or_refused(
-        &self,
-        context: &Context,
-        policy: Policy,
-        tally: &mut Tally,
-        build: impl Fn(DateTime<Utc>) -> Outgoing,
-    ) -> Result<Reply, (String, Option<u16>)> {
-        let sent = tally.send(context, policy, build).await;
-        let status = sent.refusal.map(|reply| reply.status);
-        sent.result.map_err(|error| (error, status))
+    ) -> Result<Reply, PublishError> {
+        tally.send(context, policy, build).await.result
     }
 
     async fn publish(
@@ -122,9 +112,11 @@ impl Ghost {
         post: &Post<'_>,
         policy: Policy,
         tally: &mut Tally,
-    ) -> Result<Remote, String> {
+    ) -> Result<Remote, PublishError> {
         if self.key.is_none() {
-            return Err("the Ghost Admin API key is not set".to_string());
+            return Err(PublishError::bad_setting(
+                "the Ghost Admin API key is not set",
+            ));
         }
         let found = match self.known_post(post) {
             Some(id) => {
@@ -134,25 +126,25 @@ impl Ghost {
                         self.outgoing(reqwest::Method::GET, &url, now)
                     })
                     .await
-                    .map_err(|error| format!("reading Ghost post {id}: {error}"))?;
+                    .map_err(|error| error.during(format!("reading Ghost post {id}")))?;
                 Some(current(&reply)?)
             }
             None => {
                 let url = self.slug_url(&slug(post));
                 let read = self
-                    .send_or_refused(context, policy, tally, |now| {
+                    .send(context, policy, tally, |now| {
                         self.outgoing(reqwest::Method::GET, &url, now)
                     })
                     .await;
                 match read {
                     Ok(reply) => Some(current(&reply)?),
                     // The usual case: no post has this slug yet.
-                    Err((_, Some(404))) => {
+                    Err(error) if error.reply().is_some_and(|reply| reply.status == 404) => {
                         tally.errors.pop();
                         None
                     }
-                    Err((error, _)) => {
-                        return Err(format!("looking up the post by slug: {error}"));
+                    Err(error) => {
+                        return Err(error.during("looking up the post by slug"));
                     }
                 }
             }
@@ -162,7 +154,7 @@ impl Ghost {
                 let url = self.post_url(id).query("source", "html");
                 let body = json!({"posts": [{
                     "title": post.incident.title,
-                    "html": super::blog_html(post),
+                    "html": super::shared::blog_html(post),
                     "status": "published",
                     "updated_at": updated_at,
                 }]});
@@ -198,12 +190,12 @@ impl Publisher for Ghost {
         true
     }
 
-    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, now: DateTime<Utc>) -> Result<String, PublishError> {
         let shown = match self.known_post(post) {
             Some(id) => {
                 let body = json!({"posts": [{
                     "title": post.incident.title,
-                    "html": super::blog_html(post),
+                    "html": super::shared::blog_html(post),
                     "status": "published",
                     "updated_at": "(as the GET above answers)",
                 }]});
@@ -252,27 +244,33 @@ fn slug(post: &Post) -> String {
 fn create_body(post: &Post) -> serde_json::Value {
     json!({"posts": [{
         "title": post.incident.title,
-        "html": super::blog_html(post),
+        "html": super::shared::blog_html(post),
         "status": "published",
         "slug": slug(post),
     }]})
 }
 
 /// Reads a post's `id` and `updated_at` from an answer.
-fn current(reply: &Reply) -> Result<(String, String), String> {
+fn current(reply: &Reply) -> Result<(String, String), PublishError> {
     let value: serde_json::Value = serde_json::from_str(&reply.body)
-        .map_err(|_| "Ghost did not answer with a post".to_string())?;
+        .map_err(|_| PublishError::unreadable("Ghost did not answer with a post"))?;
     let post = &value["posts"][0];
     match (post["id"].as_str(), post["updated_at"].as_str()) {
         (Some(id), Some(updated_at)) => Ok((id.to_string(), updated_at.to_string())),
-        _ => Err("Ghost's answer has no post id and `updated_at`".to_string()),
+        _ => Err(PublishError::unreadable(
+            "Ghost's answer has no post id and `updated_at`",
+        )),
     }
 }
 
-/// Splits an Admin API key `{id}:{secret}` and hex-decodes the secret. Errors never
-/// repeat the key.
-fn parse_key(key: &str) -> Result<AdminKey, String> {
-    let malformed = || "the Ghost Admin API key is not `{id}:{hex secret}`".to_string();
+/// Splits an Admin API key `{id}:{secret}` (from `variable`) and hex-decodes the secret.
+/// Errors never repeat the key.
+fn parse_key(key: &str, variable: &str) -> Result<AdminKey, PublishError> {
+    let malformed = || {
+        PublishError::bad_setting(format!(
+            "the Ghost Admin API key is not `{{id}}:{{hex secret}}` (`{variable}`)"
+        ))
+    };
     let (id, secret) = key.trim().split_once(':').ok_or_else(malformed)?;
     if id.is_empty() || !id.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
         return Err(malformed());
@@ -326,7 +324,7 @@ mod tests {
 
     #[test]
     fn signs_the_token_ghost_expects() {
-        let key = parse_key(&format!("{ID}:{SECRET}")).unwrap();
+        let key = parse_key(&format!("{ID}:{SECRET}"), "GHOST_KEY").unwrap();
         let jwt = token(&key.id, &key.secret, 1_795_507_200);
         // Computed independently (Python's hmac and base64) from the same key and claims.
         assert_eq!(
@@ -367,9 +365,12 @@ mod tests {
     #[test]
     fn a_bad_key_is_refused_without_repeating_it() {
         for key in ["no-colon", "id:not-hex!", "id:abc", ":00", "i d:00"] {
-            let error = parse_key(key).map(|_| ()).unwrap_err();
-            assert!(!error.contains(key), "{error}");
+            let error = parse_key(key, "GHOST_KEY").map(|_| ()).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "the Ghost Admin API key is not `{id}:{hex secret}` (`GHOST_KEY`)"
+            );
         }
-        assert_eq!(parse_key("ab:00ff").unwrap().secret, [0, 255]);
+        assert_eq!(parse_key("ab:00ff", "GHOST_KEY").unwrap().secret, [0, 255]);
     }
 }

@@ -7,10 +7,10 @@
 use chrono::{DateTime, Utc};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::Secrets;
-use crate::config::Target;
+use crate::config::{Choice, MastodonSettings, Target, Visibility};
+use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
-use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
 
 /// How many characters Mastodon counts for any URL, however long.
@@ -22,32 +22,22 @@ pub struct Mastodon {
     /// The instance, e.g. `https://mastodon.example`.
     instance: Url,
     token: String,
-    visibility: String,
+    visibility: Visibility,
     limit: usize,
 }
 
 impl Mastodon {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Mastodon, String> {
-        let settings = &target.settings;
-        let url = super::required(target, "url", settings.url.as_deref())?;
-        let variable = super::required(target, "token_env", settings.token_env.as_deref())?;
+    pub fn new(
+        target: &Target,
+        settings: &MastodonSettings,
+        secrets: &Secrets,
+    ) -> Result<Mastodon, PublishError> {
         Ok(Mastodon {
             target: target.name.clone(),
-            instance: Url::plain(url),
-            token: secrets.get(target, "token_env", variable)?,
-            visibility: settings
-                .visibility
-                .clone()
-                .unwrap_or_else(|| "public".to_string()),
-            limit: settings.limit.map_or_else(
-                || {
-                    target
-                        .kind
-                        .social_limit()
-                        .unwrap_or(crate::playbook::DEFAULT_SOCIAL_LIMIT)
-                },
-                |limit| limit as usize,
-            ),
+            instance: Url::plain(&settings.url),
+            token: secrets.get(target, "token_env", &settings.token_env)?,
+            visibility: settings.visibility,
+            limit: settings.limit,
         })
     }
 }
@@ -61,14 +51,14 @@ impl Publisher for Mastodon {
         true
     }
 
-    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let text = post.draft.text.trim();
         let length = status_length(text);
         if length > self.limit {
-            return Err(format!(
+            return Err(PublishError::unsendable(format!(
                 "the {} text is {length} characters as Mastodon counts them; `{}` allows {}: shorten it with `incident edit`",
                 post.draft.channel, self.target, self.limit
-            ));
+            )));
         }
         let outgoing = match (post.action, post.remote_id) {
             (PublishAction::Edit, Some(id)) => Outgoing::new(
@@ -79,11 +69,13 @@ impl Publisher for Mastodon {
             )
             .form(&[("status", text)]),
             (PublishAction::Edit, None) => {
-                return Err("the Mastodon status to edit has no id in the record".to_string());
+                return Err(PublishError::unsendable(
+                    "the Mastodon status to edit has no id in the record",
+                ));
             }
             (PublishAction::Create, _) => {
-                let thread = super::incident_remote(post, &self.target);
-                let mut fields = vec![("status", text), ("visibility", self.visibility.as_str())];
+                let thread = super::shared::incident_remote(post, &self.target);
+                let mut fields = vec![("status", text), ("visibility", self.visibility.name())];
                 if let Some(first) = &thread {
                     fields.push(("in_reply_to_id", first.as_str()));
                 }
@@ -98,12 +90,12 @@ impl Publisher for Mastodon {
         Ok(outgoing.secret_header("Authorization", format!("Bearer {}", self.token)))
     }
 
-    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, String> {
+    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, PublishError> {
         let status: serde_json::Value = serde_json::from_str(&reply.body)
-            .map_err(|_| "Mastodon did not answer with the status".to_string())?;
+            .map_err(|_| PublishError::unreadable("Mastodon did not answer with the status"))?;
         let id = status["id"]
             .as_str()
-            .ok_or("Mastodon's answer has no status id")?
+            .ok_or_else(|| PublishError::unreadable("Mastodon's answer has no status id"))?
             .to_string();
         let url = status["url"]
             .as_str()

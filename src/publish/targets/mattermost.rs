@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::publish::{Outgoing, Post, Publisher, Url};
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
 
 /// Mattermost splits longer posts; one post is clearer.
 const POST_LIMIT: usize = 16_383;
@@ -20,13 +20,13 @@ impl Mattermost {
 }
 
 impl Publisher for Mattermost {
-    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let text = post.draft.text.trim_end();
         if text.chars().count() > POST_LIMIT {
-            return Err(format!(
+            return Err(PublishError::unsendable(format!(
                 "the {} text is longer than Mattermost's {POST_LIMIT} characters",
                 post.draft.channel
-            ));
+            )));
         }
         Ok(Outgoing::new(reqwest::Method::POST, &self.url).json(&json!({ "text": text })))
     }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::publish::{Outgoing, Post, Publisher, Url};
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
 
 /// Slack's limit for the text of one section block.
 const SECTION_LIMIT: usize = 3000;
@@ -23,7 +23,7 @@ impl Slack {
 }
 
 impl Publisher for Slack {
-    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let text = mrkdwn(post.draft.text.trim_end());
         let text = text.as_str();
         let blocks: Vec<serde_json::Value> = chunks(text, SECTION_LIMIT)

@@ -9,19 +9,11 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::ComponentStatus;
-use crate::config::{Config, Target};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, Publisher};
+use crate::config::{ComponentStatus, Config, Flavor, StaticSettings, Target};
+use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher};
 use crate::record::{Incident, PublicationState, Update};
 use crate::render::Renderer;
 use crate::vocab::Status;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flavor {
-    Cstate,
-    Hugo,
-    Jekyll,
-}
 
 #[derive(Debug)]
 pub struct StaticSite {
@@ -32,28 +24,14 @@ pub struct StaticSite {
 }
 
 impl StaticSite {
-    pub fn new(target: &Target, config: &Config) -> Result<StaticSite, String> {
-        let path = super::required(target, "path", target.settings.path.as_ref())?;
-        let flavor = match target.settings.flavor.as_deref() {
-            Some("cstate") => Flavor::Cstate,
-            Some("hugo") => Flavor::Hugo,
-            Some("jekyll") => Flavor::Jekyll,
-            _ => {
-                return Err(format!(
-                    "target `{}` needs `flavor` = \"cstate\", \"hugo\" or \"jekyll\"",
-                    target.name
-                ));
-            }
-        };
-        Ok(StaticSite {
+    pub fn new(target: &Target, settings: &StaticSettings, config: &Config) -> StaticSite {
+        StaticSite {
             target: target.clone(),
-            folder: config.root().join(path),
-            flavor,
-        })
+            folder: config.root().join(&settings.path),
+            flavor: settings.flavor,
+        }
     }
 
-    /// cState and Jekyll name posts `YYYY-MM-DD-slug.md` (Jekyll only reads posts named
-    /// so); Hugo takes any name. The date is the incident's start, so the name never moves.
     fn path(&self, incident: &Incident) -> PathBuf {
         let name = match self.flavor {
             Flavor::Cstate | Flavor::Jekyll => format!(
@@ -95,7 +73,7 @@ impl StaticSite {
     }
 
     /// The whole file.
-    fn document(&self, post: &Post) -> Result<String, String> {
+    fn document(&self, post: &Post) -> Result<String, PublishError> {
         let renderer = Renderer::new(post.config);
         let mut entries = Vec::new();
         for update in self.shown(post) {
@@ -104,7 +82,7 @@ impl StaticSite {
             } else {
                 renderer
                     .render(post.incident, update.seq, self.target.channel)
-                    .map_err(|error| error.to_string())?
+                    .map_err(|error| PublishError::unsendable(error.to_string()))?
                     .text
             };
             entries.push((update, text));
@@ -216,7 +194,7 @@ impl Publisher for StaticSite {
         true
     }
 
-    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         Ok(format!(
             "WRITE {}\n\n{}",
             self.path(post.incident).display(),
@@ -235,10 +213,12 @@ impl Publisher for StaticSite {
             let written = self.document(&post).and_then(|document| {
                 crate::fsutil::create_dir_durable(&self.folder)
                     .and_then(|()| crate::fsutil::write_atomic(&path, document.as_bytes()))
-                    .map_err(|error| error.to_string())
+                    .map_err(|error| PublishError::Write {
+                        message: error.to_string(),
+                    })
             });
             Delivered {
-                result: written.map(|()| super::file_remote(&path)),
+                result: written.map(|()| super::shared::file_remote(&path)),
                 tries: 1,
                 errors: Vec::new(),
             }

@@ -12,12 +12,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::Secrets;
-use super::incident_remote;
-use crate::config::ComponentStatus;
-use crate::config::{Config, Target};
+use super::shared::incident_remote;
+use crate::config::{ComponentStatus, Config, StatuspageSettings, Target};
+use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
-use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::Incident;
 use crate::vocab::Status;
 
@@ -35,10 +34,13 @@ pub struct Statuspage {
 }
 
 impl Statuspage {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Statuspage, String> {
-        let settings = &target.settings;
-        let page_id = super::required(target, "page_id", settings.page_id.as_deref())?;
-        let variable = super::required(target, "api_key_env", settings.api_key_env.as_deref())?;
+    pub fn new(
+        target: &Target,
+        settings: &StatuspageSettings,
+        secrets: &Secrets,
+    ) -> Result<Statuspage, PublishError> {
+        let page_id = &settings.page_id;
+        let variable = &settings.api_key_env;
         let base = Url::plain(settings.url.as_deref().unwrap_or(DEFAULT_API));
         Ok(Statuspage {
             target: target.name.clone(),
@@ -50,7 +52,7 @@ impl Statuspage {
 }
 
 impl Publisher for Statuspage {
-    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let mut incident = serde_json::Map::new();
         let existing = incident_remote(post, &self.target);
         if existing.is_none() {
@@ -88,12 +90,12 @@ impl Publisher for Statuspage {
             .json(&json!({ "incident": incident })))
     }
 
-    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, String> {
+    fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, PublishError> {
         let incident: serde_json::Value = serde_json::from_str(&reply.body)
-            .map_err(|_| "Statuspage did not answer with the incident".to_string())?;
+            .map_err(|_| PublishError::unreadable("Statuspage did not answer with the incident"))?;
         let id = incident["id"]
             .as_str()
-            .ok_or("Statuspage's answer has no incident id")?
+            .ok_or_else(|| PublishError::unreadable("Statuspage's answer has no incident id"))?
             .to_string();
         Ok(Remote {
             id: Some(id),

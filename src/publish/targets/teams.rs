@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::headline;
-use crate::publish::{Outgoing, Post, Publisher, Url};
+use super::shared::headline;
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
 
 #[derive(Debug)]
 pub struct Teams {
@@ -19,7 +19,7 @@ impl Teams {
 }
 
 impl Publisher for Teams {
-    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let update = post.update;
         let zone = post.config.org.timezone;
         let mut facts = vec![

@@ -9,7 +9,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::publish::{Outgoing, Post, Publisher, Remote, Reply, Url};
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
 use crate::vocab::Status;
 
@@ -22,18 +22,18 @@ pub struct Webhook {
 
 impl Webhook {
     /// `secret` is `None` for an unsigned webhook, or in a dry run without the secret.
-    pub fn new(url: Url, secret: Option<&str>) -> Result<Webhook, String> {
+    pub fn new(url: Url, secret: Option<&str>) -> Result<Webhook, PublishError> {
         let key = secret.map(decode_secret).transpose()?;
         Ok(Webhook { url, key })
     }
 }
 
 /// Decodes a `whsec_<base64>` secret (a bare base64 key is accepted too).
-fn decode_secret(secret: &str) -> Result<Vec<u8>, String> {
+fn decode_secret(secret: &str) -> Result<Vec<u8>, PublishError> {
     let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
-    STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| "the webhook secret is not `whsec_` followed by base64".to_string())
+    STANDARD.decode(encoded.trim()).map_err(|_| {
+        PublishError::unreadable("the webhook secret is not `whsec_` followed by base64")
+    })
 }
 
 /// Returns the `webhook-signature` value: `v1,` and the base64 HMAC-SHA256 of
@@ -112,7 +112,7 @@ impl Publisher for Webhook {
         true
     }
 
-    fn request(&self, post: &Post, now: DateTime<Utc>) -> Result<Outgoing, String> {
+    fn request(&self, post: &Post, now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
         let outgoing = Outgoing::new(reqwest::Method::POST, &self.url).json(&payload(post));
         let timestamp = now.timestamp();
         let body = &outgoing
@@ -134,7 +134,7 @@ impl Publisher for Webhook {
         })
     }
 
-    fn remote(&self, post: &Post, _reply: &Reply) -> Result<Remote, String> {
+    fn remote(&self, post: &Post, _reply: &Reply) -> Result<Remote, PublishError> {
         Ok(Remote {
             id: Some(post.key.to_string()),
             url: None,
@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn a_bad_secret_is_an_error_that_does_not_echo_it() {
-        let error = decode_secret("whsec_not base64!").unwrap_err();
+        let error = decode_secret("whsec_not base64!").unwrap_err().to_string();
         assert!(!error.contains("not base64!"), "{error}");
     }
 }

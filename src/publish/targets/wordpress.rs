@@ -10,10 +10,11 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::config::Target;
-use crate::publish::http::{Outgoing, Reply, Sent, Url};
-use crate::publish::targets::{Secrets, Tally};
-use crate::publish::{Context, Delivery, Policy, Post, Publisher, Remote};
+use super::shared::Tally;
+use crate::config::{Target, WordpressMode, WordpressSettings};
+use crate::publish::Secrets;
+use crate::publish::http::{Outgoing, Reply, Url};
+use crate::publish::{Context, Delivery, Policy, Post, PublishError, Publisher, Remote};
 use crate::record::PublishAction;
 
 #[derive(Debug)]
@@ -77,12 +78,14 @@ impl RestRoot {
 }
 
 impl Wordpress {
-    pub fn new(target: &Target, secrets: &Secrets) -> Result<Wordpress, String> {
-        let settings = &target.settings;
-        let site = super::required(target, "url", settings.url.as_deref())?;
-        let username = super::required(target, "username", settings.username.as_deref())?;
-        let variable = super::required(target, "password_env", settings.password_env.as_deref())?;
-        let password = secrets.get(target, "password_env", variable)?;
+    pub fn new(
+        target: &Target,
+        settings: &WordpressSettings,
+        secrets: &Secrets,
+    ) -> Result<Wordpress, PublishError> {
+        let site = &settings.url;
+        let username = &settings.username;
+        let password = secrets.get(target, "password_env", &settings.password_env)?;
         Ok(Wordpress {
             target: target.name.clone(),
             site: Url::plain(site.trim_end_matches('/')),
@@ -90,8 +93,8 @@ impl Wordpress {
                 "Basic {}",
                 STANDARD.encode(format!("{username}:{password}"))
             ),
-            username: username.to_string(),
-            per_update: settings.mode.as_deref() == Some("post-per-update"),
+            username: username.clone(),
+            per_update: settings.mode == WordpressMode::PostPerUpdate,
         })
     }
 
@@ -112,13 +115,13 @@ impl Wordpress {
         if self.per_update {
             return None;
         }
-        super::incident_remote(post, &self.target)
+        super::shared::incident_remote(post, &self.target)
     }
 
     fn body(&self, post: &Post) -> serde_json::Value {
         json!({
             "title": post.incident.title,
-            "content": super::blog_html(post),
+            "content": super::shared::blog_html(post),
             "status": "publish",
             "slug": self.slug(post),
         })
@@ -132,14 +135,14 @@ impl Wordpress {
 
     /// Explains a refusal in WordPress's words; any 401 is the password, whatever code
     /// WordPress gives (Debian's 6.1 says `rest_not_logged_in` or `rest_cannot_create`).
-    fn explain(&self, sent: &Sent, error: String) -> String {
-        let Some(reply) = &sent.refusal else {
+    fn explain(&self, error: PublishError) -> PublishError {
+        let Some(reply) = error.reply() else {
             return error;
         };
         let said: Option<serde_json::Value> = serde_json::from_str(&reply.body).ok();
         let code = said.as_ref().and_then(|said| field(said, "code"));
         let message = said.as_ref().and_then(|said| field(said, "message"));
-        match (reply.status, code, message) {
+        let message = match (reply.status, code, message) {
             (401, code, _) => format!(
                 "WordPress rejected the application password for user {} ({})",
                 self.username,
@@ -148,7 +151,11 @@ impl Wordpress {
             (status, Some(code), Some(message)) => {
                 format!("WordPress refused (HTTP {status}, {code}): {message}")
             }
-            _ => error,
+            _ => return error,
+        };
+        PublishError::Refused {
+            code: Some(reply.status),
+            message,
         }
     }
 }
@@ -164,12 +171,10 @@ impl Wordpress {
         policy: Policy,
         tally: &mut Tally,
         outgoing: Outgoing,
-    ) -> Result<Reply, String> {
+    ) -> Result<Reply, PublishError> {
         let sent = tally.send(context, policy, |_| outgoing.clone()).await;
-        match &sent.result {
-            Ok(reply) => Ok(reply.clone()),
-            Err(error) => Err(tally.explain(self.explain(&sent, error.clone()))),
-        }
+        sent.result
+            .map_err(|error| tally.explain(self.explain(error)))
     }
 
     /// Finds the REST root: the `Link` header of the site, then `/wp-json/`, then
@@ -180,18 +185,19 @@ impl Wordpress {
         context: &Context,
         policy: Policy,
         tally: &mut Tally,
-    ) -> Result<RestRoot, String> {
+    ) -> Result<RestRoot, PublishError> {
         let site = &self.site.real;
         let home = Outgoing::new(reqwest::Method::HEAD, &Url::plain(&format!("{site}/")));
         let answer = tally.send(context, policy, |_| home.clone()).await;
-        let reply = match (&answer.result, &answer.refusal) {
+        let reply = match (&answer.result, answer.refusal()) {
             (Ok(reply), _) => reply,
             // A 4xx (a login page, a 404 at the root) can still carry the header.
             (Err(_), Some(reply)) if reply.status < 500 => reply,
             (Err(error), _) => {
-                return Err(
-                    tally.explain(format!("cannot reach the WordPress site {site}: {error}"))
-                );
+                let error = error
+                    .clone()
+                    .during(format!("cannot reach the WordPress site {site}"));
+                return Err(tally.explain(error));
             }
         };
         if let Some(root) = reply.link.as_deref().and_then(RestRoot::from_link) {
@@ -215,9 +221,9 @@ impl Wordpress {
                 return Ok(candidate);
             }
         }
-        Err(tally.explain(format!(
+        Err(tally.explain(PublishError::unreadable(format!(
             "{site} answers, but no WordPress REST API was found there (tried its `Link` header, /wp-json/ and ?rest_route=); is `url` the blog's address?"
-        )))
+        ))))
     }
 
     /// Finds a post by slug, so a post made from another clone is edited, not repeated.
@@ -228,7 +234,7 @@ impl Wordpress {
         tally: &mut Tally,
         root: &RestRoot,
         slug: &str,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Option<String>, PublishError> {
         let url = root.url(
             "/wp/v2/posts",
             &[("slug", slug), ("status", "any"), ("context", "edit")],
@@ -242,7 +248,9 @@ impl Wordpress {
             )
             .await?;
         let found: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
-            "WordPress answered the post lookup with something other than JSON".to_string()
+            PublishError::unreadable(
+                "WordPress answered the post lookup with something other than JSON",
+            )
         })?;
         Ok(found
             .as_array()
@@ -257,7 +265,7 @@ impl Wordpress {
         post: &Post<'_>,
         policy: Policy,
         tally: &mut Tally,
-    ) -> Result<Remote, String> {
+    ) -> Result<Remote, PublishError> {
         let root = self.discover(context, policy, tally).await?;
         let existing = match self.known_post(post) {
             // Writing to a known post answers a wrong password with a 401 by itself.
@@ -279,12 +287,13 @@ impl Wordpress {
             .request(reqwest::Method::POST, &url)
             .json(&self.body(post));
         let reply = self.send(context, policy, tally, outgoing).await?;
-        let saved: serde_json::Value = serde_json::from_str(&reply.body)
-            .map_err(|_| "WordPress answered with something other than the post".to_string())?;
+        let saved: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
+            PublishError::unreadable("WordPress answered with something other than the post")
+        })?;
         let id = saved
             .get("id")
             .map(ToString::to_string)
-            .ok_or("WordPress's answer has no post id")?;
+            .ok_or_else(|| PublishError::unreadable("WordPress's answer has no post id"))?;
         Ok(Remote {
             id: Some(id),
             url: field(&saved, "link").map(str::to_string),
@@ -302,7 +311,7 @@ impl Publisher for Wordpress {
         true
     }
 
-    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, String> {
+    fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         let root = RestRoot::Path(format!("{}/wp-json/", self.site.shown));
         let target = match self.known_post(post) {
             Some(id) => root.url(&format!("/wp/v2/posts/{id}"), &[]),

@@ -1,0 +1,157 @@
+//! One `publish` of one update, from the targets a person chose to what happened: building
+//! each target's publisher and job, asking [`plan::decide`] what to do for it, previewing
+//! the jobs for a dry run, sending them through [`engine`], and matching what came back to
+//! the plan. The command around it only parses, asks and prints.
+//!
+//! [`engine`]: super::engine
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::Secrets;
+use super::engine::{Job, Outcome, Publishing};
+use super::plan::{self, Abilities, Step};
+use super::targets;
+use super::{Post, PublishError, text_hash};
+use crate::config::{Config, Target};
+use crate::record::{Incident, StoreError, Update};
+use crate::render::Draft;
+use crate::vocab::Channel;
+
+/// What will happen, or happened, for one target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Send the job at `job_index` of [`Run::jobs`]; `why` as [`Step::Send`] says.
+    Send {
+        job_index: usize,
+        why: &'static str,
+    },
+    Done {
+        url: Option<String>,
+    },
+    CannotEdit {
+        url: Option<String>,
+    },
+    Uncertain,
+}
+
+/// The plan of one publish: one [`Plan`] per target, in the order given, and the jobs the
+/// sending ones refer to.
+pub struct Run<'a> {
+    pub targets: Vec<&'a Target>,
+    pub plans: Vec<Plan>,
+    pub jobs: Vec<Job<'a>>,
+}
+
+impl<'a> Run<'a> {
+    /// Plans `update` for `targets`, each getting the draft of its channel from `drafts`.
+    /// `overridden` are the error-level findings `--force` publishes past; `resend` is the
+    /// person's word that an interrupted try did not arrive.
+    pub fn plan(
+        config: &Config,
+        update: &Update,
+        targets: Vec<&'a Target>,
+        drafts: &BTreeMap<Channel, Draft>,
+        overridden: &[String],
+        secrets: &Secrets,
+        resend: bool,
+    ) -> Run<'a> {
+        let mut jobs = Vec::new();
+        let mut plans = Vec::new();
+        for target in &targets {
+            let draft = drafts[&target.channel].clone();
+            let hash = text_hash(&draft.plain());
+            let publisher = targets::build(target, config, secrets);
+            let abilities = Abilities {
+                can_edit: publisher.can_edit(),
+                resend_is_safe: publisher.resend_is_safe(),
+            };
+            plans.push(
+                match plan::decide(update, &target.name, &hash, abilities, resend) {
+                    Step::Send {
+                        action,
+                        key,
+                        remote_id,
+                        why,
+                    } => {
+                        jobs.push(Job {
+                            target,
+                            publisher,
+                            draft,
+                            text_hash: hash,
+                            action,
+                            key,
+                            remote_id,
+                            overridden: overridden.to_vec(),
+                        });
+                        Plan::Send {
+                            job_index: jobs.len() - 1,
+                            why,
+                        }
+                    }
+                    Step::Done { url } => Plan::Done { url },
+                    Step::CannotEdit { url } => Plan::CannotEdit { url },
+                    Step::Uncertain => Plan::Uncertain,
+                },
+            );
+        }
+        Run {
+            targets,
+            plans,
+            jobs,
+        }
+    }
+
+    /// Returns the targets with their plans and, for those that send, their jobs.
+    pub fn rows(&self) -> impl Iterator<Item = (&'a Target, &Plan, Option<&Job<'a>>)> {
+        self.targets
+            .iter()
+            .zip(&self.plans)
+            .map(|(target, plan)| match plan {
+                Plan::Send { job_index, .. } => (*target, plan, Some(&self.jobs[*job_index])),
+                _ => (*target, plan, None),
+            })
+    }
+
+    /// Returns what sending `job` would do, as a dry run shows it, secrets scrubbed.
+    pub fn preview(
+        job: &Job,
+        config: &Config,
+        incident: &Incident,
+        update: &Update,
+        now: DateTime<Utc>,
+        secrets: &Secrets,
+    ) -> Result<String, PublishError> {
+        let post = Post {
+            config,
+            incident,
+            update,
+            draft: &job.draft,
+            action: job.action,
+            remote_id: job.remote_id.as_deref(),
+            key: &job.key,
+        };
+        job.publisher
+            .preview(&post, now)
+            .map(|request| secrets.scrub(&request))
+            .map_err(|error| secrets.scrub_error(error))
+    }
+
+    /// Sends every job through `publishing`, calling `finished` as each ends. Fails,
+    /// sending nothing, if the starts cannot be recorded.
+    pub fn send(
+        &self,
+        publishing: &Publishing,
+        finished: impl FnMut(&Job, &Outcome),
+    ) -> Result<Vec<Outcome>, StoreError> {
+        publishing.run(&self.jobs, finished)
+    }
+}
+
+/// Returns how `target` ended among `outcomes`.
+pub fn outcome_of<'o>(outcomes: &'o [Outcome], target: &Target) -> Option<&'o Outcome> {
+    outcomes
+        .iter()
+        .find(|outcome| outcome.target == target.name)
+}
