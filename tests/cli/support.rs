@@ -465,17 +465,19 @@ impl LocalServer {
 /// fails the test saying which is unset and how to start the server. A test that calls this
 /// is `#[ignore]`d, so it runs only when asked for (`cargo test -- --include-ignored`,
 /// which `.ci/run` does after starting every server); asked for, it never passes quietly.
+#[track_caller]
 pub fn server_env(server: &str, names: &[&str], start: &str) -> Vec<String> {
-    names
-        .iter()
-        .map(|name| match std::env::var(name) {
-            Ok(value) if !value.is_empty() => value,
-            _ => panic!(
+    let mut values = Vec::new();
+    for name in names {
+        match optional_env(name) {
+            Some(value) => values.push(value),
+            None => panic!(
                 "this test needs {server}, but `{name}` is unset: start it with {start} \
                  (or run everything with `bash .ci/run`)"
             ),
-        })
-        .collect()
+        }
+    }
+    values
 }
 
 /// Returns `name`'s value, or `None` when it is unset or empty.
