@@ -175,11 +175,14 @@ fn header<'a>(request: &'a Request, name: &str) -> &'a str {
     support::header(request, name).unwrap_or_else(|| panic!("no `{name}` header"))
 }
 
-/// The chat draft of the latest update, as `render` shows it and the targets send it.
+/// The chat draft of update 1 (the only one here), as `render` shows it and the targets
+/// send it.
 fn chat_text(env: &TestEnv, id: &str) -> String {
-    let out = env.ok(&["render", id, "--channel", "chat", "--json"]);
-    let drafts: Value = serde_json::from_str(&out.stdout).unwrap();
-    drafts[0]["text"].as_str().unwrap().trim_end().to_string()
+    env.draft(id, 1, "chat")["text"]
+        .as_str()
+        .unwrap()
+        .trim_end()
+        .to_string()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -339,9 +342,7 @@ fn the_webhook_is_signed_and_keeps_its_id_across_retries() {
     );
     assert_eq!(event["data"]["channel"], "status");
     assert_eq!(event["data"]["org"]["name"], "Acme Photos");
-    let status = env.ok(&["render", &id, "--channel", "status", "--json"]);
-    let status: Value = serde_json::from_str(&status.stdout).unwrap();
-    assert_eq!(event["data"]["text"], status[0]["text"]);
+    assert_eq!(event["data"]["text"], env.draft(&id, 1, "status")["text"]);
     assert_eq!(
         json_body(&requests[0]),
         event,

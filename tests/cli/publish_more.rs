@@ -68,23 +68,9 @@ fn assert_no_secret(env: &TestEnv, out: &Output) {
     env.assert_no_secret(out, &secrets);
 }
 
-/// The draft of update `seq` for `channel`, as `render` shows it and targets get it.
-fn draft(env: &TestEnv, id: &str, seq: usize, channel: &str) -> Value {
-    let out = env.ok(&[
-        "render",
-        id,
-        "--update",
-        &seq.to_string(),
-        "--channel",
-        channel,
-        "--json",
-    ]);
-    let drafts: Value = serde_json::from_str(&out.stdout).unwrap();
-    drafts[0].clone()
-}
-
+/// The text of update `seq` for `channel`, as `render` shows it and targets get it.
 fn text(env: &TestEnv, id: &str, seq: usize, channel: &str) -> String {
-    draft(env, id, seq, channel)["text"]
+    env.draft(id, seq, channel)["text"]
         .as_str()
         .unwrap()
         .trim()
@@ -487,7 +473,7 @@ fn assert_ghost_token(request: &Request) {
 
 /// The blog draft's HTML without its title heading, which Ghost shows itself.
 fn blog_html(env: &TestEnv, id: &str, seq: usize) -> String {
-    let html = draft(env, id, seq, "blog")["html"]
+    let html = env.draft(id, seq, "blog")["html"]
         .as_str()
         .unwrap()
         .to_string();

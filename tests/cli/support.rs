@@ -191,6 +191,23 @@ impl TestEnv {
         out
     }
 
+    /// The `channel` draft of update `update` (from 1), as `render --json` shows it and the
+    /// targets get it.
+    pub fn draft(&self, id: &str, update: usize, channel: &str) -> Value {
+        let update = update.to_string();
+        let out = self.ok(&[
+            "render",
+            id,
+            "--update",
+            &update,
+            "--channel",
+            channel,
+            "--json",
+        ]);
+        let drafts: Value = serde_json::from_str(&out.stdout).unwrap();
+        drafts[0].clone()
+    }
+
     /// Returns `show ID --json` parsed.
     pub fn show_json(&self, id: &str) -> Value {
         serde_json::from_str(&self.ok(&["show", id, "--json"]).stdout).unwrap()
