@@ -1,6 +1,7 @@
 //! `incident site build` (issue 7): every page and feed from the example, the feeds read by
 //! an independent parser, escaping, byte-identical rebuilds, component statuses from open
-//! incidents, and the index in a real browser (headless Chromium from Debian's packages).
+//! incidents, and the index in a real browser (headless Chromium from Debian's packages; an
+//! `#[ignore]`d test, run by `cargo test -- --include-ignored` and by `.ci/run`).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
