@@ -1,10 +1,18 @@
 //! Shared by the bench targets: runs the release binary as a real process (start-up
-//! included, as a person would see it) and summarises the timings and memory.
+//! included, as a person would see it) and summarises the timings and memory; and, from
+//! the tests, the project configuration and the record generator ([`fixture`]), so a bench
+//! measures the very project the tests check.
+
+// Each bench uses its own part of what is here.
+#![allow(dead_code)]
 
 use std::io::{Read, Seek};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "../tests/cli/fixture.rs"]
+pub mod fixture;
 
 /// The binary under test, built in the bench (release) profile.
 pub const BIN: &str = env!("CARGO_BIN_EXE_incident");

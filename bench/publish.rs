@@ -6,6 +6,8 @@
 // A bench reports on stdout and may stop at the first surprise.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -14,20 +16,12 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const BIN: &str = env!("CARGO_BIN_EXE_incident");
+use common::BIN;
+use common::fixture::CONFIG_BASE;
+
 const TARGETS: usize = 20;
 const ANSWER_AFTER: Duration = Duration::from_millis(300);
 const RUNS: usize = 11;
-
-const CONFIG: &str = r#"[org]
-name = "Acme Photos"
-timezone = "UTC"
-
-[severities.sev1]
-label = "Critical"
-acknowledge_within = "15m"
-update_every = "30m"
-"#;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -78,7 +72,8 @@ fn main() {
 /// A project with an open incident and 20 webhook targets on `server`; one of them dead.
 fn project(server: &str, one_dead: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = CONFIG.to_string();
+    // The tests' project, with these targets in place of its local one.
+    let mut config = CONFIG_BASE.to_string();
     for index in 0..TARGETS {
         let path = if one_dead && index == 0 {
             "dead".to_string()

@@ -12,63 +12,14 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, Utc};
-use incident::record::id::{new_event_id, new_incident_id};
-use incident::record::{Event, EventBody, Opened, Resolved, UpdateBody};
-use incident::vocab::Status;
+use common::fixture::{CONFIG, Ids, SHORT_INCIDENTS};
 
 const SIZES: [usize; 2] = [1_000, 5_000];
-/// Every this-many-th incident is left open.
-const OPEN_EVERY: usize = 10;
-/// Updates per incident: opened, four updates, resolved (or a fifth update while open).
-const UPDATES_EACH: usize = 6;
 const RUNS: usize = 5;
 const AIM_RSS_MB: f64 = 100.0;
-
-/// The CLI tests' configuration: three severities, three components.
-const CONFIG: &str = r#"[org]
-name = "Acme Photos"
-timezone = "America/New_York"
-status_url = "https://status.acme.example"
-default_severity = "sev2"
-
-[severities.sev1]
-label = "Critical"
-acknowledge_within = "15m"
-update_every = "30m"
-
-[severities.sev2]
-label = "Major"
-acknowledge_within = "30m"
-update_every = "1h"
-
-[severities.sev3]
-label = "Minor"
-acknowledge_within = "1h"
-update_every = "2h"
-
-[components]
-photos = "Photo storage"
-web = "Website"
-api = "Public API"
-
-[targets.local]
-kind = "file"
-path = "published"
-"#;
-
-const AUTHORS: [&str; 3] = ["Priya Raman", "Marcus Bell", "Dana Ortiz"];
-const SEVERITIES: [&str; 3] = ["sev1", "sev2", "sev3"];
-const STAGES: [(&str, Status); 4] = [
-    ("explain", Status::Identified),
-    ("apologize", Status::Monitoring),
-    ("promise", Status::Monitoring),
-    ("explain", Status::Monitoring),
-];
 
 fn main() {
     let started = Instant::now();
@@ -81,7 +32,12 @@ fn main() {
     for incidents in SIZES {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("incident.toml"), CONFIG).unwrap();
-        generate(&dir.path().join("incidents"), incidents);
+        // The tests' generator: six updates each, every severity and component.
+        SHORT_INCIDENTS.generate(
+            &dir.path().join("incidents"),
+            incidents,
+            &mut Ids::default(),
+        );
         let config = dir.path().join("incident.toml");
         let config = config.to_str().unwrap();
         let aim = Duration::from_millis(incidents as u64);
@@ -186,99 +142,7 @@ fn check(out: &Path, incidents: usize) {
         serde_json::from_slice(&std::fs::read(out.join("status.json")).unwrap()).unwrap();
     assert_eq!(
         status["incidents"].as_array().unwrap().len(),
-        incidents.div_ceil(OPEN_EVERY)
+        incidents.div_ceil(SHORT_INCIDENTS.open_every)
     );
     assert_eq!(status["status"]["indicator"], "critical");
-}
-
-/// Writes `count` incidents, six hours apart, under `dir`.
-///
-/// Lines are made by `Event::to_line`, exactly as the tool writes them, but each log is
-/// written in one go: appending through `Store` would fsync 30,000 times.
-fn generate(dir: &Path, count: usize) {
-    let mut ids = HashSet::new();
-    let base: DateTime<Utc> = "2024-01-05T08:00:00Z".parse().unwrap();
-    for number in 0..count {
-        let id = loop {
-            let id = new_incident_id();
-            if ids.insert(id.clone()) {
-                break id;
-            }
-        };
-        let opened_at = base + TimeDelta::hours(6 * number as i64);
-        let resolved = number % OPEN_EVERY != 0;
-        let mut log = String::new();
-        for index in 0..UPDATES_EACH {
-            let at = opened_at + TimeDelta::minutes(25 * index as i64);
-            let seq = u32::try_from(index + 1).unwrap();
-            let event = Event {
-                id: new_event_id(),
-                at,
-                author: AUTHORS[index % AUTHORS.len()].to_string(),
-                body: body(&id, number, index, seq, at, resolved),
-            };
-            log.push_str(&event.to_line());
-            log.push('\n');
-        }
-        let folder = dir.join(&id);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join("events.jsonl"), log).unwrap();
-    }
-}
-
-/// The event of update `index` (0-based) of incident `number`.
-fn body(
-    id: &str,
-    number: usize,
-    index: usize,
-    seq: u32,
-    at: DateTime<Utc>,
-    resolved: bool,
-) -> EventBody {
-    let (stage, status) = STAGES[index % STAGES.len()];
-    let mut update = UpdateBody {
-        seq,
-        stage: stage.to_string(),
-        status,
-        message: Some(format!(
-            "Update {seq}: a change to our image cache stored previews of private photos under \
-             keys shared between accounts. We undid the change and emptied the cache; no photos \
-             were changed or deleted. We are checking every account that may have been affected."
-        )),
-        fields: BTreeMap::new(),
-        next_update_at: Some(at + TimeDelta::minutes(30)),
-    };
-    if index == 0 {
-        update.stage = "acknowledge".to_string();
-        update.status = Status::Investigating;
-        update.fields.insert(
-            "impact".to_string(),
-            "Some signed-in people saw previews from other people's albums".to_string(),
-        );
-        let components = match number % 3 {
-            0 => vec!["photos".to_string(), "web".to_string()],
-            1 => vec!["api".to_string()],
-            _ => Vec::new(),
-        };
-        return EventBody::Opened(Opened {
-            title: format!("Photo previews shown to the wrong people ({id})"),
-            severity: SEVERITIES[number % SEVERITIES.len()].to_string(),
-            components,
-            started_at: at - TimeDelta::minutes(11),
-            update,
-        });
-    }
-    if resolved && index + 1 == UPDATES_EACH {
-        update.stage = "resolve".to_string();
-        update.status = Status::Resolved;
-        update.next_update_at = None;
-        update
-            .fields
-            .insert("data_loss".to_string(), "none".to_string());
-        return EventBody::Resolved(Resolved {
-            resolved_at: at - TimeDelta::minutes(5),
-            update,
-        });
-    }
-    EventBody::Updated(update)
 }

@@ -72,9 +72,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), IoError> {
         .unwrap_or_default();
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = File::create(&temp).context("create", &temp)?;
-        file.write_all(contents).context("write", &temp)?;
-        file.sync_all().context("sync", &temp)?;
+        // Errors name the file being written; the temporary one is ours, not the reader's.
+        let mut file = File::create(&temp).context("write", path)?;
+        file.write_all(contents).context("write", path)?;
+        file.sync_all().context("write", path)?;
         std::fs::rename(&temp, path).context("replace", path)?;
         sync_dir(dir)
     })();

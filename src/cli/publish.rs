@@ -170,7 +170,7 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     if failed.is_empty() {
         return Ok(());
     }
-    Err(CommandError::remote(format!(
+    let error = CommandError::remote(format!(
         "{} of {} targets did not get update {seq}: {}",
         failed.len(),
         rows.len(),
@@ -179,7 +179,26 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     .hint(format!(
         "failures are recorded; `incident publish {} --update {seq}` retries them",
         incident.id
-    )))
+    ));
+    // The first failure's own error is the cause; the table above lists every one.
+    let first = outcomes.iter().find_map(|outcome| {
+        outcome.result.as_ref().err().map(|error| TargetFailed {
+            target: outcome.target.clone(),
+            error: error.clone(),
+        })
+    });
+    Err(match first {
+        Some(failed) => error.because(failed),
+        None => error,
+    })
+}
+
+/// One target's failure, as the cause of a publish that did not reach every target.
+#[derive(Debug, thiserror::Error)]
+#[error("`{target}`: {error}")]
+struct TargetFailed {
+    target: String,
+    error: crate::publish::PublishError,
 }
 
 /// The targets that receive the update's stage, narrowed to `--target` names.

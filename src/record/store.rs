@@ -86,7 +86,7 @@ impl Store {
             let entry = entry.context("read folder", &self.dir)?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if crate::vocab::is_valid_name(name) && entry.path().join(EVENTS_FILE).is_file() {
+            if crate::vocab::is_valid_name(name) && entry.path().join(EVENTS_FILE).exists() {
                 ids.push(name.to_string());
             }
         }

@@ -1,6 +1,6 @@
 //! `lint`, `due` and the checks shown after each stage, through the binary.
 
-use crate::support::{CONFIG, TestEnv};
+use crate::support::{CONFIG, TestEnv, output};
 
 const BAD: &str = "Only a few users see errors on db-prod-03. It should be fixed by 3 pm.";
 
@@ -51,15 +51,10 @@ fn a_clean_update_exits_0_and_an_edit_is_what_is_checked() {
     let env = TestEnv::new();
     let id = env.open("Uploads failing", &["--summary", BAD]);
     assert_eq!(env.run(&["lint", &id]).code, 1);
-    let script = env.write(
-        "editor.sh",
-        "printf 'Uploads fail for some people. Next update by 9:00.\\n' > \"$1\"\n",
+    env.edit(
+        "Uploads fail for some people. Next update by 9:00.",
+        &[&id, "--channel", "status"],
     );
-    let mut edit = env.command();
-    edit.env("EDITOR", format!("sh {}", script.display()))
-        .args(["edit", &id, "--channel", "status"]);
-    let out = crate::support::output(&mut edit);
-    assert_eq!(out.code, 0, "{out}");
     let out = env.run(&["lint", &id]);
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(out.stdout, "");
@@ -217,7 +212,7 @@ fn due_names_the_overdue_incident_and_the_delay() {
     let at = |time: &str| {
         let mut command = env.command();
         command.env("INCIDENT_NOW", time).arg("due");
-        crate::support::output(&mut command)
+        output(&mut command)
     };
     let out = at("2026-11-24T08:20:00Z");
     assert_eq!(out.code, 0, "{out}");
@@ -238,7 +233,7 @@ fn due_names_the_overdue_incident_and_the_delay() {
     command
         .env("INCIDENT_NOW", "2026-11-24T08:42:00Z")
         .args(["due", "--json"]);
-    let out = crate::support::output(&mut command);
+    let out = output(&mut command);
     assert_eq!(out.code, 1, "{out}");
     let overdue: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(overdue[0]["id"], id.as_str());
@@ -253,6 +248,6 @@ fn due_names_the_overdue_incident_and_the_delay() {
         "--message",
         "Fixed. We are sorry. No data was lost.",
     ]);
-    assert_eq!(crate::support::output(&mut command).code, 0);
+    assert_eq!(output(&mut command).code, 0);
     assert_eq!(at("2026-11-24T09:42:00Z").code, 0);
 }

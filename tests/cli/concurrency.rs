@@ -81,7 +81,7 @@ fn eight_writers_lose_nothing() {
         .collect();
     assert_eq!(seqs, (1..=total as u64).collect::<Vec<_>>());
 
-    let log = std::fs::read_to_string(env.events_path(&id)).unwrap();
+    let log = env.events(&id);
     assert!(log.ends_with('\n'));
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), total, "one line per event");

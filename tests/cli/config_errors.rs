@@ -1,7 +1,7 @@
 //! Bad input of every kind: a one-line error naming the file, line and column or the flag,
 //! a hint, exit code 2, and nothing written.
 
-use crate::support::{CONFIG, Output, TestEnv};
+use crate::support::{CONFIG, Output, TestEnv, output};
 
 /// Runs `open` against `incident.toml` holding `config` and returns what it printed.
 fn open_with_config(config: &str) -> (TestEnv, Output) {
@@ -178,7 +178,7 @@ fn missing_or_unreadable_config() {
 }
 
 fn output_with_env(env: &TestEnv, key: &str, value: &str, args: &[&str]) -> Output {
-    crate::support::output(env.command().env(key, value).args(args))
+    output(env.command().env(key, value).args(args))
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn config_is_found_from_a_subfolder() {
     let env = TestEnv::new();
     let id = env.open("Uploads failing", &[]);
     std::fs::create_dir_all(env.root().join("a/b")).unwrap();
-    let out = crate::support::output(
+    let out = output(
         env.command()
             .current_dir(env.root().join("a/b"))
             .args(["show", &id]),
@@ -308,7 +308,7 @@ fn bad_times_durations_and_choices() {
         "nothing was appended"
     );
 
-    let out = crate::support::output(env.command().env("INCIDENT_NOW", "tomorrow").args(["list"]));
+    let out = output(env.command().env("INCIDENT_NOW", "tomorrow").args(["list"]));
     assert_eq!(out.code, 2, "{out}");
     assert!(
         out.stderr
@@ -346,7 +346,7 @@ fn a_webhook_url_from_the_environment_must_be_https() {
     command
         .env("CHAT_URL", "http://hooks.example/services/s3cr3t-token")
         .args(["publish", &id, "--yes"]);
-    let out = crate::support::output(&mut command);
+    let out = output(&mut command);
     assert_eq!(out.code, 3, "{out}");
     assert!(
         out.stdout

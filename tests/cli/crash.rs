@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::support::{Output, TestEnv};
+use crate::support::{Output, TestEnv, read};
 
 /// A xorshift64 generator: enough randomness for kill delays, with no extra crate.
 struct XorShift(u64);
@@ -129,7 +129,7 @@ fn updates_reported_written_survive_kill_9() {
         "seed {seed}: an update is shown twice: {shown_messages:?}"
     );
 
-    let log = std::fs::read_to_string(env.events_path(&id)).unwrap();
+    let log = env.events(&id);
     let lines = whole_event_lines(&log);
     let updates = shown["updates"].as_array().unwrap();
     assert_eq!(
@@ -172,7 +172,7 @@ fn torn_last_line_is_reported_skipped_and_then_left_behind() {
         "30m",
     ]);
     let path = env.events_path(&id);
-    let intact = std::fs::read_to_string(&path).unwrap();
+    let intact = read(&path);
     assert_eq!(intact.lines().count(), 3);
     // What a power cut halfway through writing a fourth event leaves: no newline.
     let last = intact.lines().last().unwrap();
@@ -206,7 +206,7 @@ fn torn_last_line_is_reported_skipped_and_then_left_behind() {
     assert!(warned[0].contains(&place), "{update}");
     assert!(warned[0].contains("torn last line"), "{update}");
 
-    let log = std::fs::read_to_string(&path).unwrap();
+    let log = read(&path);
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 5, "{log}");
     assert!(log.starts_with(&intact), "earlier lines untouched:\n{log}");
@@ -245,7 +245,7 @@ fn unknown_event_kind_is_kept_on_disk_and_warned_about() {
         .unwrap()
         .write_all(format!("{newer}\n").as_bytes())
         .unwrap();
-    let before = std::fs::read_to_string(&path).unwrap();
+    let before = read(&path);
     let place = format!("incidents/{id}/events.jsonl:3:");
 
     for n in 0..2 {
@@ -271,7 +271,7 @@ fn unknown_event_kind_is_kept_on_disk_and_warned_about() {
     assert!(warned[0].contains("newer version"), "{show}");
     assert!(warned[0].contains("escalated"), "{show}");
 
-    let log = std::fs::read_to_string(&path).unwrap();
+    let log = read(&path);
     assert!(
         log.starts_with(&before),
         "lines before are untouched:\n{log}"

@@ -1,29 +1,13 @@
 //! The walked-through example in `examples/acme/`: its record is what `record.sh` makes with
 //! the tool today, and `show --json` of it is the reviewed snapshot.
 
-use std::path::{Path, PathBuf};
-
-use crate::support::{BIN, Output, output};
-
-fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
-
-fn run_on_example(args: &[&str]) -> Output {
-    let mut command = std::process::Command::new(BIN);
-    command
-        .env_clear()
-        .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
-        .env("NO_COLOR", "1")
-        .arg("--config")
-        .arg(example_dir().join("incident.toml"))
-        .args(args);
-    output(&mut command)
-}
+use crate::support::{
+    BIN, EXAMPLE_NOW, assert_no_secret, example_command, example_dir, on_example, output, read,
+};
 
 #[test]
 fn show_json_of_the_example_matches_the_snapshot() {
-    let out = run_on_example(&["show", "k7m2", "--json"]);
+    let out = on_example(&["show", "k7m2", "--json"]);
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(out.stderr, "");
     let shown: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -88,8 +72,8 @@ fn the_example_record_is_what_the_tool_writes() {
     );
     assert_eq!(out.code, 0, "{out}");
     let relative = "incidents/k7m2q9p/events.jsonl";
-    let fresh = std::fs::read_to_string(dir.path().join(relative)).unwrap();
-    let committed = std::fs::read_to_string(example_dir().join(relative)).unwrap();
+    let fresh = read(&dir.path().join(relative));
+    let committed = read(&example_dir().join(relative));
     assert_eq!(
         masked(&fresh),
         masked(&committed),
@@ -99,7 +83,7 @@ fn the_example_record_is_what_the_tool_writes() {
 
 #[test]
 fn human_show_of_the_example() {
-    let out = run_on_example(&["show", "k7m2q9p"]);
+    let out = on_example(&["show", "k7m2q9p"]);
     assert_eq!(out.code, 0, "{out}");
     insta::assert_snapshot!("example_show_text", out.stdout);
 }
@@ -113,7 +97,7 @@ fn the_demo_publishes_to_the_archive_and_dry_runs_the_rest() {
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("INCIDENT_BIN", BIN)
-        .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
+        .env("INCIDENT_NOW", EXAMPLE_NOW)
         .env("NO_COLOR", "1")
         .env("TMPDIR", scratch.path());
     let out = output(&mut command);
@@ -138,7 +122,7 @@ fn the_demo_publishes_to_the_archive_and_dry_runs_the_rest() {
 
 #[test]
 fn a_dry_run_of_the_example_shows_every_target_s_request_without_secrets() {
-    let config = std::fs::read_to_string(example_dir().join("incident.toml")).unwrap();
+    let config = read(&example_dir().join("incident.toml"));
     let mut kinds = std::collections::BTreeSet::new();
     // Every secret the example names, set, so a leak would show.
     let secrets = [
@@ -172,20 +156,12 @@ fn a_dry_run_of_the_example_shows_every_target_s_request_without_secrets() {
         ("ACME_SMTP_PASSWORD", "s3cr3t-smtp".to_string()),
     ];
     for update in ["1", "2", "3", "4", "5"] {
-        let mut command = std::process::Command::new(BIN);
+        let mut command = example_command();
         command
-            .env_clear()
-            .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
-            .env("NO_COLOR", "1")
             .envs(secrets.iter().map(|(name, value)| (*name, value.as_str())))
-            .arg("--config")
-            .arg(example_dir().join("incident.toml"))
             .args(["publish", "k7m2", "--update", update, "--dry-run", "--json"]);
         let out = output(&mut command);
-        assert!(
-            !out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"),
-            "a secret leaked: {out}"
-        );
+        assert_no_secret(&out, None, &["s3cr3t"]);
         assert_eq!(out.code, 0, "{out}");
         let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         for target in report["targets"].as_array().unwrap() {

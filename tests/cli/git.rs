@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{CONFIG, Output, TestEnv, output};
+use crate::support::{CONFIG, Output, TestEnv, output, read};
 
 /// Runs git in `dir` with a cleared environment and a fixed identity; fails unless it exits 0.
 fn git(env: &TestEnv, dir: &Path, args: &[&str]) -> Output {
@@ -79,7 +79,7 @@ fn update_list(shown: &serde_json::Value) -> Vec<(u64, String, String, String, S
 }
 
 fn assert_no_conflict_markers(path: &Path) {
-    let log = std::fs::read_to_string(path).unwrap();
+    let log = read(path);
     for marker in ["<<<<<<<", "=======", ">>>>>>>"] {
         assert!(
             !log.contains(marker),
@@ -101,7 +101,7 @@ fn two_clones_merge_their_updates_both_ways() {
         "2026-11-24T07:00:00Z",
         &["init", "a"],
     );
-    let attributes = std::fs::read_to_string(a.join(".gitattributes")).unwrap();
+    let attributes = read(&a.join(".gitattributes"));
     assert!(
         attributes
             .lines()
@@ -176,8 +176,8 @@ fn two_clones_merge_their_updates_both_ways() {
         ],
     );
     assert_no_conflict_markers(&events(&b));
-    let log_a = std::fs::read_to_string(events(&a)).unwrap();
-    let log_b = std::fs::read_to_string(events(&b)).unwrap();
+    let log_a = read(&events(&a));
+    let log_b = read(&events(&b));
     let mut lines_a: Vec<&str> = log_a.lines().collect();
     let mut lines_b: Vec<&str> = log_b.lines().collect();
     assert_eq!(lines_a.len(), 5, "{log_a}");
@@ -207,7 +207,7 @@ fn a_line_repeated_by_a_merge_is_shown_once() {
 
     // What a union merge of two branches that both carry the same appended lines can leave.
     let path = env.events_path(&id);
-    let log = std::fs::read_to_string(&path).unwrap();
+    let log = read(&path);
     let lines: Vec<&str> = log.lines().collect();
     let repeated = format!("{log}{}\n{}\n", lines[1], lines[0]);
     std::fs::write(&path, repeated).unwrap();

@@ -1,13 +1,20 @@
 //! End-to-end tests of the `incident` binary. One test binary, one module per concern.
 #![allow(clippy::unwrap_used)]
 
+#[allow(
+    dead_code,
+    reason = "shared with bench/, which uses parts the tests do not"
+)]
+mod fixture;
 mod support;
 
+mod bench_data;
 mod checks;
 mod commands;
 mod concurrency;
 mod config_errors;
 mod crash;
+mod errors;
 mod example;
 mod git;
 mod layers;

@@ -1,21 +1,7 @@
 //! `incident postmortem`: the reviewed draft of the example, promises kept and missed in the
 //! text and the picture, and refusing an open incident.
 
-use std::path::Path;
-
-use crate::support::{Output, TestEnv, output};
-
-fn on_example(args: &[&str]) -> Output {
-    let mut command = std::process::Command::new(crate::support::BIN);
-    command
-        .env_clear()
-        .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
-        .env("NO_COLOR", "1")
-        .arg("--config")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme/incident.toml"))
-        .args(args);
-    output(&mut command)
-}
+use crate::support::{TestEnv, on_example};
 
 #[test]
 fn the_example_postmortem_is_reviewed_and_the_same_every_time() {
@@ -67,41 +53,32 @@ fn an_open_incident_needs_draft() {
     assert!(out.stdout.contains("> **Draft.**"), "{out}");
 }
 
-fn at(env: &TestEnv, time: &str, args: &[&str]) -> Output {
-    let mut command = env.command();
-    command.env("INCIDENT_NOW", time).args(args);
-    let out = output(&mut command);
-    assert_eq!(out.code, 0, "{out}");
-    out
-}
-
 #[test]
 fn one_promise_kept_and_one_missed_by_12_minutes() {
     let env = TestEnv::new();
     // Acknowledged at 08:00 promising 08:30; updated at 08:20 promising 08:50; the next
     // word, the resolution, came at 09:02: twelve minutes late.
-    let id = at(
-        &env,
-        "2026-11-24T08:00:00Z",
-        &[
-            "open",
-            "--title",
-            "Uploads failing",
-            "--summary",
-            "Uploads fail for everyone.",
-            "--next-update",
-            "30m",
-            "--started-at",
-            "2026-11-24T07:55:00Z",
-            "--id",
-            "kept12m",
-        ],
-    )
-    .stdout
-    .trim()
-    .to_string();
-    at(
-        &env,
+    let id = env
+        .ok_at(
+            "2026-11-24T08:00:00Z",
+            &[
+                "open",
+                "--title",
+                "Uploads failing",
+                "--summary",
+                "Uploads fail for everyone.",
+                "--next-update",
+                "30m",
+                "--started-at",
+                "2026-11-24T07:55:00Z",
+                "--id",
+                "kept12m",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string();
+    env.ok_at(
         "2026-11-24T08:20:00Z",
         &[
             "update",
@@ -116,8 +93,7 @@ fn one_promise_kept_and_one_missed_by_12_minutes() {
             "30m",
         ],
     );
-    at(
-        &env,
+    env.ok_at(
         "2026-11-24T09:02:00Z",
         &[
             "resolve",
@@ -126,8 +102,7 @@ fn one_promise_kept_and_one_missed_by_12_minutes() {
             "Uploads work again. We are sorry. No data was lost.",
         ],
     );
-    let out = at(
-        &env,
+    let out = env.ok_at(
         "2026-11-24T10:00:00Z",
         &["postmortem", &id, "--output", "pm/postmortem.md"],
     );
@@ -136,7 +111,7 @@ fn one_promise_kept_and_one_missed_by_12_minutes() {
             .contains("Wrote pm/postmortem.md and pm/postmortem-timeline.svg"),
         "{out}"
     );
-    let markdown = std::fs::read_to_string(env.root().join("pm/postmortem.md")).unwrap();
+    let markdown = env.read("pm/postmortem.md");
     assert!(markdown.contains("1 of 2 kept."), "{markdown}");
     assert!(markdown.contains("| update 1 | 2026-11-24 03:30 EST (08:30 UTC) | update 2 at 2026-11-24 03:20 EST (08:20 UTC) | kept |"), "{markdown}");
     assert!(markdown.contains("| update 2 | 2026-11-24 03:50 EST (08:50 UTC) | update 3 at 2026-11-24 04:02 EST (09:02 UTC) | missed by 12 minutes |"), "{markdown}");
@@ -145,7 +120,7 @@ fn one_promise_kept_and_one_missed_by_12_minutes() {
         "{markdown}"
     );
 
-    let svg = std::fs::read_to_string(env.root().join("pm/postmortem-timeline.svg")).unwrap();
+    let svg = env.read("pm/postmortem-timeline.svg");
     let document = roxmltree::Document::parse(&svg).expect("the timeline is well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "svg");
@@ -202,7 +177,7 @@ fn a_title_with_markup_and_control_characters_still_draws_valid_xml() {
     );
     let out = env.run(&["postmortem", &id, "--draft", "--output", "pm.md"]);
     assert_eq!(out.code, 0, "{out}");
-    let svg = std::fs::read_to_string(env.root().join("pm-timeline.svg")).unwrap();
+    let svg = env.read("pm-timeline.svg");
     let document = roxmltree::Document::parse(&svg).expect("the timeline is well-formed XML");
     let title = document
         .descendants()

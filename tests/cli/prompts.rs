@@ -5,19 +5,12 @@ use std::process::Command;
 
 use rexpect::session::{PtySession, spawn_command};
 
-use crate::support::{AUTHOR, BIN, TestEnv};
+use crate::support::{AUTHOR, BIN, TestEnv, output};
 
 /// Returns a command run on a terminal: the test environment plus `TERM`, without `CI`.
 fn terminal_command(env: &TestEnv, program: &str) -> Command {
-    let mut command = Command::new(program);
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.root())
-        .env("TERM", "xterm-256color")
-        .env("INCIDENT_AUTHOR", AUTHOR)
-        .env("INCIDENT_NOW", env.tick())
-        .current_dir(env.root());
+    let mut command = env.program(program);
+    command.env("TERM", "xterm-256color");
     command
 }
 
@@ -222,7 +215,7 @@ fn an_update_written_while_someone_resolves_keeps_the_incident_resolved() {
     command.args(["update", &id, "--stage", "explain", "--field", "cause=disk"]);
     let mut session = spawn(command);
     session.exp_string("What happened").unwrap();
-    let resolved = crate::support::output(&mut resolve);
+    let resolved = output(&mut resolve);
     assert_eq!(resolved.code, 0, "{resolved}");
     key(&mut session, "Storage was full.\r");
     answer(&mut session, "Workaround", "");

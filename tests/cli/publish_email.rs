@@ -4,6 +4,10 @@
 //! `SMTP_CA_CERT` when it speaks TLS) and stores every message it accepts as `.eml` plus a
 //! `.json` envelope in `SMTP_MAILDIR`.
 //!
+//! Every test that needs the server is `#[ignore]`d: a plain `cargo test` lists them as
+//! ignored; `cargo test -- --include-ignored` runs them, and fails them, saying how to
+//! start the server, when it is not running. `.ci/run` starts it and runs them.
+//!
 //! The mail folder is shared by every test, so each test sends to recipients tagged with
 //! its own name and process id, reads back only messages to them, and removes only them.
 
@@ -13,11 +17,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::support::{CONFIG, Output, TestEnv};
+use crate::support::{
+    CONFIG, Output, TestEnv, optional_env, output, read, server_env, wait_while_running,
+};
 
 /// The SMTP server the environment names.
 #[derive(Debug, Clone)]
@@ -33,38 +39,24 @@ struct Smtp {
     login: Option<(String, String)>,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
-}
-
-/// The server, or `None` (with the reason printed) when none was started. Under CI a
-/// missing server is a failure, never a skip.
-fn smtp() -> Option<Smtp> {
-    let (Some(host), Some(port), Some(maildir)) =
-        (var("SMTP_HOST"), var("SMTP_PORT"), var("SMTP_MAILDIR"))
-    else {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "CI must start the SMTP server: eval \"$(shared/scripts/smtp-up.sh)\" exports SMTP_HOST, SMTP_PORT and SMTP_MAILDIR"
-            );
-        }
-        // A skip says why, so a run without a server is never mistaken for a pass.
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!(
-                "skipped: SMTP_HOST, SMTP_PORT or SMTP_MAILDIR is unset; start a server with eval \"$(../shared/scripts/smtp-up.sh)\""
-            );
-        }
-        return None;
-    };
-    Some(Smtp {
+/// The server the environment names; fails the test, saying how to start one, when none
+/// was started.
+fn smtp() -> Smtp {
+    let [host, port, maildir]: [String; 3] = server_env(
+        "SMTP",
+        &["SMTP_HOST", "SMTP_PORT", "SMTP_MAILDIR"],
+        "eval \"$(../shared/scripts/smtp-up.sh)\"",
+    )
+    .try_into()
+    .unwrap();
+    Smtp {
         host,
         port: port.parse().expect("SMTP_PORT is a port number"),
         maildir: PathBuf::from(maildir),
-        tls: var("SMTP_TLS").unwrap_or_else(|| "none".to_string()),
-        ca_cert: var("SMTP_CA_CERT"),
-        login: var("SMTP_USER").zip(var("SMTP_PASSWORD")),
-    })
+        tls: optional_env("SMTP_TLS").unwrap_or_else(|| "none".to_string()),
+        ca_cert: optional_env("SMTP_CA_CERT"),
+        login: optional_env("SMTP_USER").zip(optional_env("SMTP_PASSWORD")),
+    }
 }
 
 /// Recipients only this test (and this run) sends to, and the messages sent to them.
@@ -98,19 +90,6 @@ impl Mailbox {
     /// The messages to this test's recipients, in arrival order.
     fn messages(&self) -> Vec<Mail> {
         self.stems().iter().map(|stem| Mail::read(stem)).collect()
-    }
-
-    /// Waits until `count` messages have arrived.
-    fn wait_for(&self, count: usize) {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while self.stems().len() < count {
-            assert!(
-                Instant::now() < deadline,
-                "no message arrived for {}",
-                self.tag
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
     }
 }
 
@@ -152,9 +131,7 @@ struct Mail {
 
 impl Mail {
     fn read(stem: &Path) -> Mail {
-        let envelope =
-            serde_json::from_str(&std::fs::read_to_string(stem.with_extension("json")).unwrap())
-                .unwrap();
+        let envelope = serde_json::from_str(&read(&stem.with_extension("json"))).unwrap();
         let raw = String::from_utf8(std::fs::read(stem.with_extension("eml")).unwrap())
             .expect("the message is ASCII on the wire");
         let (head, body) = raw.split_once("\r\n\r\n").expect("headers, then a body");
@@ -266,26 +243,17 @@ fn publish_command(env: &TestEnv, smtp: &Smtp, password: Option<&str>, args: &[&
 
 fn publish(env: &TestEnv, smtp: &Smtp, args: &[&str]) -> Output {
     let password = smtp.login.as_ref().map(|(_, password)| password.as_str());
-    crate::support::output(&mut publish_command(env, smtp, password, args))
+    output(&mut publish_command(env, smtp, password, args))
 }
 
 fn login(smtp: &Smtp) -> Option<&str> {
     smtp.login.as_ref().map(|(user, _)| user.as_str())
 }
 
-fn mail_publications(env: &TestEnv, id: &str, update: usize) -> Vec<serde_json::Value> {
-    env.show_json(id)["updates"][update - 1]["publications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|publication| publication["target"] == "mail")
-        .cloned()
-        .collect()
-}
-
 #[test]
+#[ignore = "needs SMTP: run with eval \"$(../shared/scripts/smtp-up.sh)\" and cargo test -- --include-ignored"]
 fn two_updates_arrive_as_one_thread() {
-    let Some(smtp) = smtp() else { return };
+    let smtp = smtp();
     let mailbox = Mailbox::new(&smtp, "thread");
     let env = project(&smtp, smtp.port, &mailbox, login(&smtp));
     let id = env.open(
@@ -343,7 +311,7 @@ fn two_updates_arrive_as_one_thread() {
             .to_lowercase();
         let message_id = format!("<{event_id}-mail@incident.acme.example>");
         assert_eq!(mail.header("Message-ID"), Some(message_id.as_str()));
-        let publications = mail_publications(&env, &id, update + 1);
+        let publications = env.publications_to(&id, update + 1, "mail");
         assert_eq!(publications.len(), 1);
         assert_eq!(publications[0]["remote_id"], message_id.as_str());
         assert_eq!(publications[0]["state"], "published");
@@ -445,8 +413,9 @@ impl Drop for Relay {
 }
 
 #[test]
+#[ignore = "needs SMTP: run with eval \"$(../shared/scripts/smtp-up.sh)\" and cargo test -- --include-ignored"]
 fn a_resend_after_a_crash_carries_the_same_message_id() {
-    let Some(smtp) = smtp() else { return };
+    let smtp = smtp();
     let mailbox = Mailbox::new(&smtp, "crash");
     let relay = Relay::start(&smtp, &mailbox);
     let env = project(&smtp, relay.port, &mailbox, login(&smtp));
@@ -463,11 +432,15 @@ fn a_resend_after_a_crash_carries_the_same_message_id() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    mailbox.wait_for(1);
+    let stored = wait_while_running(&mut child, || !mailbox.stems().is_empty());
+    assert!(
+        stored,
+        "the publisher ended before the server stored the message"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     drop(relay);
-    let publications = mail_publications(&env, &id, 1);
+    let publications = env.publications_to(&id, 1, "mail");
     assert_eq!(publications.len(), 1, "{publications:#?}");
     assert_eq!(publications[0]["state"], "in_flight", "{publications:#?}");
 
@@ -486,27 +459,20 @@ fn a_resend_after_a_crash_carries_the_same_message_id() {
     assert_eq!(messages.len(), 2, "{messages:#?}");
     let first = messages[0].header("Message-ID").unwrap();
     assert_eq!(messages[1].header("Message-ID"), Some(first));
-    let publications = mail_publications(&env, &id, 1);
+    let publications = env.publications_to(&id, 1, "mail");
     assert_eq!(publications.last().unwrap()["state"], "published");
     assert_eq!(publications.last().unwrap()["remote_id"], first);
 }
 
 #[test]
+#[ignore = "needs SMTP with a login: run with SMTP_USER=u SMTP_PASSWORD=p eval \"$(../shared/scripts/smtp-up.sh)\" and cargo test -- --include-ignored"]
 fn a_wrong_password_is_a_clear_recorded_failure_that_never_shows_it() {
-    let Some(smtp) = smtp() else { return };
+    let smtp = smtp();
     let Some((user, _)) = &smtp.login else {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "CI must start the SMTP server with a login: export SMTP_USER and SMTP_PASSWORD before smtp-up.sh"
-            );
-        }
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!(
-                "skipped: the SMTP server requires no login (SMTP_USER and SMTP_PASSWORD unset)"
-            );
-        }
-        return;
+        panic!(
+            "this test needs an SMTP server that requires a login: export SMTP_USER and \
+             SMTP_PASSWORD before eval \"$(../shared/scripts/smtp-up.sh)\" (`bash .ci/run` does)"
+        );
     };
     let mailbox = Mailbox::new(&smtp, "badpass");
     let env = project(&smtp, smtp.port, &mailbox, Some(user));
@@ -515,7 +481,7 @@ fn a_wrong_password_is_a_clear_recorded_failure_that_never_shows_it() {
         &["--summary", "Uploads fail for everyone."],
     );
     let wrong = format!("not-the-password-{}", std::process::id());
-    let out = crate::support::output(&mut publish_command(
+    let out = output(&mut publish_command(
         &env,
         &smtp,
         Some(&wrong),
@@ -533,12 +499,10 @@ fn a_wrong_password_is_a_clear_recorded_failure_that_never_shows_it() {
         .unwrap_or_default();
     assert!(line.contains(" failed "), "{out}");
     assert!(line.contains(&expected), "{out}");
-    assert!(
-        !out.stdout.contains(&wrong) && !out.stderr.contains(&wrong),
-        "{out}"
-    );
+    // Not in the output, nor in any file of the project (the record above all).
+    env.assert_no_secret(&out, &[&wrong]);
 
-    let publications = mail_publications(&env, &id, 1);
+    let publications = env.publications_to(&id, 1, "mail");
     assert_eq!(publications.len(), 1, "{publications:#?}");
     assert_eq!(publications[0]["state"], "failed");
     assert_eq!(
@@ -548,11 +512,6 @@ fn a_wrong_password_is_a_clear_recorded_failure_that_never_shows_it() {
     let error = publications[0]["error"].as_str().unwrap();
     assert!(error.starts_with(&expected), "{error}");
     assert!(!error.contains('\n'), "{error}");
-    let log = std::fs::read_to_string(env.events_path(&id)).unwrap();
-    assert!(
-        !log.contains(&wrong),
-        "the record must not hold the password"
-    );
     assert!(mailbox.stems().is_empty(), "nothing was sent");
 
     // With the right password the next run retries it, and it goes through.
@@ -564,12 +523,8 @@ fn a_wrong_password_is_a_clear_recorded_failure_that_never_shows_it() {
 #[test]
 fn a_dry_run_shows_envelope_and_message_without_the_password() {
     // Needs no server: nothing is sent.
-    let env = TestEnv::new();
-    env.write(
-        "incident.toml",
-        &format!(
-            "{CONFIG}\n[targets.mail]\nkind = \"email\"\nhost = \"smtp.acme.example\"\nusername = \"status@acme.example\"\npassword_env = \"MAIL_PASSWORD\"\nfrom = \"Acme Status <status@acme.example>\"\nto = [\"customers@lists.acme.example\"]\n"
-        ),
+    let env = TestEnv::with_config(
+        "[targets.mail]\nkind = \"email\"\nhost = \"smtp.acme.example\"\nusername = \"status@acme.example\"\npassword_env = \"MAIL_PASSWORD\"\nfrom = \"Acme Status <status@acme.example>\"\nto = [\"customers@lists.acme.example\"]\n",
     );
     let id = env.open(
         "Uploads failing",
@@ -579,9 +534,9 @@ fn a_dry_run_shows_envelope_and_message_without_the_password() {
     command
         .env("MAIL_PASSWORD", "correct-horse-battery-staple")
         .args(["publish", &id, "--dry-run", "--target", "mail"]);
-    let out = crate::support::output(&mut command);
+    let out = output(&mut command);
     assert_eq!(out.code, 0, "{out}");
-    assert!(!out.stdout.contains("correct-horse"), "{out}");
+    env.assert_no_secret(&out, &["correct-horse-battery-staple"]);
     let event_id = env.show_json(&id)["updates"][0]["event_id"]
         .as_str()
         .unwrap()

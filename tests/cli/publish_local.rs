@@ -2,19 +2,12 @@
 //! target, and a `kill -9` in the middle of a request.
 
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::support::{CONFIG, LocalServer, TestEnv};
-
-fn publications(env: &TestEnv, id: &str, update: usize) -> Vec<serde_json::Value> {
-    env.show_json(id)["updates"][update - 1]["publications"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
+use crate::support::{CONFIG, LocalServer, TestEnv, output, read, wait_while_running};
 
 #[test]
 fn the_file_target_writes_once_and_rewrites_an_edit() {
@@ -34,30 +27,24 @@ fn the_file_target_writes_once_and_rewrites_an_edit() {
     let file = env
         .root()
         .join(format!("published/{id}/001-acknowledge.status.md"));
-    let first = std::fs::read_to_string(&file).unwrap();
+    let first = read(&file);
     assert!(first.contains("Uploads fail for everyone."), "{first}");
 
     let out = env.run(&["publish", &id, "--yes"]);
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stdout.contains("already published"), "{out}");
-    assert_eq!(publications(&env, &id, 1).len(), 1);
+    assert_eq!(env.publications(&id, 1).len(), 1);
 
-    let script = env.write(
-        "editor.sh",
-        "printf 'Uploads fail for everyone; we are on it.\\n' > \"$1\"\n",
+    env.edit(
+        "Uploads fail for everyone; we are on it.",
+        &[&id, "--channel", "status"],
     );
-    let mut edit = env.command();
-    edit.env("EDITOR", format!("sh {}", script.display()))
-        .args(["edit", &id, "--channel", "status"]);
-    assert_eq!(crate::support::output(&mut edit).code, 0);
     let out = env.run(&["publish", &id, "--yes"]);
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stdout.contains("edited"), "{out}");
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        "Uploads fail for everyone; we are on it.\n"
-    );
-    let states: Vec<(String, String)> = publications(&env, &id, 1)
+    assert_eq!(read(&file), "Uploads fail for everyone; we are on it.\n");
+    let states: Vec<(String, String)> = env
+        .publications(&id, 1)
         .iter()
         .map(|publication| {
             (
@@ -77,11 +64,7 @@ fn the_file_target_writes_once_and_rewrites_an_edit() {
 
 #[test]
 fn approval_is_required_and_an_edit_needs_a_new_one() {
-    let env = TestEnv::new();
-    env.write(
-        "incident.toml",
-        &format!("{CONFIG}\n[publishing]\nrequire_approval = true\n"),
-    );
+    let env = TestEnv::with_config("[publishing]\nrequire_approval = true\n");
     let id = env.open(
         "Uploads failing",
         &["--summary", "Uploads fail for everyone."],
@@ -105,11 +88,7 @@ fn approval_is_required_and_an_edit_needs_a_new_one() {
     let shown = env.show_json(&id);
     assert_eq!(shown["updates"][0]["approvals"][0]["by"], "Test Author");
 
-    let script = env.write("editor.sh", "printf 'Changed.\\n' > \"$1\"\n");
-    let mut edit = env.command();
-    edit.env("EDITOR", format!("sh {}", script.display()))
-        .args(["edit", &id, "--channel", "status"]);
-    assert_eq!(crate::support::output(&mut edit).code, 0);
+    env.edit("Changed.", &[&id, "--channel", "status"]);
     let out = env.run(&["publish", &id, "--yes"]);
     assert_eq!(out.code, 2, "{out}");
     assert!(
@@ -147,15 +126,10 @@ const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 /// A project whose incidents go to a signed webhook and a Discord webhook on `server`.
 fn crash_env(server: &LocalServer) -> TestEnv {
-    let env = TestEnv::new();
-    env.write(
-        "incident.toml",
-        &format!(
-            "{CONFIG}\n[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\nsecret_env = \"HOOK_SECRET\"\n\n[targets.discord]\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\n",
-            server.uri()
-        ),
-    );
-    env
+    TestEnv::with_config(&format!(
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\nsecret_env = \"HOOK_SECRET\"\n\n[targets.discord]\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\n",
+        server.uri()
+    ))
 }
 
 fn publish_command(env: &TestEnv, server: &LocalServer, args: &[&str]) -> std::process::Command {
@@ -207,16 +181,17 @@ fn kill_9_mid_request_never_posts_twice() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while server.requests().len() < 2 {
-        assert!(Instant::now() < deadline, "the requests never arrived");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let both_waiting = wait_while_running(&mut child, || server.requests().len() >= 2);
+    assert!(
+        both_waiting,
+        "the publisher ended before both requests arrived"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     let first = server.requests();
     let states = |env: &TestEnv| -> Vec<(String, String)> {
-        let mut states: Vec<(String, String)> = publications(env, &id, 1)
+        let mut states: Vec<(String, String)> = env
+            .publications(&id, 1)
             .iter()
             .map(|publication| {
                 (
@@ -242,7 +217,7 @@ fn kill_9_mid_request_never_posts_twice() {
     // its receiver uses to drop the duplicate; Discord has no such key, so the tool stops
     // and says so instead of posting again.
     mount_answers(&server, Duration::ZERO);
-    let out = crate::support::output(&mut publish_command(&env, &server, &[&id, "--yes"]));
+    let out = output(&mut publish_command(&env, &server, &[&id, "--yes"]));
     assert_eq!(out.code, 3, "{out}");
     assert!(out.stdout.contains("uncertain"), "{out}");
     assert!(out.stdout.contains("--target discord --resend"), "{out}");
@@ -271,16 +246,17 @@ fn kill_9_mid_request_never_posts_twice() {
     );
 
     // The person checked Discord and it is not there: resend on their word.
-    let out = crate::support::output(&mut publish_command(
+    let out = output(&mut publish_command(
         &env,
         &server,
         &[&id, "--yes", "--target", "discord", "--resend"],
     ));
     assert_eq!(out.code, 0, "{out}");
-    let out = crate::support::output(&mut publish_command(&env, &server, &[&id, "--yes"]));
+    let out = output(&mut publish_command(&env, &server, &[&id, "--yes"]));
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(out.stdout.matches("already published").count(), 3, "{out}");
-    let published: Vec<String> = publications(&env, &id, 1)
+    let published: Vec<String> = env
+        .publications(&id, 1)
         .iter()
         .filter(|publication| publication["state"] == "published")
         .map(|publication| publication["target"].as_str().unwrap().to_string())
@@ -296,19 +272,15 @@ fn kill_9_mid_request_never_posts_twice() {
 
 #[test]
 fn an_unreachable_wordpress_says_so() {
-    let env = TestEnv::new();
     // A port that was free a moment ago: nothing listens there now.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    env.write(
-        "incident.toml",
-        &format!(
-            "{CONFIG}\n[targets.blog]\nkind = \"wordpress\"\nurl = \"http://127.0.0.1:{port}\"\nusername = \"comms\"\npassword_env = \"BLOG_PASSWORD\"\nattempts = 1\n"
-        ),
-    );
+    let env = TestEnv::with_config(&format!(
+        "[targets.blog]\nkind = \"wordpress\"\nurl = \"http://127.0.0.1:{port}\"\nusername = \"comms\"\npassword_env = \"BLOG_PASSWORD\"\nattempts = 1\n"
+    ));
     let id = env.open(
         "Uploads failing",
         &["--summary", "Uploads fail for everyone."],
@@ -317,7 +289,7 @@ fn an_unreachable_wordpress_says_so() {
     command
         .env("BLOG_PASSWORD", "abcd efgh ijkl")
         .args(["publish", &id, "--yes", "--target", "blog"]);
-    let out = crate::support::output(&mut command);
+    let out = output(&mut command);
     assert_eq!(out.code, 3, "{out}");
     assert!(
         out.stdout.contains(&format!(
@@ -325,10 +297,7 @@ fn an_unreachable_wordpress_says_so() {
         )),
         "{out}"
     );
-    assert!(
-        !out.stdout.contains("abcd") && !out.stderr.contains("abcd"),
-        "{out}"
-    );
+    env.assert_no_secret(&out, &["abcd"]);
 }
 
 /// A WordPress-like server: the REST root in the `Link` header, and `users/me` answering

@@ -12,10 +12,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, Request, Respond, ResponseTemplate};
+use wiremock::{Request, Respond, ResponseTemplate};
 
-use crate::support::{CONFIG, LocalServer, Output, TestEnv, output};
+use crate::support::{
+    LocalServer, Output, TestEnv, header, json_body, output, pairs, publish_states, read,
+};
 
 const MASTODON_TOKEN: &str = "s3cr3t-mastodon-token";
 const STATUSPAGE_KEY: &str = "s3cr3t-statuspage-key";
@@ -32,37 +33,6 @@ const GHOST_TARGET: &str =
 const CSTATE_TARGET: &str =
     "[targets.site]\nkind = \"static\"\npath = \"site/content/issues\"\nflavor = \"cstate\"\n";
 
-/// A local server standing in for the remote APIs.
-struct Server {
-    local: LocalServer,
-}
-
-impl Server {
-    fn start() -> Server {
-        Server {
-            local: LocalServer::start(),
-        }
-    }
-
-    fn uri(&self) -> String {
-        self.local.uri()
-    }
-
-    /// Answers `verb` requests to exactly `at` with `respond`.
-    fn answer(&self, verb: &str, at: &str, respond: impl Respond + 'static) {
-        self.local.mount(
-            Mock::given(method(verb))
-                .and(path(at))
-                .respond_with(respond),
-        );
-    }
-
-    /// Every request the server received, in order.
-    fn requests(&self) -> Vec<Request> {
-        self.local.requests()
-    }
-}
-
 fn ghost_key() -> String {
     format!("{GHOST_ID}:{GHOST_SECRET}")
 }
@@ -76,130 +46,43 @@ fn secrets() -> Vec<(&'static str, String)> {
 }
 
 /// A project whose `incident.toml` adds `targets` (`{uri}` standing for the server).
-fn project(server: Option<&Server>, targets: &[&str]) -> TestEnv {
-    let env = TestEnv::new();
+fn project(server: Option<&LocalServer>, targets: &[&str]) -> TestEnv {
     let mut targets = targets.join("\n");
     if let Some(server) = server {
         targets = targets.replace("{uri}", &server.uri());
     }
-    env.write("incident.toml", &format!("{CONFIG}\n{targets}"));
-    env
+    TestEnv::with_config(&targets)
 }
 
 /// Runs `incident publish ARGS` with every secret set, and fails the test if a secret
 /// shows in its output or in any file of the project (the record above all).
 fn publish(env: &TestEnv, args: &[&str]) -> Output {
-    let mut command = env.command();
-    for (variable, value) in secrets() {
-        command.env(variable, value);
-    }
-    let out = output(command.arg("publish").args(args));
+    let out = output(env.command().envs(secrets()).arg("publish").args(args));
     assert_no_secret(env, &out);
     out
 }
 
 fn assert_no_secret(env: &TestEnv, out: &Output) {
-    let mut places = vec![
-        ("stdout".to_string(), out.stdout.clone()),
-        ("stderr".to_string(), out.stderr.clone()),
-    ];
-    for file in files(env.root()) {
-        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
-        places.push((file.display().to_string(), text));
-    }
     let mut secrets: Vec<String> = secrets().into_iter().map(|(_, value)| value).collect();
     secrets.extend(["s3cr3t", GHOST_SECRET, JWT_START].map(String::from));
-    for (place, text) in &places {
-        for secret in &secrets {
-            assert!(
-                !text.contains(secret.as_str()),
-                "the secret `{secret}` shows in {place}:\n{text}\n\n{out}"
-            );
-        }
-    }
+    env.assert_no_secret(out, &secrets);
 }
 
-/// Every file under `dir`.
-fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(files(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
-}
-
-/// The draft of update `seq` for `channel`, as `render` shows it and targets get it.
-fn draft(env: &TestEnv, id: &str, seq: usize, channel: &str) -> Value {
-    let out = env.ok(&[
-        "render",
-        id,
-        "--update",
-        &seq.to_string(),
-        "--channel",
-        channel,
-        "--json",
-    ]);
-    let drafts: Value = serde_json::from_str(&out.stdout).unwrap();
-    drafts[0].clone()
-}
-
+/// The text of update `seq` for `channel`, as `render` shows it and targets get it.
 fn text(env: &TestEnv, id: &str, seq: usize, channel: &str) -> String {
-    draft(env, id, seq, channel)["text"]
+    env.draft(id, seq, channel)["text"]
         .as_str()
         .unwrap()
         .trim()
         .to_string()
 }
 
-/// The publications of update `seq` to `target`, oldest first.
-fn publications(env: &TestEnv, id: &str, seq: usize, target: &str) -> Vec<Value> {
-    env.show_json(id)["updates"][seq - 1]["publications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|publication| publication["target"] == target)
-        .cloned()
-        .collect()
-}
-
-/// The `targets` of a `publish --json` report as (name, state).
-fn states(out: &Output) -> Vec<(String, String)> {
-    let report: Value = serde_json::from_str(&out.stdout).unwrap();
-    report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            (
-                row["target"].as_str().unwrap().to_string(),
-                row["state"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 fn state_of(out: &Output, target: &str) -> String {
-    states(out)
+    publish_states(out)
         .into_iter()
         .find(|(name, _)| name == target)
         .map(|(_, state)| state)
         .unwrap_or_else(|| panic!("no `{target}` in\n{out}"))
-}
-
-fn header(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .map(|value| value.to_str().unwrap().to_string())
-}
-
-fn json_body(request: &Request) -> Value {
-    serde_json::from_slice(&request.body).unwrap()
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body.
@@ -230,34 +113,12 @@ fn form(request: &Request) -> Vec<(String, String)> {
         .collect()
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(key, value)| (key.to_string(), value.to_string()))
-        .collect()
-}
-
-/// Replaces the latest update's `channel` text through `incident edit` and an editor.
+/// Replaces update `update`'s `channel` text through `incident edit` and an editor.
 fn edit(env: &TestEnv, id: &str, update: usize, channel: &str, text: &str) {
-    let script = env.write(
-        "editor.sh",
-        &format!(
-            "printf '%s\\n' '{}' > \"$1\"\n",
-            text.replace('\'', "'\\''")
-        ),
+    env.edit(
+        text,
+        &[id, "--update", &update.to_string(), "--channel", channel],
     );
-    let mut command = env.command();
-    command
-        .env("EDITOR", format!("sh {}", script.display()))
-        .args([
-            "edit",
-            id,
-            "--update",
-            &update.to_string(),
-            "--channel",
-            channel,
-        ]);
-    let out = output(&mut command);
-    assert_eq!(out.code, 0, "{out}");
 }
 
 fn explain(env: &TestEnv, id: &str) {
@@ -310,13 +171,13 @@ fn status(id: &str) -> ResponseTemplate {
 
 #[test]
 fn mastodon_threads_later_updates_and_edits_a_status_in_place() {
-    let server = Server::start();
-    server.answer(
+    let server = LocalServer::start();
+    server.answer_to(
         "POST",
         "/api/v1/statuses",
         Statuses(Arc::new(AtomicUsize::new(0))),
     );
-    server.answer("PUT", "/api/v1/statuses/1002", status("1002"));
+    server.answer_to("PUT", "/api/v1/statuses/1002", status("1002"));
     let env = project(Some(&server), &[MASTODON_TARGET]);
     let id = env.open(
         "Uploads failing",
@@ -333,16 +194,16 @@ fn mastodon_threads_later_updates_and_edits_a_status_in_place() {
     assert_eq!(first.method.as_str(), "POST");
     assert_eq!(first.url.path(), "/api/v1/statuses");
     assert_eq!(
-        header(first, "authorization").as_deref(),
+        header(first, "authorization"),
         Some(format!("Bearer {MASTODON_TOKEN}").as_str())
     );
     assert_eq!(
-        header(first, "content-type").as_deref(),
+        header(first, "content-type"),
         Some("application/x-www-form-urlencoded")
     );
-    let recorded = publications(&env, &id, 1, "social");
+    let recorded = env.publications_to(&id, 1, "social");
     assert_eq!(
-        header(first, "idempotency-key").as_deref(),
+        header(first, "idempotency-key"),
         recorded[0]["key"].as_str()
     );
     let social_1 = text(&env, &id, 1, "social");
@@ -364,10 +225,10 @@ fn mastodon_threads_later_updates_and_edits_a_status_in_place() {
         (second.method.as_str(), second.url.path()),
         ("POST", "/api/v1/statuses")
     );
-    let key = header(second, "idempotency-key").unwrap();
+    let key = header(second, "idempotency-key").unwrap().to_string();
     assert_eq!(
         Some(key.as_str()),
-        publications(&env, &id, 2, "social")[0]["key"].as_str()
+        env.publications_to(&id, 2, "social")[0]["key"].as_str()
     );
     assert_ne!(Some(key.as_str()), recorded[0]["key"].as_str());
     assert_eq!(
@@ -393,11 +254,11 @@ fn mastodon_threads_later_updates_and_edits_a_status_in_place() {
         ("PUT", "/api/v1/statuses/1002")
     );
     assert_eq!(
-        header(put, "authorization").as_deref(),
+        header(put, "authorization"),
         Some(format!("Bearer {MASTODON_TOKEN}").as_str())
     );
     assert_eq!(form(put), pairs(&[("status", changed)]));
-    let recorded = publications(&env, &id, 2, "social");
+    let recorded = env.publications_to(&id, 2, "social");
     assert_eq!(recorded.len(), 2);
     assert_eq!(recorded[1]["action"], "edit");
     assert_eq!(recorded[1]["remote_id"], "1002");
@@ -410,8 +271,8 @@ fn mastodon_threads_later_updates_and_edits_a_status_in_place() {
 
 #[test]
 fn mastodon_refuses_a_status_over_its_limit_before_sending() {
-    let server = Server::start();
-    server.answer("POST", "/api/v1/statuses", status("1"));
+    let server = LocalServer::start();
+    server.answer_to("POST", "/api/v1/statuses", status("1"));
     let env = project(Some(&server), &[&format!("{MASTODON_TARGET}limit = 40\n")]);
     let id = env.open(
         "Uploads failing",
@@ -421,7 +282,7 @@ fn mastodon_refuses_a_status_over_its_limit_before_sending() {
     let out = publish(&env, &[&id, "--yes", "--force", "--target", "social"]);
     assert_eq!(out.code, 3, "{out}");
     assert!(server.requests().is_empty());
-    let recorded = publications(&env, &id, 1, "social");
+    let recorded = env.publications_to(&id, 1, "social");
     assert_eq!(recorded[0]["state"], "failed");
     assert_eq!(recorded[0]["tries"], 0);
     let error = recorded[0]["error"].as_str().unwrap();
@@ -449,13 +310,13 @@ fn statuspage_incident(status: &str) -> ResponseTemplate {
 
 #[test]
 fn statuspage_creates_an_incident_then_adds_updates_to_it() {
-    let server = Server::start();
-    server.answer(
+    let server = LocalServer::start();
+    server.answer_to(
         "POST",
         "/v1/pages/pg1/incidents",
         statuspage_incident("investigating"),
     );
-    server.answer(
+    server.answer_to(
         "PATCH",
         "/v1/pages/pg1/incidents/p31zjtct2jer",
         statuspage_incident("resolved"),
@@ -484,13 +345,10 @@ fn statuspage_creates_an_incident_then_adds_updates_to_it() {
     assert_eq!(create.method.as_str(), "POST");
     assert_eq!(create.url.path(), "/v1/pages/pg1/incidents");
     assert_eq!(
-        header(create, "authorization").as_deref(),
+        header(create, "authorization"),
         Some(format!("OAuth {STATUSPAGE_KEY}").as_str())
     );
-    assert_eq!(
-        header(create, "content-type").as_deref(),
-        Some("application/json")
-    );
+    assert_eq!(header(create, "content-type"), Some("application/json"));
     assert_eq!(
         json_body(create),
         json!({"incident": {
@@ -501,7 +359,7 @@ fn statuspage_creates_an_incident_then_adds_updates_to_it() {
             "components": {"cmp_photos": "major_outage"},
         }})
     );
-    let recorded = publications(&env, &id, 1, "statuspage");
+    let recorded = env.publications_to(&id, 1, "statuspage");
     assert_eq!(recorded[0]["remote_id"], "p31zjtct2jer");
     assert_eq!(recorded[0]["url"], "https://stspg.io/p31zjtct2jer");
 
@@ -515,7 +373,7 @@ fn statuspage_creates_an_incident_then_adds_updates_to_it() {
     assert_eq!(patch.method.as_str(), "PATCH");
     assert_eq!(patch.url.path(), "/v1/pages/pg1/incidents/p31zjtct2jer");
     assert_eq!(
-        header(patch, "authorization").as_deref(),
+        header(patch, "authorization"),
         Some(format!("OAuth {STATUSPAGE_KEY}").as_str())
     );
     assert_eq!(
@@ -610,12 +468,12 @@ fn assert_ghost_token(request: &Request) {
     mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
     mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap())
         .expect("signed with the decoded secret");
-    assert_eq!(header(request, "accept-version").as_deref(), Some("v5.0"));
+    assert_eq!(header(request, "accept-version"), Some("v5.0"));
 }
 
 /// The blog draft's HTML without its title heading, which Ghost shows itself.
 fn blog_html(env: &TestEnv, id: &str, seq: usize) -> String {
-    let html = draft(env, id, seq, "blog")["html"]
+    let html = env.draft(id, seq, "blog")["html"]
         .as_str()
         .unwrap()
         .to_string();
@@ -627,33 +485,33 @@ fn blog_html(env: &TestEnv, id: &str, seq: usize) -> String {
 
 #[test]
 fn ghost_keeps_one_post_per_incident_and_rewrites_it() {
-    let server = Server::start();
+    let server = LocalServer::start();
     let env = project(Some(&server), &[GHOST_TARGET]);
     let id = env.open(
         "Uploads failing",
         &["--summary", "Uploads fail for some people."],
     );
     let slug = format!("incident-{id}");
-    server.answer(
+    server.answer_to(
         "GET",
         &format!("/ghost/api/admin/posts/slug/{slug}/"),
         ResponseTemplate::new(404).set_body_json(json!({"errors": [{
             "message": "Post not found.", "type": "NotFoundError"
         }]})),
     );
-    server.answer(
+    server.answer_to(
         "POST",
         "/ghost/api/admin/posts/",
         ghost_post_with_status(201, POST_ID, "2026-11-24T08:01:00.000Z"),
     );
     let post_path = format!("/ghost/api/admin/posts/{POST_ID}/");
     // Someone changed the post in Ghost since: its `updated_at` moved on.
-    server.answer(
+    server.answer_to(
         "GET",
         &post_path,
         ghost_post(POST_ID, "2026-11-24T08:05:00.000Z"),
     );
-    server.answer(
+    server.answer_to(
         "PUT",
         &post_path,
         ghost_post(POST_ID, "2026-11-24T08:14:00.000Z"),
@@ -691,7 +549,7 @@ fn ghost_keeps_one_post_per_incident_and_rewrites_it() {
             "slug": slug,
         }]})
     );
-    let recorded = publications(&env, &id, 1, "blog");
+    let recorded = env.publications_to(&id, 1, "blog");
     assert_eq!(recorded[0]["remote_id"], POST_ID);
     assert_eq!(
         recorded[0]["url"],
@@ -727,7 +585,7 @@ fn ghost_keeps_one_post_per_incident_and_rewrites_it() {
             "updated_at": "2026-11-24T08:05:00.000Z",
         }]})
     );
-    assert_eq!(publications(&env, &id, 2, "blog")[0]["remote_id"], POST_ID);
+    assert_eq!(env.publications_to(&id, 2, "blog")[0]["remote_id"], POST_ID);
 
     // An edit of the blog text rewrites the same post again.
     edit(
@@ -751,18 +609,18 @@ fn ghost_keeps_one_post_per_incident_and_rewrites_it() {
 
 #[test]
 fn ghost_rewrites_the_post_an_interrupted_try_made_instead_of_a_second_one() {
-    let server = Server::start();
+    let server = LocalServer::start();
     let env = project(Some(&server), &[GHOST_TARGET]);
     let id = env.open(
         "Uploads failing",
         &["--summary", "Uploads fail for some people."],
     );
-    server.answer(
+    server.answer_to(
         "GET",
         &format!("/ghost/api/admin/posts/slug/incident-{id}/"),
         ghost_post("found00000000000000000001", "2026-11-24T08:00:30.000Z"),
     );
-    server.answer(
+    server.answer_to(
         "PUT",
         "/ghost/api/admin/posts/found00000000000000000001/",
         ghost_post("found00000000000000000001", "2026-11-24T08:02:00.000Z"),
@@ -780,7 +638,7 @@ fn ghost_rewrites_the_post_an_interrupted_try_made_instead_of_a_second_one() {
         "2026-11-24T08:00:30.000Z"
     );
     assert_eq!(
-        publications(&env, &id, 1, "blog")[0]["remote_id"],
+        env.publications_to(&id, 1, "blog")[0]["remote_id"],
         "found00000000000000000001"
     );
 }
@@ -790,7 +648,7 @@ fn ghost_rewrites_the_post_an_interrupted_try_made_instead_of_a_second_one() {
 
 #[test]
 fn a_dry_run_shows_each_request_without_secrets_and_sends_nothing() {
-    let server = Server::start();
+    let server = LocalServer::start();
     let env = project(
         Some(&server),
         &[
@@ -911,7 +769,7 @@ fn the_cstate_file_shows_every_update_newest_first_and_is_rewritten_the_same_way
         ],
     );
     let file = env.root().join("site/content/issues/2026-11-24-uploads.md");
-    let read = || std::fs::read_to_string(&file).unwrap();
+    let read = || read(&file);
 
     assert_eq!(publish(&env, &[&id, "--yes", "--target", "site"]).code, 0);
     let first = read();
@@ -937,7 +795,7 @@ fn the_cstate_file_shows_every_update_newest_first_and_is_rewritten_the_same_way
     let out = publish(&env, &[&id, "--yes", "--target", "site"]);
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(read(), CSTATE_3_UPDATES);
-    let recorded = publications(&env, &id, 3, "site");
+    let recorded = env.publications_to(&id, 3, "site");
     assert_eq!(
         recorded[0]["remote_id"],
         "site/content/issues/2026-11-24-uploads.md"
@@ -1000,7 +858,7 @@ fn hugo_and_jekyll_posts_get_their_own_front_matter_and_safe_bodies() {
     let out = publish(&env, &[&id, "--yes"]);
     assert_eq!(out.code, 0, "{out}");
 
-    let hugo = std::fs::read_to_string(env.root().join("hugo/content/posts/uploads.md")).unwrap();
+    let hugo = env.read("hugo/content/posts/uploads.md");
     assert_eq!(
         hugo,
         "---\n\
@@ -1018,8 +876,7 @@ fn hugo_and_jekyll_posts_get_their_own_front_matter_and_safe_bodies() {
          \n\
          Posted 2026-11-24 03:00 EST (08:00 UTC).\n"
     );
-    let jekyll =
-        std::fs::read_to_string(env.root().join("jekyll/_posts/2026-11-24-uploads.md")).unwrap();
+    let jekyll = env.read("jekyll/_posts/2026-11-24-uploads.md");
     assert!(
         jekyll.starts_with(
             "---\nlayout: post\ntitle: \"Uploads \\\"failing\\\"\"\ndate: 2026-11-24 08:00:00 +0000\ntags: [\"incident\", \"photos\"]\n---\n\n### Investigating — "

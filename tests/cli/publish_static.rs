@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{Output, output};
+use crate::support::{Output, binary, copy, example_dir, output, read};
 
 const SITES: &str = r#"
 [targets.hugo-site]
@@ -20,26 +20,21 @@ path = "jekyll/_posts"
 /// A copy of the example with Hugo and Jekyll targets beside its cState one.
 fn example_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    let config = std::fs::read_to_string(example.join("incident.toml")).unwrap();
+    let config = read(&example_dir().join("incident.toml"));
     std::fs::write(dir.path().join("incident.toml"), format!("{config}{SITES}")).unwrap();
-    let events = dir.path().join("incidents/k7m2q9p/events.jsonl");
-    std::fs::create_dir_all(events.parent().unwrap()).unwrap();
-    std::fs::copy(example.join("incidents/k7m2q9p/events.jsonl"), &events).unwrap();
+    let events = "incidents/k7m2q9p/events.jsonl";
+    copy(&example_dir().join(events), &dir.path().join(events));
     dir
 }
 
+/// Runs `incident ARGS` in `dir` as the example's comms lead.
 fn incident(dir: &Path, args: &[&str]) -> Output {
-    let mut command = std::process::Command::new(crate::support::BIN);
-    command
-        .env_clear()
-        .env("INCIDENT_NOW", "2026-11-24T08:00:00Z")
-        .env("INCIDENT_AUTHOR", "Marcus Bell")
-        .env("NO_COLOR", "1")
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .args(args);
-    output(&mut command)
+    output(
+        binary()
+            .env("INCIDENT_AUTHOR", "Marcus Bell")
+            .current_dir(dir)
+            .args(args),
+    )
 }
 
 /// Publishes every update of the example, in order, to the three sites; returns the files.
@@ -87,7 +82,7 @@ fn the_example_as_cstate_hugo_and_jekyll_pages() {
             .unwrap()
             .display()
             .to_string();
-        let text = std::fs::read_to_string(file).unwrap();
+        let text = read(file);
         insta::assert_snapshot!(name.replace('/', "__"), text);
     }
 

@@ -1,44 +1,30 @@
 //! The `wordpress` target against a real WordPress (Debian's package, started by
 //! `.ci/run` with `shared/scripts/wordpress-up.sh`, which exports `WP_URL`, `WP_USER` and
 //! `WP_APP_PASSWORD`).
+//!
+//! Every test here is `#[ignore]`d: a plain `cargo test` lists them as ignored;
+//! `cargo test -- --include-ignored` runs them, and fails them, saying how to start
+//! WordPress, when it is not running. `.ci/run` starts it and runs them.
 
-use std::path::Path;
+use crate::support::{Output, TestEnv, copy, output, server_env};
 
-use crate::support::{CONFIG, Output, TestEnv};
-
-/// The server's address and credentials, or `None` (with the reason printed) when no
-/// WordPress was started. Under CI a missing WordPress is a failure, never a skip.
-fn wordpress() -> Option<(String, String, String)> {
-    let get = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    match (get("WP_URL"), get("WP_USER"), get("WP_APP_PASSWORD")) {
-        (Some(url), Some(user), Some(password)) => Some((url, user, password)),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("CI must start WordPress: eval \"$(shared/scripts/wordpress-up.sh)\"")
-        }
-        _ => {
-            // A skip says why, so a run without WordPress is never mistaken for a pass.
-            skip_note(
-                "skipped: WP_URL is unset; start WordPress with eval \"$(../shared/scripts/wordpress-up.sh)\"",
-            );
-            None
-        }
-    }
-}
-
-#[allow(clippy::print_stderr)]
-fn skip_note(reason: &str) {
-    eprintln!("{reason}");
+/// The server's address and credentials; fails the test, saying how to start WordPress,
+/// when none was started.
+fn wordpress() -> (String, String, String) {
+    let [url, user, password]: [String; 3] = server_env(
+        "WordPress",
+        &["WP_URL", "WP_USER", "WP_APP_PASSWORD"],
+        "eval \"$(../shared/scripts/wordpress-up.sh)\"",
+    )
+    .try_into()
+    .unwrap();
+    (url, user, password)
 }
 
 fn project(url: &str, user: &str) -> TestEnv {
-    let env = TestEnv::new();
-    env.write(
-        "incident.toml",
-        &format!(
-            "{CONFIG}\n[targets.blog]\nkind = \"wordpress\"\nurl = \"{url}\"\nusername = \"{user}\"\npassword_env = \"BLOG_PASSWORD\"\n"
-        ),
-    );
-    env
+    TestEnv::with_config(&format!(
+        "[targets.blog]\nkind = \"wordpress\"\nurl = \"{url}\"\nusername = \"{user}\"\npassword_env = \"BLOG_PASSWORD\"\n"
+    ))
 }
 
 fn publish(env: &TestEnv, password: &str, args: &[&str]) -> Output {
@@ -47,11 +33,9 @@ fn publish(env: &TestEnv, password: &str, args: &[&str]) -> Output {
         .env("BLOG_PASSWORD", password)
         .arg("publish")
         .args(args);
-    let out = crate::support::output(&mut command);
-    assert!(
-        !out.stdout.contains(password) && !out.stderr.contains(password),
-        "the password leaked:\n{out}"
-    );
+    let out = output(&mut command);
+    // Not in the output, nor in any file of the project (the record above all).
+    env.assert_no_secret(&out, &[password]);
     out
 }
 
@@ -65,25 +49,10 @@ fn fetch(url: &str) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-fn blog_publications(env: &TestEnv, id: &str) -> Vec<serde_json::Value> {
-    env.show_json(id)["updates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|update| update["publications"].as_array().unwrap().clone())
-        .filter(|publication| publication["target"] == "blog")
-        .collect()
-}
-
-fn events(env: &TestEnv, id: &str) -> String {
-    std::fs::read_to_string(env.events_path(id)).unwrap()
-}
-
 #[test]
+#[ignore = "needs WordPress: run with eval \"$(../shared/scripts/wordpress-up.sh)\" and cargo test -- --include-ignored"]
 fn one_post_per_incident_edited_as_the_story_grows() {
-    let Some((url, user, password)) = wordpress() else {
-        return;
-    };
+    let (url, user, password) = wordpress();
     let env = project(&url, &user);
     let id = env.open(
         "Uploads failing",
@@ -94,7 +63,7 @@ fn one_post_per_incident_edited_as_the_story_grows() {
     );
     let out = publish(&env, &password, &[&id, "--yes"]);
     assert_eq!(out.code, 0, "{out}");
-    let first = blog_publications(&env, &id);
+    let first = env.publications_to(&id, 1, "blog");
     let post_id = first[0]["remote_id"].as_str().unwrap().to_string();
     let post = fetch(&format!("{url}/wp-json/wp/v2/posts/{post_id}"));
     assert_eq!(post["title"]["rendered"], "Uploads failing");
@@ -109,14 +78,10 @@ fn one_post_per_incident_edited_as_the_story_grows() {
     assert_eq!(first[0]["url"], post["link"]);
 
     // A person edits the blog draft: the same post changes, no second one appears.
-    let script = env.write(
-        "editor.sh",
-        "printf 'Uploads fail for everyone. A storage node is full; we are moving data off it.\\n' > \"$1\"\n",
+    env.edit(
+        "Uploads fail for everyone. A storage node is full; we are moving data off it.",
+        &[&id, "--channel", "blog"],
     );
-    let mut edit = env.command();
-    edit.env("EDITOR", format!("sh {}", script.display()))
-        .args(["edit", &id, "--channel", "blog"]);
-    assert_eq!(crate::support::output(&mut edit).code, 0);
     let out = publish(&env, &password, &[&id, "--yes"]);
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stdout.contains("edited"), "{out}");
@@ -164,14 +129,13 @@ fn one_post_per_incident_edited_as_the_story_grows() {
     assert!(out.stdout.contains("already published"), "{out}");
     let post = fetch(&format!("{url}/wp-json/wp/v2/posts/{post_id}"));
     assert_eq!(post["modified_gmt"], modified);
-    assert!(!events(&env, &id).contains(&password));
+    assert!(!env.events(&id).contains(&password));
 }
 
 #[test]
+#[ignore = "needs WordPress: run with eval \"$(../shared/scripts/wordpress-up.sh)\" and cargo test -- --include-ignored"]
 fn another_clone_finds_the_post_by_slug() {
-    let Some((url, user, password)) = wordpress() else {
-        return;
-    };
+    let (url, user, password) = wordpress();
     let env = project(&url, &user);
     let id = env.open(
         "Search is slow",
@@ -188,23 +152,17 @@ fn another_clone_finds_the_post_by_slug() {
     assert_eq!(publish(&env, &password, &[&id, "--yes"]).code, 0);
     let out = publish(&other, &password, &[&id, "--yes"]);
     assert_eq!(out.code, 0, "{out}");
-    let mine = blog_publications(&env, &id);
-    let theirs = blog_publications(&other, &id);
+    let mine = env.publications_to(&id, 1, "blog");
+    let theirs = other.publications_to(&id, 1, "blog");
     assert_eq!(mine[0]["remote_id"], theirs[0]["remote_id"]);
     let posts = fetch(&format!("{url}/wp-json/wp/v2/posts?slug=incident-{id}"));
     assert_eq!(posts.as_array().unwrap().len(), 1);
 }
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-    std::fs::copy(from, to).unwrap();
-}
-
 #[test]
+#[ignore = "needs WordPress: run with eval \"$(../shared/scripts/wordpress-up.sh)\" and cargo test -- --include-ignored"]
 fn a_wrong_password_is_one_clear_line_and_recorded() {
-    let Some((url, user, _)) = wordpress() else {
-        return;
-    };
+    let (url, user, _) = wordpress();
     let env = project(&url, &user);
     let id = env.open("Login errors", &["--summary", "Some people cannot log in."]);
     let wrong = "abcd efgh ijkl mnop qrst uvwx";
@@ -212,7 +170,7 @@ fn a_wrong_password_is_one_clear_line_and_recorded() {
     assert_eq!(out.code, 3, "{out}");
     let expected = format!("WordPress rejected the application password for user {user}");
     assert!(out.stdout.contains(&expected), "{out}");
-    let recorded = blog_publications(&env, &id);
+    let recorded = env.publications_to(&id, 1, "blog");
     assert_eq!(recorded[0]["state"], "failed");
     assert!(
         recorded[0]["error"]
@@ -221,5 +179,5 @@ fn a_wrong_password_is_one_clear_line_and_recorded() {
             .starts_with(&expected),
         "{recorded:?}"
     );
-    assert!(!events(&env, &id).contains(wrong));
+    assert!(!env.events(&id).contains(wrong));
 }

@@ -1,22 +1,12 @@
 //! Rendering: every channel of every stage of the example, template overrides and their
 //! errors, and people's text treated as data (never template source, escaped in HTML).
 
-use std::path::Path;
+use crate::support::{Output, TestEnv, example_command, output};
 
-use crate::support::{BIN, TestEnv, output};
-
-fn render_example(args: &[&str]) -> crate::support::Output {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme/incident.toml");
-    output(
-        std::process::Command::new(BIN)
-            .env_clear()
-            .env("NO_COLOR", "1")
-            .arg("--config")
-            .arg(config)
-            .arg("render")
-            .arg("k7m2q9p")
-            .args(args),
-    )
+fn render_example(args: &[&str]) -> Output {
+    let mut command = example_command();
+    command.args(["render", "k7m2q9p"]).args(args);
+    output(&mut command)
 }
 
 #[test]
@@ -160,12 +150,11 @@ fn edit_stores_the_text_and_render_uses_it() {
         &["--summary", "We are looking into failed uploads."],
     );
     let edit = |editor: &str| {
-        crate::support::output(env.command().env("EDITOR", editor).args([
-            "edit",
-            &id,
-            "--channel",
-            "social",
-        ]))
+        output(
+            env.command()
+                .env("EDITOR", editor)
+                .args(["edit", &id, "--channel", "social"]),
+        )
     };
 
     // An editor that changes nothing, and one that fails, store nothing.
@@ -182,12 +171,7 @@ fn edit_stores_the_text_and_render_uses_it() {
             .starts_with("error: the editor `false` failed (exit 1); nothing was stored"),
         "{out}"
     );
-    let lines = || {
-        std::fs::read_to_string(env.events_path(&id))
-            .unwrap()
-            .lines()
-            .count()
-    };
+    let lines = || env.events(&id).lines().count();
     assert_eq!(lines(), 1);
 
     let out = edit(
@@ -216,7 +200,7 @@ fn edit_stores_the_text_and_render_uses_it() {
         "edited"
     );
 
-    let out = crate::support::output(env.command().args(["edit", &id, "--channel", "social"]));
+    let out = output(env.command().args(["edit", &id, "--channel", "social"]));
     assert_eq!(out.code, 2, "{out}");
     assert!(
         out.stderr.starts_with(

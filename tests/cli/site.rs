@@ -1,6 +1,7 @@
 //! `incident site build` (issue 7): every page and feed from the example, the feeds read by
 //! an independent parser, escaping, byte-identical rebuilds, component statuses from open
-//! incidents, and the index in a real browser (headless Chromium from Debian's packages).
+//! incidents, and the index in a real browser (headless Chromium from Debian's packages; an
+//! `#[ignore]`d test, run by `cargo test -- --include-ignored` and by `.ci/run`).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -11,47 +12,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::support::{BIN, Output, TestEnv, output};
+use crate::support::{Output, TestEnv, example_command, example_dir, files, output, read};
 
-const NOW: &str = "2026-11-24T08:00:00Z";
 /// After every command of the `TestEnv` projects here (their clock starts at 08:00).
 const LATER: &str = "2026-11-24T09:00:00Z";
 
-fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
-
 /// Builds the example's site into `out` with the clock pinned.
 fn build_example(out: &Path) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .env_clear()
-        .env("INCIDENT_NOW", NOW)
-        .env("NO_COLOR", "1")
-        .arg("--config")
-        .arg(example_dir().join("incident.toml"))
-        .args(["site", "build", "--out"])
-        .arg(out)
-        .stdin(Stdio::null());
-    output(&mut command)
-}
-
-/// Every file under `dir` by its path relative to `dir`, with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, found: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, found);
-            } else {
-                let relative = path.strip_prefix(root).unwrap().to_str().unwrap();
-                found.insert(relative.to_string(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut found = BTreeMap::new();
-    walk(dir, dir, &mut found);
-    found
+    output(example_command().args(["site", "build", "--out"]).arg(out))
 }
 
 fn text(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
@@ -60,8 +28,7 @@ fn text(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
 
 /// The example incident's update event ids and times, newest first, from its record.
 fn example_updates() -> Vec<(String, String)> {
-    let log =
-        std::fs::read_to_string(example_dir().join("incidents/k7m2q9p/events.jsonl")).unwrap();
+    let log = read(&example_dir().join("incidents/k7m2q9p/events.jsonl"));
     let mut updates: Vec<(String, String)> = log
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
@@ -376,19 +343,13 @@ fn rebuilding_writes_byte_identical_files() {
 
     // With open incidents too (their timelines depend on the clock, which is pinned).
     let (env, _) = env_with_markup();
-    let mut command = env.command();
-    command
-        .env("INCIDENT_NOW", LATER)
-        .args(["site", "build", "--json"]);
-    let built: serde_json::Value = serde_json::from_str(&output(&mut command).stdout).unwrap();
+    let built: serde_json::Value =
+        serde_json::from_str(&env.ok_at(LATER, &["site", "build", "--json"]).stdout).unwrap();
     assert_eq!(built["incidents"], 2);
     assert_eq!(built["open"], 1);
     let before = files(&env.root().join("site"));
-    let mut command = env.command();
-    command
-        .env("INCIDENT_NOW", LATER)
-        .args(["site", "build", "--json"]);
-    let built: serde_json::Value = serde_json::from_str(&output(&mut command).stdout).unwrap();
+    let built: serde_json::Value =
+        serde_json::from_str(&env.ok_at(LATER, &["site", "build", "--json"]).stdout).unwrap();
     assert_eq!(built["written"], 0, "{built}");
     assert_eq!(built["unchanged"], 8, "{built}");
     assert_eq!(files(&env.root().join("site")), before);
@@ -533,11 +494,8 @@ fn an_override_restyles_the_site_and_a_broken_one_is_named() {
     );
     env.write(
         "templates/site/_macros.html",
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/site/_macros.html"),
-        )
-        .unwrap()
-        .replace("{{ label }}</span>", "{{ label | upper }}</span>"),
+        &read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/site/_macros.html"))
+            .replace("{{ label }}</span>", "{{ label | upper }}</span>"),
     );
     env.ok(&["site", "build"]);
     let site = files(&env.root().join("site"));
@@ -752,24 +710,19 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 /// DOM the browser made, with screenshots at phone and desktop widths kept under
 /// `target/site-screenshots/` as CI artifacts.
 #[test]
+#[ignore = "needs Chromium: apt-get install chromium fonts-dejavu-core (bash .ci/run does), then cargo test -- --include-ignored"]
 #[allow(
     clippy::print_stderr,
-    reason = "a skipped test says why, and where its screenshots are"
+    reason = "where the screenshots are is for the person reading the run"
 )]
 fn the_index_in_a_real_browser() {
-    let Some(binary) = find_chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "chromium is not installed, and CI must run the browser test: \
-                 `apt-get install -y --no-install-recommends chromium fonts-dejavu-core`"
-            );
-        }
-        eprintln!(
-            "skipped: chromium is not installed \
-             (`apt-get install -y --no-install-recommends chromium fonts-dejavu-core`)"
-        );
-        return;
-    };
+    let binary = find_chromium().unwrap_or_else(|| {
+        panic!(
+            "this test needs Chromium, and none is on PATH: \
+             `apt-get install -y --no-install-recommends chromium fonts-dejavu-core` \
+             (or run everything with `bash .ci/run`)"
+        )
+    });
     let (env, major, partial) = env_with_open_incidents();
     env.ok(&["site", "build"]);
     let server = Server::start(env.root().join("site"));

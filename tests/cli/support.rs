@@ -1,46 +1,34 @@
-//! `TestEnv`: a temporary project with a known config, a cleared environment, a fixed author
-//! and a clock that advances one minute per command.
+//! The one test harness every test file uses.
+//!
+//! - [`TestEnv`]: a temporary project with [`CONFIG`], a cleared environment, a fixed
+//!   author and a clock that advances one minute per command (or is pinned with
+//!   [`TestEnv::run_at`]); `incident edit` through a scripted editor ([`TestEnv::edit`]);
+//!   the record and its publications read back.
+//! - The walked-through example in `examples/acme/`, run in place ([`on_example`]).
+//! - Files ([`files`]) and secrets ([`assert_no_secret`]): nothing secret in the output or
+//!   in any file of the project.
+//! - [`LocalServer`]: a wiremock server speaking a remote's protocol.
+//! - [`server_env`]: the real servers an `#[ignore]`d test needs, or a clear failure.
+//!
+//! No helper measures time: what happened in which order is read from what a server saw or
+//! from the record; speed belongs in `bench/`.
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+pub use crate::fixture::CONFIG;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_incident");
 pub const AUTHOR: &str = "Test Author";
 /// The first command runs at this time; each later one a minute after the one before.
 pub const START: i64 = 1_795_507_200; // 2026-11-24T08:00:00Z
-
-pub const CONFIG: &str = r#"[org]
-name = "Acme Photos"
-timezone = "America/New_York"
-status_url = "https://status.acme.example"
-default_severity = "sev2"
-
-[severities.sev1]
-label = "Critical"
-acknowledge_within = "15m"
-update_every = "30m"
-
-[severities.sev2]
-label = "Major"
-acknowledge_within = "30m"
-update_every = "1h"
-
-[severities.sev3]
-label = "Minor"
-acknowledge_within = "1h"
-update_every = "2h"
-
-[components]
-photos = "Photo storage"
-web = "Website"
-api = "Public API"
-
-[targets.local]
-kind = "file"
-path = "published"
-"#;
+/// The time the example is looked at (the morning after its incident).
+pub const EXAMPLE_NOW: &str = "2026-11-24T08:00:00Z";
 
 pub struct TestEnv {
     dir: tempfile::TempDir,
@@ -65,12 +53,29 @@ impl fmt::Display for Output {
     }
 }
 
+impl From<std::process::Output> for Output {
+    fn from(out: std::process::Output) -> Output {
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+}
+
 impl TestEnv {
     /// Returns a project holding [`CONFIG`] and an empty `incidents/`.
     pub fn new() -> TestEnv {
         let env = TestEnv::empty();
         env.write("incident.toml", CONFIG);
         std::fs::create_dir_all(env.root().join("incidents")).unwrap();
+        env
+    }
+
+    /// Returns a project holding [`CONFIG`] followed by `more` (targets, sections).
+    pub fn with_config(more: &str) -> TestEnv {
+        let env = TestEnv::new();
+        env.write("incident.toml", &format!("{CONFIG}\n{more}"));
         env
     }
 
@@ -86,11 +91,17 @@ impl TestEnv {
         self.dir.path()
     }
 
+    /// Writes `contents` to `relative` in the project, making its folders.
     pub fn write(&self, relative: &str, contents: &str) -> PathBuf {
         let path = self.root().join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, contents).unwrap();
         path
+    }
+
+    /// Returns the text of `relative` in the project.
+    pub fn read(&self, relative: &str) -> String {
+        read(&self.root().join(relative))
     }
 
     /// Returns the RFC 3339 time the next command will see, and advances the clock.
@@ -101,18 +112,32 @@ impl TestEnv {
         at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 
-    /// Returns the binary as a command with a cleared environment, run in the project.
-    pub fn command(&self) -> Command {
-        let mut command = Command::new(BIN);
+    /// Returns `program` with the project's environment: cleared but for `PATH`, `HOME`
+    /// in the project, the fixed author and the next time; run in the project.
+    pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.root())
             .env("INCIDENT_AUTHOR", AUTHOR)
             .env("INCIDENT_NOW", self.tick())
-            .env("NO_COLOR", "1")
-            .current_dir(self.root())
-            .stdin(Stdio::null());
+            .current_dir(self.root());
+        command
+    }
+
+    /// Returns the binary as a command with the project's environment, no color and no
+    /// stdin.
+    pub fn command(&self) -> Command {
+        let mut command = self.program(BIN);
+        command.env("NO_COLOR", "1").stdin(Stdio::null());
+        command
+    }
+
+    /// Returns the binary as [`TestEnv::command`] does, with the clock pinned at `now`.
+    pub fn command_at(&self, now: &str) -> Command {
+        let mut command = self.command();
+        command.env("INCIDENT_NOW", now);
         command
     }
 
@@ -121,11 +146,19 @@ impl TestEnv {
         output(self.command().args(args))
     }
 
+    /// Runs the binary at `now` (the clock pinned there) and returns what it did.
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        output(self.command_at(now).args(args))
+    }
+
     /// Runs the binary and fails the test unless it exits 0.
     pub fn ok(&self, args: &[&str]) -> Output {
-        let out = self.run(args);
-        assert_eq!(out.code, 0, "`incident {}` failed:\n{out}", args.join(" "));
-        out
+        assert_ok(args, self.run(args))
+    }
+
+    /// Runs the binary at `now` and fails the test unless it exits 0.
+    pub fn ok_at(&self, now: &str, args: &[&str]) -> Output {
+        assert_ok(args, self.run_at(now, args))
     }
 
     /// Opens an incident with `--title` and returns its id.
@@ -135,24 +168,252 @@ impl TestEnv {
         self.ok(&args).stdout.trim().to_string()
     }
 
+    /// Runs `incident edit ARGS` with an editor that replaces the draft by `text` (plus a
+    /// line end), and fails the test unless it exits 0.
+    pub fn edit(&self, text: &str, args: &[&str]) -> Output {
+        // A quoted here-document: the text reaches the file as it is, quotes and all.
+        let script = self.write(
+            "editor.sh",
+            &format!("cat > \"$1\" <<'INCIDENT_TEST_TEXT'\n{text}\nINCIDENT_TEST_TEXT\n"),
+        );
+        let mut command = self.command();
+        command
+            .env("EDITOR", format!("sh {}", script.display()))
+            .arg("edit")
+            .args(args);
+        let out = output(&mut command);
+        assert_eq!(
+            out.code,
+            0,
+            "`incident edit {}` failed:\n{out}",
+            args.join(" ")
+        );
+        out
+    }
+
+    /// The `channel` draft of update `update` (from 1), as `render --json` shows it and the
+    /// targets get it.
+    pub fn draft(&self, id: &str, update: usize, channel: &str) -> Value {
+        let update = update.to_string();
+        let out = self.ok(&[
+            "render",
+            id,
+            "--update",
+            &update,
+            "--channel",
+            channel,
+            "--json",
+        ]);
+        let drafts: Value = serde_json::from_str(&out.stdout).unwrap();
+        drafts[0].clone()
+    }
+
     /// Returns `show ID --json` parsed.
-    pub fn show_json(&self, id: &str) -> serde_json::Value {
+    pub fn show_json(&self, id: &str) -> Value {
         serde_json::from_str(&self.ok(&["show", id, "--json"]).stdout).unwrap()
     }
 
     pub fn events_path(&self, id: &str) -> PathBuf {
         self.root().join("incidents").join(id).join("events.jsonl")
     }
+
+    /// The record of incident `id`, as it is on disk.
+    pub fn events(&self, id: &str) -> String {
+        read(&self.events_path(id))
+    }
+
+    /// The kinds of the events in the record of `id`, in the order they are on disk.
+    pub fn event_kinds(&self, id: &str) -> Vec<String> {
+        self.events(id)
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<Value>(line).unwrap()["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// Whether the record of `id` holds a `publish_finished` event for `target`.
+    pub fn finished(&self, id: &str, target: &str) -> bool {
+        self.events(id)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .any(|event| event["kind"] == "publish_finished" && event["data"]["target"] == target)
+    }
+
+    /// The publications of update `update` (from 1) to every target, oldest first.
+    pub fn publications(&self, id: &str, update: usize) -> Vec<Value> {
+        self.show_json(id)["updates"][update - 1]["publications"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// The publications of update `update` (from 1) to `target`, oldest first.
+    pub fn publications_to(&self, id: &str, update: usize, target: &str) -> Vec<Value> {
+        self.publications(id, update)
+            .into_iter()
+            .filter(|publication| publication["target"] == target)
+            .collect()
+    }
+
+    /// Fails the test if any of `secrets` shows in `out` or in any file of the project.
+    pub fn assert_no_secret(&self, out: &Output, secrets: &[impl AsRef<str>]) {
+        assert_no_secret(out, Some(self.root()), secrets);
+    }
+}
+
+fn assert_ok(args: &[&str], out: Output) -> Output {
+    assert_eq!(out.code, 0, "`incident {}` failed:\n{out}", args.join(" "));
+    out
 }
 
 /// Runs `command` to the end and returns what it did.
 pub fn output(command: &mut Command) -> Output {
-    let out = command.output().unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
+    command.output().unwrap().into()
+}
+
+/// Polls `done` until it holds or `child` exits, and returns whether it held. Nothing here
+/// reads a clock: a child that ends first is the answer "no".
+pub fn wait_while_running(child: &mut Child, mut done: impl FnMut() -> bool) -> bool {
+    loop {
+        if done() {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return done();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
+}
+
+// --- The example -------------------------------------------------------------------------
+
+/// `examples/acme`, the walked-through example.
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
+}
+
+/// Returns the binary with a cleared environment, the clock at [`EXAMPLE_NOW`], no color
+/// and no stdin: for projects other than a [`TestEnv`].
+pub fn binary() -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_clear()
+        .env("INCIDENT_NOW", EXAMPLE_NOW)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    command
+}
+
+/// Returns the [`binary`] on the example in place (`--config examples/acme/incident.toml`).
+pub fn example_command() -> Command {
+    let mut command = binary();
+    command
+        .arg("--config")
+        .arg(example_dir().join("incident.toml"));
+    command
+}
+
+/// Runs `incident ARGS` on the example and returns what it did.
+pub fn on_example(args: &[&str]) -> Output {
+    output(example_command().args(args))
+}
+
+// --- Files and secrets -------------------------------------------------------------------
+
+/// Returns the text of the file at `path`.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// Copies the file `from` to `to`, making `to`'s folders.
+pub fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(from, to).unwrap_or_else(|error| panic!("{}: {error}", from.display()));
+}
+
+/// Every file under `dir` by its path relative to `dir` (`/`-separated), with its bytes.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, found: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, found);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_str().unwrap();
+                found.insert(relative.to_string(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut found = BTreeMap::new();
+    walk(dir, dir, &mut found);
+    found
+}
+
+/// Fails the test if any of `secrets` shows in `out`'s stdout or stderr or, given a `dir`,
+/// in any file under it (the record above all).
+pub fn assert_no_secret(out: &Output, dir: Option<&Path>, secrets: &[impl AsRef<str>]) {
+    let mut places = vec![
+        ("stdout".to_string(), out.stdout.clone()),
+        ("stderr".to_string(), out.stderr.clone()),
+    ];
+    if let Some(dir) = dir {
+        for (name, bytes) in files(dir) {
+            places.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    for (place, text) in &places {
+        for secret in secrets {
+            let secret = secret.as_ref();
+            assert!(!secret.is_empty(), "an empty secret matches everything");
+            assert!(
+                !text.contains(secret),
+                "the secret `{secret}` shows in {place}:\n{text}\n\n{out}"
+            );
+        }
+    }
+}
+
+// --- Publishing --------------------------------------------------------------------------
+
+/// The `targets` of a `publish --json` report as (name, state), in the report's order.
+pub fn publish_states(out: &Output) -> Vec<(String, String)> {
+    let report: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|error| panic!("not a `--json` report ({error}):\n{out}"));
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["target"].as_str().unwrap().to_string(),
+                row["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Owned copies of `list`, to compare with [`publish_states`].
+pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// A request's JSON body.
+pub fn json_body(request: &wiremock::Request) -> Value {
+    serde_json::from_slice(&request.body).unwrap()
+}
+
+/// A request's header `name`, if it has one.
+pub fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
+    request
+        .headers
+        .get(name)
+        .map(|value| value.to_str().unwrap())
 }
 
 /// A local server speaking a remote's real protocol (wiremock). It serves on its own thread,
@@ -180,15 +441,63 @@ impl LocalServer {
         self.runtime.block_on(mock.mount(&self.server));
     }
 
+    /// Answers every request to the path `at`, whatever its method, with `respond`.
+    pub fn answer(&self, at: &str, respond: impl wiremock::Respond + 'static) {
+        self.mount(wiremock::Mock::given(wiremock::matchers::path(at)).respond_with(respond));
+    }
+
+    /// Answers `verb` requests to exactly the path `at` with `respond`.
+    pub fn answer_to(&self, verb: &str, at: &str, respond: impl wiremock::Respond + 'static) {
+        self.mount(
+            wiremock::Mock::given(wiremock::matchers::method(verb))
+                .and(wiremock::matchers::path(at))
+                .respond_with(respond),
+        );
+    }
+
     /// Forgets every answer and request so far.
     pub fn reset(&self) {
         self.runtime.block_on(self.server.reset());
     }
 
-    /// Every request the server received, in order.
+    /// Every request the server received, in the order they arrived.
     pub fn requests(&self) -> Vec<wiremock::Request> {
         self.runtime
             .block_on(self.server.received_requests())
             .unwrap()
     }
+
+    /// The requests whose path starts with `prefix`, in the order they arrived.
+    pub fn requests_to(&self, prefix: &str) -> Vec<wiremock::Request> {
+        self.requests()
+            .into_iter()
+            .filter(|request| request.url.path().starts_with(prefix))
+            .collect()
+    }
+}
+
+// --- Real servers ------------------------------------------------------------------------
+
+/// Returns the values of `names`, the environment a real `server` exports when it runs, or
+/// fails the test saying which is unset and how to start the server. A test that calls this
+/// is `#[ignore]`d, so it runs only when asked for (`cargo test -- --include-ignored`,
+/// which `.ci/run` does after starting every server); asked for, it never passes quietly.
+#[track_caller]
+pub fn server_env(server: &str, names: &[&str], start: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for name in names {
+        match optional_env(name) {
+            Some(value) => values.push(value),
+            None => panic!(
+                "this test needs {server}, but `{name}` is unset: start it with {start} \
+                 (or run everything with `bash .ci/run`)"
+            ),
+        }
+    }
+    values
+}
+
+/// Returns `name`'s value, or `None` when it is unset or empty.
+pub fn optional_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
