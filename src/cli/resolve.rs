@@ -5,7 +5,7 @@ use clap::Args;
 use super::Session;
 use super::answers::ask_stage_questions;
 use super::prompt::Question;
-use super::update::{next_seq, parse_fields, report_update};
+use super::update::{parse_fields, report_update};
 use crate::error::CommandError;
 use crate::playbook::RESOLVE;
 use crate::record::{Event, EventBody, Incident, Loaded, Resolved, Status, Store, UpdateBody, id};
@@ -78,7 +78,7 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
             body: EventBody::Resolved(Resolved {
                 resolved_at,
                 update: UpdateBody {
-                    seq: next_seq(loaded),
+                    seq: loaded.next_seq(),
                     stage: RESOLVE.to_string(),
                     status: Status::Resolved,
                     message: Some(message).filter(|text| !text.is_empty()),

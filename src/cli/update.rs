@@ -174,24 +174,12 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
             at: now,
             author,
             body: EventBody::Updated(UpdateBody {
-                seq: next_seq(loaded),
+                seq: loaded.next_seq(),
                 ..body
             }),
         })
     })?;
     report_update(session, &config, &incident.id, loaded, event)
-}
-
-/// Returns the number a new update gets: one more than any written so far.
-pub fn next_seq(loaded: &Loaded) -> u32 {
-    loaded
-        .events
-        .iter()
-        .filter_map(|event| event.body.update())
-        .map(|update| update.seq)
-        .max()
-        .unwrap_or(0)
-        + 1
 }
 
 /// Prints what was recorded: the incident as JSON with `--json`, else a status line.

@@ -6,11 +6,14 @@ pub mod id;
 pub mod state;
 pub mod store;
 pub mod summary;
+pub mod timestamp;
 
 pub use event::{
-    Approved, Edited, Event, EventBody, Opened, PublishAction, PublishFinished, PublishStarted,
-    Resolved, Status, UpdateBody,
+    Approved, Edited, Event, EventBody, FIRST_SEQ, Opened, PublishAction, PublishFinished,
+    PublishStarted, Resolved, Status, UpdateBody,
 };
-pub use state::{Approval, FoldError, Incident, Publication, PublicationState, Update};
+pub use state::{
+    Approval, ApprovalState, FoldError, Incident, Publication, PublicationState, Update,
+};
 pub use store::{Loaded, Store, StoreError, Warning};
 pub use summary::Summary;
