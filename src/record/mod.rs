@@ -1,5 +1,6 @@
-//! The incident record: events on disk (`store`), their line format (`event`), ids (`id`)
-//! and the state folded from them (`state`).
+//! The incident record: events on disk (`store`), their line format (`event`), ids (`id`),
+//! times as the JSON holds them (`timestamp`), the state folded from them (`state`) and the
+//! row `list` shows of it (`summary`).
 
 pub mod event;
 pub mod id;
