@@ -11,7 +11,9 @@ use super::session::Session;
 use super::walkthrough;
 use crate::config::Config;
 use crate::error::CommandError;
-use crate::record::{Event, EventBody, Incident, Opened, Store, StoreError, UpdateBody, id};
+use crate::record::{
+    Event, EventBody, FIRST_SEQ, Incident, Opened, Store, StoreError, UpdateBody, id,
+};
 use crate::time;
 use crate::vocab::ACKNOWLEDGE;
 
@@ -210,7 +212,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
         components,
         started_at,
         update: UpdateBody {
-            seq: 1,
+            seq: FIRST_SEQ,
             stage: stage.name.clone(),
             status: stage.status,
             message: Some(summary.trim().to_string()).filter(|text| !text.is_empty()),

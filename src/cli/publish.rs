@@ -19,7 +19,7 @@ use crate::publish::Secrets;
 use crate::publish::engine::{Job, Outcome, Publishing};
 use crate::publish::run::{Plan, Run, outcome_of};
 use crate::publish::{Context, Http, text_hash};
-use crate::record::{Incident, PublishAction, Store, Update};
+use crate::record::{ApprovalState, Incident, PublishAction, Store, Update};
 use crate::render::Draft;
 use crate::vocab::Channel;
 use crate::vocab::did_you_mean;
@@ -286,17 +286,10 @@ fn check_approvals(
 ) -> Result<(), CommandError> {
     for target in targets.iter().filter(|target| target.require_approval) {
         let hash = text_hash(&drafts[&target.channel].plain());
-        let approved = update
-            .approvals
-            .iter()
-            .any(|approval| approval.texts.get(&target.channel) == Some(&hash));
-        if approved {
-            continue;
-        }
-        let why = if update.approvals.is_empty() {
-            "is not approved"
-        } else {
-            "changed since it was approved"
+        let why = match update.approval_of(target.channel, &hash) {
+            ApprovalState::Approved => continue,
+            ApprovalState::NotApproved => "is not approved",
+            ApprovalState::Changed => "changed since it was approved",
         };
         return Err(CommandError::usage(format!(
             "update {} of {} {why}, and target `{}` requires approval",

@@ -83,7 +83,7 @@ impl Session {
         let id = store.resolve(prefix)?;
         let loaded = store.read(&id)?;
         self.warn_skipped(&loaded.warnings);
-        Ok(Incident::fold(&id, &loaded.events)?)
+        Ok(Incident::from_events(&id, loaded.events)?)
     }
 
     /// Shows the lines a read skipped.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::event::{
     Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, UpdateBody,
 };
+use super::timestamp;
 use crate::vocab::Status;
 
 /// An incident as its events describe it. This is also the shape of `show --json`.
@@ -20,12 +21,17 @@ pub struct Incident {
     pub components: Vec<String>,
     /// Who or what is affected: the latest `impact` answer of any update.
     pub impact: Option<String>,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub started_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub opened_at: DateTime<Utc>,
     pub opened_by: String,
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub acknowledged_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub resolved_at: Option<DateTime<Utc>>,
     /// The promise of the latest update, while the incident is open.
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub next_update_at: Option<DateTime<Utc>>,
     pub updates: Vec<Update>,
     pub timeline: Vec<TimelineEntry>,
@@ -39,10 +45,12 @@ pub struct Update {
     pub event_id: String,
     pub stage: String,
     pub status: Status,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub at: DateTime<Utc>,
     pub author: String,
     pub message: Option<String>,
     pub fields: BTreeMap<String, String>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub next_update_at: Option<DateTime<Utc>>,
     pub publications: Vec<Publication>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -62,7 +70,9 @@ pub struct Publication {
     pub attempt: String,
     pub key: String,
     pub text_hash: String,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub started_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub finished_at: Option<DateTime<Utc>>,
     pub tries: u32,
     pub remote_id: Option<String>,
@@ -103,13 +113,26 @@ impl std::fmt::Display for PublicationState {
 #[derive(Debug, Clone, Serialize)]
 pub struct Approval {
     pub by: String,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub at: DateTime<Utc>,
     pub texts: BTreeMap<crate::vocab::Channel, String>,
+}
+
+/// Whether a text may go out to a target that requires approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalState {
+    /// Someone approved exactly this text for its channel.
+    Approved,
+    /// Nobody approved the update yet.
+    NotApproved,
+    /// The update was approved, but not this text (it was edited or re-rendered since).
+    Changed,
 }
 
 /// One line of the incident's history, for people.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
+    #[serde(serialize_with = "timestamp::serialize")]
     pub at: DateTime<Utc>,
     pub kind: String,
     pub author: String,
@@ -125,21 +148,30 @@ pub enum FoldError {
 
 impl Incident {
     /// Folds ordered, deduplicated events (as [`super::store::parse_log`] returns them).
+    /// [`Incident::from_events`] does the same without copying them.
     pub fn fold(id: &str, events: &[Event]) -> Result<Incident, FoldError> {
-        let (opened_event, opened) = events
+        Incident::from_events(id, events.to_vec())
+    }
+
+    /// Folds ordered, deduplicated events by consuming them: messages, answers and texts
+    /// move into the incident rather than being copied.
+    pub fn from_events(id: &str, events: Vec<Event>) -> Result<Incident, FoldError> {
+        let (opening, opened_event, opened) = events
             .iter()
-            .find_map(|event| match &event.body {
-                EventBody::Opened(opened) => Some((event, opened)),
+            .enumerate()
+            .find_map(|(index, event)| match &event.body {
+                EventBody::Opened(opened) => Some((index, event, opened)),
                 _ => None,
             })
             .ok_or_else(|| FoldError::NotOpened { id: id.to_string() })?;
 
+        // The title, severity and components move in when the opening event is applied.
         let mut incident = Incident {
             id: id.to_string(),
-            title: opened.title.clone(),
+            title: String::new(),
             status: opened.update.status,
-            severity: opened.severity.clone(),
-            components: opened.components.clone(),
+            severity: String::new(),
+            components: Vec::new(),
             impact: None,
             started_at: opened.started_at,
             opened_at: opened_event.at,
@@ -147,8 +179,13 @@ impl Incident {
             acknowledged_at: None,
             resolved_at: None,
             next_update_at: None,
-            updates: Vec::new(),
-            timeline: Vec::new(),
+            updates: Vec::with_capacity(
+                events
+                    .iter()
+                    .filter(|event| event.body.update().is_some())
+                    .count(),
+            ),
+            timeline: Vec::with_capacity(events.len() + 1),
         };
         if opened.started_at < opened_event.at {
             incident.timeline.push(TimelineEntry {
@@ -158,8 +195,8 @@ impl Incident {
                 text: "The problem started".to_string(),
             });
         }
-        for event in events {
-            incident.apply(event, std::ptr::eq(event, opened_event));
+        for (index, event) in events.into_iter().enumerate() {
+            incident.apply(event, index == opening);
         }
         incident.next_update_at = match incident.updates.last() {
             Some(last) if incident.status != Status::Resolved => last.next_update_at,
@@ -168,25 +205,48 @@ impl Incident {
         Ok(incident)
     }
 
-    fn apply(&mut self, event: &Event, is_opening: bool) {
-        match &event.body {
-            EventBody::Edited(edited) => return self.apply_edit(event, edited),
+    fn apply(&mut self, event: Event, is_opening: bool) {
+        let Event {
+            id,
+            at,
+            author,
+            body,
+        } = event;
+        let kind = body.kind();
+        // The update the event carries, when it was resolved if it says, and the start of
+        // its timeline text if not the usual "STAGE update (STATUS)".
+        let (body, resolved_at, head) = match body {
+            EventBody::Edited(edited) => return self.apply_edit(at, author, edited),
             EventBody::PublishStarted(started) => {
-                return self.apply_publish_started(event, started);
+                return self.apply_publish_started(id, at, started);
             }
             EventBody::PublishFinished(finished) => {
-                return self.apply_publish_finished(event, finished);
+                return self.apply_publish_finished(at, author, finished);
             }
-            EventBody::Approved(approved) => return self.apply_approval(event, approved),
-            _ => {}
-        }
-        let Some(body) = event.body.update() else {
-            return;
+            EventBody::Approved(approved) => return self.apply_approval(at, author, approved),
+            EventBody::Opened(opened) if is_opening => {
+                let mut text = format!("Opened \"{}\" ({})", opened.title, opened.severity);
+                if !opened.components.is_empty() {
+                    text.push_str(&format!(", affecting {}", opened.components.join(", ")));
+                }
+                self.title = opened.title;
+                self.severity = opened.severity;
+                self.components = opened.components;
+                (opened.update, None, Some(text))
+            }
+            // A second `opened` (the same id chosen in two clones) counts as an update.
+            EventBody::Opened(opened) => (opened.update, None, None),
+            EventBody::Updated(update) => (update, None, None),
+            EventBody::Resolved(resolved) => (
+                resolved.update,
+                Some(resolved.resolved_at),
+                Some("Resolved".to_string()),
+            ),
         };
         let was_resolved = self.status == Status::Resolved && !self.updates.is_empty();
         self.status = body.status;
         if body.stage == crate::vocab::ACKNOWLEDGE && self.acknowledged_at.is_none() {
-            self.acknowledged_at = Some(event.at);
+            self.acknowledged_at = Some(at);
         }
         if let Some(impact) = body
             .fields
@@ -195,99 +255,97 @@ impl Incident {
         {
             self.impact = Some(impact.clone());
         }
-        self.resolved_at = match (&event.body, body.status) {
-            (EventBody::Resolved(resolved), _) => Some(resolved.resolved_at),
-            (_, Status::Resolved) if was_resolved => self.resolved_at,
-            (_, Status::Resolved) => Some(event.at),
+        self.resolved_at = match (resolved_at, body.status) {
+            (Some(resolved_at), _) => Some(resolved_at),
+            (None, Status::Resolved) if was_resolved => self.resolved_at,
+            (None, Status::Resolved) => Some(at),
             _ => None,
         };
-        let text = match &event.body {
-            EventBody::Opened(opened) if is_opening => {
-                let mut text = format!("Opened \"{}\" ({})", opened.title, opened.severity);
-                if !opened.components.is_empty() {
-                    text.push_str(&format!(", affecting {}", opened.components.join(", ")));
-                }
-                text
+        // "HEAD: MESSAGE", built by hand: `format!` is a good part of folding a long incident.
+        let message = body.message.as_deref().unwrap_or_default();
+        let mut text = String::with_capacity(
+            head.as_ref().map_or(body.stage.len() + 24, String::len) + message.len() + 2,
+        );
+        match &head {
+            Some(head) => text.push_str(head),
+            None => {
+                text.push_str(&body.stage);
+                text.push_str(" update (");
+                text.push_str(body.status.name());
+                text.push(')');
             }
-            EventBody::Resolved(_) => "Resolved".to_string(),
-            EventBody::Edited(_)
-            | EventBody::PublishStarted(_)
-            | EventBody::PublishFinished(_)
-            | EventBody::Approved(_) => return,
-            // A second `opened` (the same id chosen in two clones) counts as an update.
-            EventBody::Opened(_) | EventBody::Updated(_) => {
-                format!("{} update ({})", body.stage, body.status)
-            }
-        };
-        let text = match &body.message {
-            Some(message) => format!("{text}: {message}"),
-            None => text,
-        };
+        }
+        if let Some(message) = &body.message {
+            text.push_str(": ");
+            text.push_str(message);
+        }
         self.timeline.push(TimelineEntry {
-            at: event.at,
-            kind: event.body.kind().to_string(),
-            author: event.author.clone(),
+            at,
+            kind: kind.to_string(),
+            author: author.clone(),
             text,
         });
-        self.updates
-            .push(Update::new(self.updates.len() + 1, event, body));
-    }
-}
-
-impl Incident {
-    fn apply_edit(&mut self, event: &Event, edited: &Edited) {
-        // An edit of an update this clone has not seen yet (before a merge) has nowhere to go.
-        let Some(update) = self
-            .updates
-            .iter_mut()
-            .find(|update| update.event_id == edited.update)
-        else {
-            return;
-        };
-        update.edits.insert(edited.channel, edited.text.clone());
-        self.timeline.push(TimelineEntry {
-            at: event.at,
-            kind: event.body.kind().to_string(),
-            author: event.author.clone(),
-            text: format!(
-                "Edited the {} text of update {}",
-                edited.channel, update.seq
-            ),
-        });
+        let seq = self.updates.len() + 1;
+        self.updates.push(Update::new(seq, id, at, author, body));
     }
 }
 
 impl Incident {
     /// Returns the update an event refers to by its event id; `None` for one this clone has
-    /// not seen yet (it arrives with a merge).
+    /// not seen yet (it arrives with a merge). Ids are unique, and events mostly refer to a
+    /// recent update, so the search starts from the latest.
     fn update_mut(&mut self, event_id: &str) -> Option<&mut Update> {
         self.updates
             .iter_mut()
+            .rev()
             .find(|update| update.event_id == event_id)
     }
 
-    fn apply_publish_started(&mut self, event: &Event, started: &PublishStarted) {
+    fn apply_edit(&mut self, at: DateTime<Utc>, author: String, edited: Edited) {
+        // An edit of an update this clone has not seen yet (before a merge) has nowhere to go.
+        let Some(update) = self.update_mut(&edited.update) else {
+            return;
+        };
+        update.edits.insert(edited.channel, edited.text);
+        let text = format!(
+            "Edited the {} text of update {}",
+            edited.channel, update.seq
+        );
+        self.timeline.push(TimelineEntry {
+            at,
+            kind: "edited".to_string(),
+            author,
+            text,
+        });
+    }
+
+    fn apply_publish_started(&mut self, id: String, at: DateTime<Utc>, started: PublishStarted) {
         let Some(update) = self.update_mut(&started.update) else {
             return;
         };
         update.publications.push(Publication {
-            target: started.target.clone(),
+            target: started.target,
             state: PublicationState::InFlight,
             action: started.action,
-            attempt: event.id.clone(),
-            key: started.key.clone(),
-            text_hash: started.text_hash.clone(),
-            started_at: event.at,
+            attempt: id,
+            key: started.key,
+            text_hash: started.text_hash,
+            started_at: at,
             finished_at: None,
             tries: 0,
-            remote_id: started.remote_id.clone(),
+            remote_id: started.remote_id,
             url: None,
             error: None,
-            overridden: started.overridden.clone(),
+            overridden: started.overridden,
         });
     }
 
-    fn apply_publish_finished(&mut self, event: &Event, finished: &PublishFinished) {
+    fn apply_publish_finished(
+        &mut self,
+        at: DateTime<Utc>,
+        author: String,
+        mut finished: PublishFinished,
+    ) {
         let Some(update) = self.update_mut(&finished.update) else {
             return;
         };
@@ -297,23 +355,6 @@ impl Incident {
             .find(|publication| publication.attempt == finished.attempt)
         else {
             return;
-        };
-        publication.state = if finished.published {
-            PublicationState::Published
-        } else {
-            PublicationState::Failed
-        };
-        publication.finished_at = Some(event.at);
-        publication.tries = finished.tries;
-        if finished.remote_id.is_some() {
-            publication.remote_id = finished.remote_id.clone();
-        }
-        publication.url = finished.url.clone();
-        // Errors of tries before a success are history, not the publication's state.
-        publication.error = if finished.published {
-            None
-        } else {
-            finished.errors.last().cloned()
         };
         let seq = update.seq;
         let text = match (finished.published, &finished.url) {
@@ -325,28 +366,45 @@ impl Incident {
                 finished.errors.last().map_or("", String::as_str)
             ),
         };
+        publication.state = if finished.published {
+            PublicationState::Published
+        } else {
+            PublicationState::Failed
+        };
+        publication.finished_at = Some(at);
+        publication.tries = finished.tries;
+        if finished.remote_id.is_some() {
+            publication.remote_id = finished.remote_id;
+        }
+        publication.url = finished.url;
+        // Errors of tries before a success are history, not the publication's state.
+        publication.error = if finished.published {
+            None
+        } else {
+            finished.errors.pop()
+        };
         self.timeline.push(TimelineEntry {
-            at: event.at,
-            kind: event.body.kind().to_string(),
-            author: event.author.clone(),
+            at,
+            kind: "publish_finished".to_string(),
+            author,
             text,
         });
     }
 
-    fn apply_approval(&mut self, event: &Event, approved: &Approved) {
+    fn apply_approval(&mut self, at: DateTime<Utc>, author: String, approved: Approved) {
         let Some(update) = self.update_mut(&approved.update) else {
             return;
         };
         update.approvals.push(Approval {
-            by: event.author.clone(),
-            at: event.at,
-            texts: approved.texts.clone(),
+            by: author.clone(),
+            at,
+            texts: approved.texts,
         });
         let seq = update.seq;
         self.timeline.push(TimelineEntry {
-            at: event.at,
-            kind: event.body.kind().to_string(),
-            author: event.author.clone(),
+            at,
+            kind: "approved".to_string(),
+            author,
             text: format!("Approved update {seq} for publishing"),
         });
     }
@@ -369,16 +427,38 @@ impl Update {
         })
     }
 
-    fn new(seq: usize, event: &Event, body: &UpdateBody) -> Update {
+    /// Returns whether the text whose hash is `text_hash` is approved for `channel`. An
+    /// approval counts only for the texts it saw: the same hash, for the same channel.
+    pub fn approval_of(&self, channel: crate::vocab::Channel, text_hash: &str) -> ApprovalState {
+        if self
+            .approvals
+            .iter()
+            .any(|approval| approval.texts.get(&channel).map(String::as_str) == Some(text_hash))
+        {
+            ApprovalState::Approved
+        } else if self.approvals.is_empty() {
+            ApprovalState::NotApproved
+        } else {
+            ApprovalState::Changed
+        }
+    }
+
+    fn new(
+        seq: usize,
+        event_id: String,
+        at: DateTime<Utc>,
+        author: String,
+        body: UpdateBody,
+    ) -> Update {
         Update {
             seq,
-            event_id: event.id.clone(),
-            stage: body.stage.clone(),
+            event_id,
+            stage: body.stage,
             status: body.status,
-            at: event.at,
-            author: event.author.clone(),
-            message: body.message.clone(),
-            fields: body.fields.clone(),
+            at,
+            author,
+            message: body.message,
+            fields: body.fields,
             next_update_at: body.next_update_at,
             publications: Vec::new(),
             approvals: Vec::new(),
@@ -479,6 +559,49 @@ mod tests {
         assert_eq!(incident.status, Status::Investigating);
         assert_eq!(incident.resolved_at, None);
         assert!(incident.next_update_at.is_some());
+    }
+
+    #[test]
+    fn an_approval_counts_for_the_texts_it_saw() {
+        use crate::vocab::Channel;
+        let opened = event(
+            "01A",
+            "2026-11-24T08:10:00Z",
+            EventBody::Opened(Opened {
+                title: "Wrong photos".to_string(),
+                severity: "sev1".to_string(),
+                components: Vec::new(),
+                started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+                update: body("acknowledge", Status::Investigating, "Looking"),
+            }),
+        );
+        let approved = event(
+            "01B",
+            "2026-11-24T08:20:00Z",
+            EventBody::Approved(Approved {
+                update: "01A".to_string(),
+                texts: BTreeMap::from([(Channel::Status, "aa".to_string())]),
+            }),
+        );
+        let incident = Incident::fold("abc", std::slice::from_ref(&opened)).unwrap();
+        assert_eq!(
+            incident.updates[0].approval_of(Channel::Status, "aa"),
+            ApprovalState::NotApproved
+        );
+        let incident = Incident::from_events("abc", vec![opened, approved]).unwrap();
+        let update = &incident.updates[0];
+        assert_eq!(
+            update.approval_of(Channel::Status, "aa"),
+            ApprovalState::Approved
+        );
+        assert_eq!(
+            update.approval_of(Channel::Status, "bb"),
+            ApprovalState::Changed
+        );
+        assert_eq!(
+            update.approval_of(Channel::Email, "aa"),
+            ApprovalState::Changed
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::event::{Event, ParsedLine};
+use super::event::{Event, FIRST_SEQ, ParsedLine};
 use super::id::{self, PrefixError};
 use crate::fsutil::{self, Context, IoError};
 
@@ -52,6 +52,19 @@ impl fmt::Display for Warning {
 pub struct Loaded {
     pub events: Vec<Event>,
     pub warnings: Vec<Warning>,
+}
+
+impl Loaded {
+    /// Returns the number a new update gets: one more than any written so far, or
+    /// [`FIRST_SEQ`] for the first.
+    pub fn next_seq(&self) -> u32 {
+        self.events
+            .iter()
+            .filter_map(|event| event.body.update())
+            .map(|update| update.seq)
+            .max()
+            .map_or(FIRST_SEQ, |seq| seq + 1)
+    }
 }
 
 /// The folder of incidents.
@@ -300,14 +313,22 @@ pub fn parse_lines<T: Dated>(
     bytes: &[u8],
     parse: impl Fn(&str) -> Line<T>,
 ) -> (Vec<T>, Vec<Warning>) {
-    let mut items = Vec::new();
-    let mut warnings = Vec::new();
-    let mut seen = HashSet::new();
     let ends_with_newline = bytes.last().is_none_or(|byte| *byte == b'\n');
-    let lines: Vec<&[u8]> = bytes.split(|byte| *byte == b'\n').collect();
+    // Each line as text, `None` for one that is not UTF-8. A whole log that is UTF-8 (the
+    // usual case) is checked and split once.
+    let lines: Vec<Option<&str>> = match std::str::from_utf8(bytes) {
+        Ok(text) => text.split('\n').map(Some).collect(),
+        Err(_) => bytes
+            .split(|byte| *byte == b'\n')
+            .map(|raw| std::str::from_utf8(raw).ok())
+            .collect(),
+    };
     let last_index = lines.len().saturating_sub(1);
-    for (index, raw) in lines.iter().enumerate() {
-        if raw.iter().all(u8::is_ascii_whitespace) {
+    let mut items = Vec::with_capacity(lines.len());
+    let mut warnings = Vec::new();
+    let mut seen = HashSet::with_capacity(lines.len());
+    for (index, line) in lines.into_iter().enumerate() {
+        if line.is_some_and(|text| text.bytes().all(|byte| byte.is_ascii_whitespace())) {
             continue;
         }
         let warn = |message: String| Warning {
@@ -315,9 +336,9 @@ pub fn parse_lines<T: Dated>(
             line: index + 1,
             message,
         };
-        let parsed = match std::str::from_utf8(raw) {
-            Ok(text) => parse(text),
-            Err(_) => Line::Invalid("not UTF-8".to_string()),
+        let parsed = match line {
+            Some(text) => parse(text),
+            None => Line::Invalid("not UTF-8".to_string()),
         };
         match parsed {
             Line::Item(item) => {
@@ -357,19 +378,6 @@ fn parse_line(text: &str) -> Line<Event> {
     }
 }
 
-impl Loaded {
-    /// Returns the number a new update gets: one more than any written so far.
-    pub fn next_seq(&self) -> u32 {
-        self.events
-            .iter()
-            .filter_map(|event| event.body.update())
-            .map(|update| update.seq)
-            .max()
-            .unwrap_or(0)
-            + 1
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +399,58 @@ mod tests {
                 next_update_at: None,
             }),
         }
+    }
+
+    #[test]
+    fn reads_each_line_once_and_skips_what_it_cannot_use() {
+        let a = event("01A", "2026-11-24T08:00:00Z", "a").to_line();
+        let a_changed = event("01A", "2026-11-24T06:00:00Z", "changed").to_line();
+        let b = event("01B", "2026-11-24T07:00:00Z", "b").to_line();
+        let newer =
+            r#"{"id":"01D","at":"2026-11-24T08:00:00Z","author":"x","kind":"escalated","data":{}}"#;
+        let garbled = format!("{}{}", &b[..30], &a[40..]);
+        let log = format!(
+            "{a}\n\n{newer}\n{garbled}\n{a_changed}\n{newer}\n{b}\n\u{ff}\n{b}\n{}",
+            &a[..50]
+        );
+        let mut bytes = log.into_bytes();
+        let invalid = bytes.iter().position(|byte| *byte == 0xc3).unwrap();
+        bytes[invalid] = 0xff;
+        let loaded = parse_log(Path::new("e.jsonl"), &bytes);
+        // The first line of an id wins, whatever its twins say; order is by time, then id.
+        let events: Vec<(&str, String)> = loaded
+            .events
+            .iter()
+            .map(|e| (e.id.as_str(), crate::time::rfc3339(e.at)))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                ("01B", "2026-11-24T07:00:00Z".to_string()),
+                ("01A", "2026-11-24T08:00:00Z".to_string())
+            ]
+        );
+        let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(warnings[0].starts_with("e.jsonl:3: event kind `escalated` is from a newer"));
+        assert!(warnings[1].starts_with("e.jsonl:4: unreadable line skipped: "));
+        assert_eq!(warnings[2], "e.jsonl:8: unreadable line skipped: not UTF-8");
+        assert_eq!(
+            warnings[3],
+            "e.jsonl:10: torn last line (an interrupted write) skipped"
+        );
+    }
+
+    #[test]
+    fn next_seq_follows_the_highest_written() {
+        let mut loaded = Loaded::default();
+        assert_eq!(loaded.next_seq(), FIRST_SEQ);
+        let mut high = event("01A", "2026-11-24T08:00:00Z", "a");
+        if let EventBody::Updated(update) = &mut high.body {
+            update.seq = 7;
+        }
+        loaded.events = vec![high, event("01B", "2026-11-24T09:00:00Z", "b")];
+        assert_eq!(loaded.next_seq(), 8);
     }
 
     #[test]

@@ -12,8 +12,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::event::{Bodies, Body, read_line};
 use super::state::{FoldError, Incident};
 use super::store::{Dated, Line, Warning, parse_lines};
+use super::timestamp;
 use crate::vocab::Status;
 
 /// One incident as a row.
@@ -141,7 +143,7 @@ struct Envelope<'a> {
 struct LightUpdate {
     stage: String,
     status: Status,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "timestamp::deserialize_option")]
     next_update_at: Option<DateTime<Utc>>,
 }
 
@@ -151,17 +153,62 @@ struct LightOpened {
     severity: String,
     #[serde(default)]
     components: Vec<String>,
+    #[serde(deserialize_with = "timestamp::deserialize")]
     started_at: DateTime<Utc>,
     update: LightUpdate,
 }
 
 #[derive(Deserialize)]
 struct LightResolved {
+    #[serde(deserialize_with = "timestamp::deserialize")]
     resolved_at: DateTime<Utc>,
     update: LightUpdate,
 }
 
+impl Bodies for LightBody {
+    fn read<'de, D: serde::Deserializer<'de>>(kind: &str, data: D) -> Result<Body<Self>, D::Error> {
+        Ok(Body::Known(match kind {
+            "opened" => LightBody::Opened(LightOpened::deserialize(data)?),
+            "updated" => LightBody::Updated(LightUpdate::deserialize(data)?),
+            "resolved" => LightBody::Resolved(LightResolved::deserialize(data)?),
+            other => {
+                serde::de::IgnoredAny::deserialize(data)?;
+                return Ok(if SKIPPED.contains(&other) {
+                    Body::Skipped
+                } else {
+                    Body::Unknown
+                });
+            }
+        }))
+    }
+}
+
+/// The kinds this reader knows but does not need.
+const SKIPPED: [&str; 4] = ["edited", "publish_started", "publish_finished", "approved"];
+
+/// Reads one line in one pass, or again the slow way when that fails (see
+/// [`super::event::parse_line`]).
 fn parse_light(text: &str) -> Line<LightEvent> {
+    let Ok(read) = read_line::<LightBody>(text) else {
+        return parse_light_twice(text);
+    };
+    match read.body {
+        Body::Known(body) => Line::Item(LightEvent {
+            id: read.id.into_owned(),
+            at: read.at,
+            body,
+        }),
+        Body::Skipped => Line::Skipped {
+            id: read.id.into_owned(),
+        },
+        Body::Unknown => Line::UnknownKind {
+            id: read.id.into_owned(),
+            kind: read.kind.into_owned(),
+        },
+    }
+}
+
+fn parse_light_twice(text: &str) -> Line<LightEvent> {
     let envelope: Envelope = match serde_json::from_str(text) {
         Ok(envelope) => envelope,
         Err(error) => return Line::Invalid(error.to_string()),
@@ -171,7 +218,7 @@ fn parse_light(text: &str) -> Line<LightEvent> {
         "opened" => serde_json::from_str(data).map(LightBody::Opened),
         "updated" => serde_json::from_str(data).map(LightBody::Updated),
         "resolved" => serde_json::from_str(data).map(LightBody::Resolved),
-        "edited" | "publish_started" | "publish_finished" | "approved" => {
+        kind if SKIPPED.contains(&kind) => {
             return Line::Skipped { id: envelope.id };
         }
         _ => {
