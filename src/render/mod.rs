@@ -9,6 +9,7 @@ mod context;
 mod draft;
 mod environment;
 pub mod html;
+pub mod view;
 
 use crate::config::Config;
 use crate::record::Incident;

@@ -8,15 +8,16 @@ use serde::Serialize;
 use super::promises::{Outcome, Promise, promises};
 use crate::config::Config;
 use crate::record::{Incident, PublicationState};
+use crate::render::view::{IncidentView, OrgView, SeverityView};
 use crate::time::{human_duration, local_with_utc, rfc3339};
 
 /// Everything the postmortem says, in the order it says it.
 #[derive(Debug, Serialize)]
 pub struct Facts<'a> {
     pub draft: bool,
-    pub org: OrgFacts<'a>,
-    pub incident: IncidentFacts<'a>,
-    pub severity: SeverityFacts<'a>,
+    pub org: OrgView<'a>,
+    pub incident: IncidentView,
+    pub severity: SeverityView,
     pub components: Vec<&'a str>,
     pub impact: Option<String>,
     pub started: String,
@@ -33,28 +34,6 @@ pub struct Facts<'a> {
     /// The timeline picture's file name, when written beside the Markdown.
     pub picture: Option<String>,
     pub picture_alt: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct OrgFacts<'a> {
-    pub name: &'a str,
-    pub timezone: &'a str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct IncidentFacts<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub status: crate::vocab::Status,
-    pub started_at: String,
-    pub acknowledged_at: Option<String>,
-    pub resolved_at: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SeverityFacts<'a> {
-    pub name: &'a str,
-    pub label: Option<&'a str>,
 }
 
 /// One row of the timeline: the time in the org's zone with UTC, and what happened.
@@ -205,22 +184,9 @@ impl<'a> Facts<'a> {
 
         Facts {
             draft: incident.status != crate::vocab::Status::Resolved,
-            org: OrgFacts {
-                name: &config.org.name,
-                timezone: config.org.timezone.name(),
-            },
-            incident: IncidentFacts {
-                id: &incident.id,
-                title: &incident.title,
-                status: incident.status,
-                started_at: rfc3339(incident.started_at),
-                acknowledged_at: incident.acknowledged_at.map(rfc3339),
-                resolved_at: incident.resolved_at.map(rfc3339),
-            },
-            severity: SeverityFacts {
-                name: &incident.severity,
-                label: severity.map(|severity| severity.label.as_str()),
-            },
+            org: OrgView::new(config),
+            incident: IncidentView::of_incident(config, incident),
+            severity: SeverityView::new(config, &incident.severity),
             components,
             // The template puts it in a table cell.
             impact: incident.impact.as_deref().map(cell),

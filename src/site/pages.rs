@@ -1,105 +1,44 @@
-//! What the page templates see. These shapes are the interface for anyone who overrides a
-//! `site/*.html` template, so they hold plain values: times as RFC 3339 strings (format them
-//! with the `local`, `local_time` and `local_date` filters), labels ready to print, and each
-//! update's status text both as published (Markdown) and as HTML.
+//! What the page templates see: the organisation and each incident through the one view in
+//! `render::view`, and what only the site has (pages, months, component statuses, each
+//! update's status text both as published (Markdown) and as HTML). Times are RFC 3339
+//! strings; format them with the `local`, `local_time` and `local_date` filters.
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::status::Overview;
 use crate::config::ComponentStatus;
 use crate::config::Config;
 use crate::record::{Summary, Update};
+use crate::render::view;
+pub use crate::render::view::OrgView;
 use crate::time::rfc3339;
 use crate::vocab::Status;
 
-/// The organisation, as every page shows it.
-#[derive(Debug, Serialize)]
-pub struct OrgView<'a> {
-    pub name: &'a str,
-    pub status_url: Option<&'a str>,
-    pub timezone: &'a str,
-}
-
-impl<'a> OrgView<'a> {
-    pub fn new(config: &'a Config) -> OrgView<'a> {
-        OrgView {
-            name: &config.org.name,
-            status_url: config.org.status_url.as_deref(),
-            timezone: config.org.timezone.name(),
-        }
-    }
-}
-
-/// An incident's facts, without its updates.
+/// An incident's facts, without its updates: the one view every template shares, and
+/// where its page is.
 #[derive(Debug, Clone, Serialize)]
 pub struct IncidentView {
-    pub id: String,
-    pub title: String,
-    pub status: Status,
-    pub status_label: &'static str,
-    pub severity: SeverityView,
-    pub components: Vec<NamedComponent>,
-    /// Who or what is affected, in the responders' words (shown for open incidents).
-    pub impact: Option<String>,
-    pub started_at: String,
-    pub acknowledged_at: Option<String>,
-    pub resolved_at: Option<String>,
-    pub next_update_at: Option<String>,
-    /// From start to resolution, in words ("1 hour 27 minutes"), once resolved.
-    pub duration: Option<String>,
+    #[serde(flatten)]
+    pub facts: view::IncidentView,
     /// The incident's page, relative to the site's root.
     pub path: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SeverityView {
-    pub name: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct NamedComponent {
-    pub id: String,
-    pub name: String,
 }
 
 impl IncidentView {
     /// Returns the view of an incident from its summary.
     pub fn new(config: &Config, summary: &Summary, impact: Option<String>) -> IncidentView {
         IncidentView {
-            id: summary.id.clone(),
-            title: summary.title.clone(),
-            status: summary.status,
-            status_label: summary.status.label(),
-            severity: SeverityView {
-                name: summary.severity.clone(),
-                label: config
-                    .severity(&summary.severity)
-                    .map_or_else(|| summary.severity.clone(), |known| known.label.clone()),
-            },
-            components: summary
-                .components
-                .iter()
-                .map(|id| NamedComponent {
-                    id: id.clone(),
-                    name: config
-                        .components
-                        .get(id)
-                        .cloned()
-                        .unwrap_or_else(|| id.clone()),
-                })
-                .collect(),
-            impact,
-            started_at: rfc3339(summary.started_at),
-            acknowledged_at: summary.acknowledged_at.map(rfc3339),
-            resolved_at: summary.resolved_at.map(rfc3339),
-            next_update_at: summary.next_update_at.map(rfc3339),
-            duration: summary
-                .resolved_at
-                .map(|resolved| crate::time::human_duration(resolved - summary.started_at)),
+            facts: view::IncidentView::of_summary(config, summary, impact),
             path: incident_path(&summary.id),
         }
+    }
+}
+
+impl std::ops::Deref for IncidentView {
+    type Target = view::IncidentView;
+
+    fn deref(&self) -> &view::IncidentView {
+        &self.facts
     }
 }
 
@@ -218,10 +157,7 @@ pub fn by_month(config: &Config, incidents: Vec<IncidentView>) -> Vec<MonthView>
     let zone = config.org.timezone;
     let mut months: Vec<MonthView> = Vec::new();
     for incident in incidents {
-        let started = DateTime::parse_from_rfc3339(&incident.started_at)
-            .map(|at| at.with_timezone(&Utc))
-            .expect("`started_at` was written by `rfc3339`");
-        let local = started.with_timezone(&zone);
+        let local = incident.started_at.with_timezone(&zone);
         let key = local.format("%Y-%m").to_string();
         match months.last_mut() {
             Some(month) if month.key == key => month.incidents.push(incident),

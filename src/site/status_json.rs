@@ -121,7 +121,7 @@ impl StatusJson {
                             .updates
                             .first()
                             .map_or_else(|| source.opened_at.clone(), |update| update.at.clone()),
-                        started_at: incident.started_at.clone(),
+                        started_at: crate::time::rfc3339(incident.started_at),
                         resolved_at: None,
                         shortlink: links.url(&incident.path),
                         // Each component as the page shows it: the worst any open incident
