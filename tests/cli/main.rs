@@ -27,4 +27,5 @@ mod publish_more;
 mod publish_static;
 mod publish_wordpress;
 mod render;
+mod render_inputs;
 mod site;
