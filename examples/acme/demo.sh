@@ -8,8 +8,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ -z "${INCIDENT_BIN:-}" ]]; then
-    cargo build --release --quiet --manifest-path "$here/../../Cargo.toml"
-    INCIDENT_BIN=$here/../../target/release/incident
+    manifest=$here/../../Cargo.toml
+    # Cargo shows its progress: a first release build takes minutes on a small machine.
+    echo "Building the release binary (cargo build --release)…" >&2
+    cargo build --release --manifest-path "$manifest"
+    # Wherever cargo puts it: CARGO_TARGET_DIR and build.target-dir are honoured.
+    target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$manifest" |
+        sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+    INCIDENT_BIN=$target_dir/release/incident
 fi
 INCIDENT_BIN=$(realpath "$INCIDENT_BIN")
 work=$(mktemp -d "${TMPDIR:-/tmp}/incident-demo.XXXXXX")

@@ -139,9 +139,13 @@ pub fn parse_channel(text: &str) -> Result<Channel, String> {
 }
 
 /// Returns the severity's name if the config defines it, else an error listing the choices.
+/// A severity is matched whatever its case, by its name (`sev1`) or its label (`Critical`).
 pub fn check_severity(config: &Config, name: &str) -> Result<String, CommandError> {
-    if config.severity(name).is_some() {
-        return Ok(name.to_string());
+    let wanted = name.trim();
+    if let Some(known) = config.severities.iter().find(|severity| {
+        severity.name.eq_ignore_ascii_case(wanted) || severity.label.eq_ignore_ascii_case(wanted)
+    }) {
+        return Ok(known.name.clone());
     }
     let names: Vec<&str> = config.severities.iter().map(|s| s.name.as_str()).collect();
     Err(unknown("severity", "severities", name, &names))

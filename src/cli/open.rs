@@ -26,7 +26,10 @@ pub struct OpenArgs {
     /// Short public name of the problem, e.g. "Photos not loading"
     #[arg(long, value_name = "T")]
     title: Option<String>,
-    /// Severity, one of those in `incident.toml` (default: `org.default_severity`)
+    /// The title, given without `--title`
+    #[arg(value_name = "TITLE", conflicts_with = "title")]
+    title_words: Option<String>,
+    /// Severity by name or label, any case, from `incident.toml` (default: `org.default_severity`)
     #[arg(long, value_name = "S")]
     severity: Option<String>,
     /// Affected component id from `incident.toml` (repeat for several)
@@ -39,10 +42,10 @@ pub struct OpenArgs {
     #[arg(long, value_name = "TEXT")]
     summary: Option<String>,
     /// When the problem started (default: now); RFC 3339, `YYYY-MM-DD HH:MM` or `-45m`
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     started_at: Option<String>,
     /// When the next update is promised, from now (default: the severity's `update_every`)
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true)]
     next_update: Option<String>,
     /// An answer to one of the stage's questions, as KEY=VALUE (repeatable)
     #[arg(long = "field", value_name = "KEY=VALUE")]
@@ -106,7 +109,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
             .printer
             .heading(&format!("Acknowledge — {}", stage.guidance));
     }
-    let title = match args.title {
+    let title = match args.title.or(args.title_words) {
         Some(title) => check_title(&title).map_err(CommandError::usage)?,
         None => prompter.text(
             Question {

@@ -24,7 +24,7 @@ pub struct ResolveArgs {
     #[arg(long = "field", value_name = "KEY=VALUE")]
     fields: Vec<String>,
     /// When the problem actually ended (default: now); RFC 3339, `YYYY-MM-DD HH:MM` or `-10m`
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     resolved_at: Option<String>,
 }
 

@@ -34,7 +34,7 @@ pub struct UpdateArgs {
     #[arg(long = "field", value_name = "KEY=VALUE")]
     fields: Vec<String>,
     /// When the next update is promised, from now (default: the severity's `update_every`)
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true)]
     next_update: Option<String>,
 }
 

@@ -256,10 +256,12 @@ fn timeline(incident: &Incident, config: &Config) -> Vec<Entry> {
                 update.seq, update.stage, update.status
             )
         };
-        entries.push(entry(
-            update.at,
-            format!("{what} by {}: {}", update.author, shorten(first_line, 120)),
-        ));
+        // An update sent with the stage's default text has no message of its own.
+        let text = match first_line.trim() {
+            "" => format!("{what} by {}", update.author),
+            said => format!("{what} by {}: {}", update.author, shorten(said, 120)),
+        };
+        entries.push(entry(update.at, text));
     }
     if let Some(resolved) = incident.resolved_at {
         entries.push(entry(resolved, "Resolved".to_string()));

@@ -16,6 +16,7 @@ mod config_errors;
 mod crash;
 mod errors;
 mod example;
+mod flow;
 mod git;
 mod layers;
 mod postmortem;

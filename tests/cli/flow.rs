@@ -1,0 +1,95 @@
+//! The 3 a.m. flow as a tired person types it (issue 14): relative times written the way
+//! the README shows them, severities by any spelling, a title without `--title`, and a
+//! postmortem that reads right.
+
+use crate::support::TestEnv;
+
+#[test]
+fn every_time_and_duration_argument_takes_a_leading_minus() {
+    let env = TestEnv::new();
+    // The clock of the first command is 08:00 UTC; 45 minutes before is 07:15.
+    let id = env.open("Uploads failing", &["--started-at", "-45m"]);
+    let shown = env.show_json(&id);
+    assert_eq!(shown["started_at"], "2026-11-24T07:15:00Z", "{shown}");
+
+    // A DUR with a minus reaches the tool, which refuses it for what it says rather than
+    // clap for how it looks.
+    for args in [
+        &[
+            "update",
+            &id,
+            "--message",
+            "Still failing.",
+            "--next-update",
+            "-30m",
+        ][..],
+        &["open", "--title", "x", "--next-update", "-30m"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 2, "{out}");
+        assert!(out.stderr.contains("`-30m`"), "{out}");
+        assert!(!out.stderr.contains("unexpected argument"), "{out}");
+    }
+
+    // `resolve --resolved-at -5m`: five minutes before the command's own clock.
+    let out = env.ok(&[
+        "resolve",
+        &id,
+        "--message",
+        "Fixed; we are sorry. No data was lost.",
+        "--resolved-at",
+        "-5m",
+    ]);
+    let shown = env.show_json(&id);
+    let resolved = shown["resolved_at"].as_str().unwrap().to_string();
+    assert!(resolved.ends_with(":00Z"), "{out}\n{shown}");
+    assert!(resolved.as_str() < "2026-11-24T08:03:00Z", "{resolved}");
+}
+
+#[test]
+fn a_severity_is_found_by_name_or_label_in_any_case() {
+    let env = TestEnv::new();
+    for (given, stored) in [("SEV1", "sev1"), ("Critical", "sev1"), ("major", "sev2")] {
+        let id = env.open("Uploads failing", &["--severity", given]);
+        assert_eq!(env.show_json(&id)["severity"], stored, "{given}");
+    }
+    let out = env.run(&["open", "--title", "x", "--severity", "sev9"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("unknown severity `sev9`"), "{out}");
+}
+
+#[test]
+fn a_title_may_be_given_without_its_flag() {
+    let env = TestEnv::new();
+    let id = env.ok(&["open", "Login broken"]).stdout.trim().to_string();
+    assert_eq!(env.show_json(&id)["title"], "Login broken");
+    let out = env.run(&["open", "Login broken", "--title", "Other"]);
+    assert_eq!(out.code, 2, "{out}");
+}
+
+#[test]
+fn the_postmortem_ends_its_last_line_and_says_utc_once() {
+    let env = TestEnv::with_config("");
+    let utc = env.read("incident.toml").replace("America/New_York", "UTC");
+    env.write("incident.toml", &utc);
+    let id = env.open("Uploads failing", &[]);
+    env.ok(&[
+        "resolve",
+        &id,
+        "--message",
+        "Fixed; we are sorry. No data was lost.",
+    ]);
+    let out = env.ok(&["postmortem", &id]);
+    assert!(
+        out.stdout.ends_with("_\n") || out.stdout.ends_with(".\n"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("Times are in UTC.\n"), "{out}");
+    assert!(!out.stdout.contains("with UTC beside them"), "{out}");
+    // The acknowledgement used the stage's default text: no empty quote after its author.
+    assert!(
+        out.stdout
+            .contains("Acknowledged (update 1, investigating) by Test Author |"),
+        "{out}"
+    );
+}
