@@ -16,6 +16,7 @@ mod progress;
 mod prompt;
 mod publish;
 mod render;
+mod reopen;
 mod resolve;
 mod session;
 mod shell;
@@ -49,6 +50,7 @@ pub enum Command {
     Open(open::OpenArgs),
     Update(update::UpdateArgs),
     Resolve(resolve::ResolveArgs),
+    Reopen(reopen::ReopenArgs),
     List(list::ListArgs),
     Show(show::ShowArgs),
     Render(render::RenderArgs),
@@ -87,6 +89,7 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Open(args) => open::run(args, session),
         Command::Update(args) => update::run(args, session),
         Command::Resolve(args) => resolve::run(args, session),
+        Command::Reopen(args) => reopen::run(args, session),
         Command::List(args) => list::run(args, session),
         Command::Show(args) => show::run(args, session),
         Command::Render(args) => render::run(args, session),

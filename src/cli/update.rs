@@ -7,7 +7,7 @@ use super::prompt::Question;
 use super::session::Session;
 use super::walkthrough::report_update;
 use crate::error::CommandError;
-use crate::playbook::Playbook;
+use crate::playbook::{Playbook, Stage};
 use crate::record::{Event, EventBody, Incident, Loaded, Store, StoreError, UpdateBody, id};
 use crate::time;
 use crate::vocab::RESOLVE;
@@ -24,7 +24,7 @@ pub struct UpdateArgs {
     /// Playbook stage: acknowledge, explain, apologize or promise (default: the next one)
     #[arg(long)]
     stage: Option<String>,
-    /// Status: investigating, identified, monitoring or resolved (default: the stage's)
+    /// Status: investigating, identified, monitoring or resolved (default: the current one, or the stage's with `--stage`)
     #[arg(long)]
     status: Option<String>,
     /// The update's text
@@ -43,6 +43,9 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
     let playbook = &config.playbook;
     let store = Store::new(config.incidents_dir());
     let incident = session.load_incident(&store, &args.id)?;
+    if incident.status == Status::Resolved {
+        return Err(refuse_resolved(&incident.id));
+    }
 
     let status_flag = args.status.as_deref().map(parse_status).transpose()?;
     let stage_flag = args
@@ -58,6 +61,7 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         .last()
         .map_or("", |update| update.stage.as_str());
     let prompter = &session.prompter;
+    let stage_chosen = stage_flag.is_some();
     let stage_name = match stage_flag {
         Some(name) => name,
         None => {
@@ -111,11 +115,13 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
     let now = session.clock.now();
     let zone = config.org.timezone;
     ask_stage_questions(session, stage, &mut fields, now, zone)?;
-    let status = status_flag.unwrap_or(if incident.status == Status::Resolved {
-        Status::Resolved
-    } else {
-        stage.status
-    });
+    // The status changes only when someone says so: `--status`, an explicit `--stage`
+    // (its status), or a choice on a terminal where the current status is the default.
+    let status = match (status_flag, stage_chosen) {
+        (Some(status), _) => status,
+        (None, true) => stage.status,
+        (None, false) => ask_status(session, incident.status, stage)?,
+    };
     let next_update = if status == Status::Resolved {
         next_update_flag
     } else {
@@ -151,10 +157,9 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         next_update_at: next_update.map(|duration| now + duration),
     };
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
-        // Someone may have resolved the incident since it was read; decide the default
-        // status again from the record as it is under the lock, so that is not undone.
-        let resolved_meanwhile = status_flag.is_none()
-            && body.status != Status::Resolved
+        // Someone may have resolved the incident since it was read; an update recorded
+        // now keeps it resolved, as a later `reopen` is what says it is not over.
+        let resolved_meanwhile = body.status != Status::Resolved
             && Incident::fold(&incident.id, &loaded.events)
                 .is_ok_and(|current| current.status == Status::Resolved);
         let body = if resolved_meanwhile {
@@ -177,6 +182,50 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         })
     })?;
     report_update(session, &config, &incident.id, loaded, event)
+}
+
+/// Returns the error for an update to a resolved incident: reopening it is a decision of
+/// its own, with a reason, never a side effect of an update.
+fn refuse_resolved(id: &str) -> CommandError {
+    CommandError::usage(format!("incident `{id}` is resolved")).hint(format!(
+        "if it is not over, `incident reopen {id} --reason \"…\"` first, then update it"
+    ))
+}
+
+/// Asks which status the update sets, the current one first (Enter keeps it) and the one
+/// the stage suggests next; without a terminal the current status stays.
+fn ask_status(session: &Session, current: Status, stage: &Stage) -> Result<Status, CommandError> {
+    let mut choices = vec![current];
+    if stage.status != current && stage.status != Status::Resolved {
+        choices.push(stage.status);
+    }
+    for status in Status::ALL {
+        if status != Status::Resolved && !choices.contains(&status) {
+            choices.push(status);
+        }
+    }
+    let items: Vec<String> = choices
+        .iter()
+        .map(|status| {
+            if *status == current {
+                format!("{} · as it is now", status.name())
+            } else if *status == stage.status {
+                format!(
+                    "{} · what the `{}` stage suggests",
+                    status.name(),
+                    stage.name
+                )
+            } else {
+                status.name().to_string()
+            }
+        })
+        .collect();
+    let question = Question {
+        prompt: "Status",
+        guidance: "Change it only if it changed: `monitoring` tells people a fix is in place.",
+        flag: "--status",
+    };
+    Ok(choices[session.prompter.select(question, &items, 0)?])
 }
 
 fn check_stage(playbook: &Playbook, name: &str) -> Result<String, CommandError> {

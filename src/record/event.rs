@@ -37,6 +37,7 @@ pub enum EventBody {
     PublishStarted(PublishStarted),
     PublishFinished(PublishFinished),
     Approved(Approved),
+    Reopened(Reopened),
 }
 
 impl EventBody {
@@ -50,6 +51,7 @@ impl EventBody {
             EventBody::PublishStarted(_) => "publish_started",
             EventBody::PublishFinished(_) => "publish_finished",
             EventBody::Approved(_) => "approved",
+            EventBody::Reopened(_) => "reopened",
         }
     }
 
@@ -62,7 +64,8 @@ impl EventBody {
             EventBody::Edited(_)
             | EventBody::PublishStarted(_)
             | EventBody::PublishFinished(_)
-            | EventBody::Approved(_) => None,
+            | EventBody::Approved(_)
+            | EventBody::Reopened(_) => None,
         }
     }
 }
@@ -173,6 +176,13 @@ pub struct Resolved {
     pub update: UpdateBody,
 }
 
+/// A resolved incident was found not to be over: updates may follow again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reopened {
+    pub reason: String,
+}
+
 /// A person replaced the rendered text of one update for one channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,6 +234,7 @@ impl Event {
             EventBody::PublishStarted(started) => line(self, started),
             EventBody::PublishFinished(finished) => line(self, finished),
             EventBody::Approved(approved) => line(self, approved),
+            EventBody::Reopened(reopened) => line(self, reopened),
         }
     }
 }
@@ -312,6 +323,7 @@ impl Bodies for EventBody {
             "publish_started" => EventBody::PublishStarted(PublishStarted::deserialize(data)?),
             "publish_finished" => EventBody::PublishFinished(PublishFinished::deserialize(data)?),
             "approved" => EventBody::Approved(Approved::deserialize(data)?),
+            "reopened" => EventBody::Reopened(Reopened::deserialize(data)?),
             _ => {
                 serde::de::IgnoredAny::deserialize(data)?;
                 return Ok(Body::Unknown);
@@ -440,6 +452,7 @@ fn parse_body(kind: &str, data: &str) -> Option<Result<EventBody, serde_json::Er
         "publish_started" => serde_json::from_str(data).map(EventBody::PublishStarted),
         "publish_finished" => serde_json::from_str(data).map(EventBody::PublishFinished),
         "approved" => serde_json::from_str(data).map(EventBody::Approved),
+        "reopened" => serde_json::from_str(data).map(EventBody::Reopened),
         _ => return None,
     })
 }

@@ -11,7 +11,7 @@ pub mod timestamp;
 
 pub use event::{
     Approved, Edited, Event, EventBody, FIRST_SEQ, Opened, PublishAction, PublishFinished,
-    PublishStarted, Resolved, UpdateBody,
+    PublishStarted, Reopened, Resolved, UpdateBody,
 };
 pub use state::{
     Approval, ApprovalState, FoldError, Incident, Publication, PublicationState, Update,

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::event::{
-    Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, UpdateBody,
+    Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, Reopened,
+    UpdateBody,
 };
 use super::timestamp;
 use crate::vocab::Status;
@@ -205,6 +206,21 @@ impl Incident {
         Ok(incident)
     }
 
+    /// A reopened incident is being investigated again and no longer has an end.
+    fn apply_reopen(&mut self, at: DateTime<Utc>, author: String, reopened: Reopened) {
+        if self.status != Status::Resolved {
+            return;
+        }
+        self.status = Status::Investigating;
+        self.resolved_at = None;
+        self.timeline.push(TimelineEntry {
+            at,
+            kind: "reopened".to_string(),
+            author,
+            text: format!("Reopened: {}", reopened.reason),
+        });
+    }
+
     fn apply(&mut self, event: Event, is_opening: bool) {
         let Event {
             id,
@@ -224,6 +240,7 @@ impl Incident {
                 return self.apply_publish_finished(at, author, finished);
             }
             EventBody::Approved(approved) => return self.apply_approval(at, author, approved),
+            EventBody::Reopened(reopened) => return self.apply_reopen(at, author, reopened),
             EventBody::Opened(opened) if is_opening => {
                 let mut text = format!("Opened \"{}\" ({})", opened.title, opened.severity);
                 if !opened.components.is_empty() {

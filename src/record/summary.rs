@@ -84,6 +84,14 @@ impl Summary {
                 LightBody::Opened(opened) => (&opened.update, None),
                 LightBody::Updated(update) => (update, None),
                 LightBody::Resolved(resolved) => (&resolved.update, Some(resolved.resolved_at)),
+                // As `Incident::fold` reads it: investigated again, with no end yet.
+                LightBody::Reopened => {
+                    if summary.status == Status::Resolved {
+                        summary.status = Status::Investigating;
+                        summary.resolved_at = None;
+                    }
+                    continue;
+                }
             };
             let was_resolved = summary.status == Status::Resolved && summary.updates > 0;
             summary.status = update.status;
@@ -117,6 +125,7 @@ enum LightBody {
     Opened(LightOpened),
     Updated(LightUpdate),
     Resolved(LightResolved),
+    Reopened,
 }
 
 impl Dated for LightEvent {
@@ -171,6 +180,10 @@ impl Bodies for LightBody {
             "opened" => LightBody::Opened(LightOpened::deserialize(data)?),
             "updated" => LightBody::Updated(LightUpdate::deserialize(data)?),
             "resolved" => LightBody::Resolved(LightResolved::deserialize(data)?),
+            "reopened" => {
+                serde::de::IgnoredAny::deserialize(data)?;
+                LightBody::Reopened
+            }
             other => {
                 serde::de::IgnoredAny::deserialize(data)?;
                 return Ok(if SKIPPED.contains(&other) {
@@ -218,6 +231,9 @@ fn parse_light_twice(text: &str) -> Line<LightEvent> {
         "opened" => serde_json::from_str(data).map(LightBody::Opened),
         "updated" => serde_json::from_str(data).map(LightBody::Updated),
         "resolved" => serde_json::from_str(data).map(LightBody::Resolved),
+        "reopened" => {
+            serde_json::from_str::<serde::de::IgnoredAny>(data).map(|_| LightBody::Reopened)
+        }
         kind if SKIPPED.contains(&kind) => {
             return Line::Skipped { id: envelope.id };
         }

@@ -93,3 +93,87 @@ fn the_postmortem_ends_its_last_line_and_says_utc_once() {
         "{out}"
     );
 }
+
+#[test]
+fn message_only_updates_keep_the_status_and_a_resolved_incident_needs_reopen() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    for message in ["Uploads are still failing.", "Still failing; we are on it."] {
+        env.ok(&["update", &id, "--message", message]);
+    }
+    let shown = env.show_json(&id);
+    let statuses: Vec<&str> = shown["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|update| update["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["investigating"; 3], "{shown}");
+    // An explicit stage or status moves it.
+    env.ok(&[
+        "update",
+        &id,
+        "--stage",
+        "explain",
+        "--message",
+        "A full disk.",
+    ]);
+    assert_eq!(env.show_json(&id)["status"], "identified");
+    env.ok(&[
+        "update",
+        &id,
+        "--status",
+        "monitoring",
+        "--message",
+        "A fix is out.",
+    ]);
+    assert_eq!(env.show_json(&id)["status"], "monitoring");
+
+    env.ok(&[
+        "resolve",
+        &id,
+        "--message",
+        "Fixed; we are sorry. No data was lost.",
+    ]);
+    let out = env.run(&["update", &id, "--message", "Uploads fail again."]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains(&format!(
+            "error: incident `{id}` is resolved\nhint: if it is not over, `incident reopen {id} --reason"
+        )),
+        "{out}"
+    );
+    assert_eq!(env.event_kinds(&id).len(), 6, "nothing was recorded");
+
+    let out = env.run(&["reopen", &id]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("`--reason`"), "{out}");
+    env.ok(&[
+        "reopen",
+        &id,
+        "--reason",
+        "Uploads fail again for large files.",
+    ]);
+    let shown = env.show_json(&id);
+    assert_eq!(shown["status"], "investigating");
+    assert_eq!(shown["resolved_at"], serde_json::Value::Null);
+    let timeline = shown["timeline"].as_array().unwrap();
+    assert_eq!(
+        timeline.last().unwrap()["text"],
+        "Reopened: Uploads fail again for large files."
+    );
+    let listed = env.ok(&["list", "--json"]).stdout;
+    assert!(
+        listed.contains(&id),
+        "a reopened incident is open again: {listed}"
+    );
+    env.ok(&["update", &id, "--message", "Large uploads fail again."]);
+    assert_eq!(env.show_json(&id)["status"], "investigating");
+    // Reopening what is open says so.
+    let out = env.run(&["reopen", &id, "--reason", "again"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("is not resolved (it is investigating)"),
+        "{out}"
+    );
+}

@@ -158,6 +158,12 @@ fn update_offers_the_next_stage_and_asks_for_the_message() {
         "We ran out of disk space on one storage node",
     );
     answer(&mut session, "Workaround", "");
+    // The status stays as it is unless chosen: the stage's suggestion is one key down.
+    session
+        .exp_string("what the `explain` stage suggests")
+        .unwrap();
+    key(&mut session, DOWN);
+    key(&mut session, "\r");
     answer(&mut session, "Next update in", "45m");
     session.exp_string("Recorded update 2").unwrap();
     session.exp_eof().unwrap();
@@ -186,6 +192,7 @@ fn after_the_explain_stage_the_drafts_and_findings_are_shown() {
     );
     answer(&mut session, "Cause", "A size limit");
     answer(&mut session, "Workaround", "");
+    answer(&mut session, "Status", "");
     answer(&mut session, "Next update in", "45m");
     session.exp_string("Recorded update 2").unwrap();
     session.exp_string("Drafts of update 2").unwrap();
@@ -344,4 +351,49 @@ fn ctrl_c_in_a_list_gives_the_cursor_back() {
                 .next()
                 .is_none()
     );
+}
+
+#[test]
+fn enter_everywhere_through_three_updates_never_moves_the_status() {
+    // Issue 14: a tired person types a message and presses Enter at every other prompt.
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    for message in [
+        "Still failing.",
+        "Still failing, sorry.",
+        "Still failing, more soon.",
+    ] {
+        let mut command = terminal_command(&env, BIN);
+        command.args(["update", &id]);
+        let mut session = spawn(command);
+        answer(&mut session, "Stage", "");
+        // The stage's message prompt comes next, whatever the stage.
+        session.exp_string("?").unwrap();
+        key(&mut session, message);
+        key(&mut session, "\r");
+        let mut prompts = 0;
+        loop {
+            // Each new question starts with dialoguer's yellow `?`.
+            let (_, found) = session
+                .exp_regex(r"Recorded update \d+|\x1b\[33m\?")
+                .unwrap();
+            if found.starts_with("Recorded") {
+                break;
+            }
+            prompts += 1;
+            assert!(prompts < 20, "more prompts than any stage has");
+            key(&mut session, "\r");
+        }
+        session.exp_eof().unwrap();
+    }
+    let shown = env.show_json(&id);
+    let updates = shown["updates"].as_array().unwrap();
+    let stages: Vec<&str> = updates
+        .iter()
+        .map(|u| u["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["acknowledge", "explain", "apologize", "promise"]);
+    for update in updates {
+        assert_eq!(update["status"], "investigating", "{shown}");
+    }
 }

@@ -376,6 +376,8 @@ fn env_with_open_incidents() -> (TestEnv, String, String) {
         &major,
         "--message",
         "A storage node failed; we are moving traffic off it.",
+        "--status",
+        "identified",
         "--next-update",
         "45m",
     ]);
