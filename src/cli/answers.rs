@@ -51,7 +51,9 @@ pub fn ask_stage_questions(
                 if !question.required {
                     items.push("Skip for now".to_string());
                 }
-                let picked = prompter.select(prompt, &items, 0)?;
+                // No answer is preselected: Enter alone must not tell the public, say, that
+                // no data was lost.
+                let picked = prompter.choose(prompt, &items)?;
                 choices.get(picked).map(|choice| choice.value.clone())
             }
             _ => {

@@ -97,6 +97,25 @@ impl Prompter {
             .ok_or_else(cancelled)
     }
 
+    /// Asks for one of `items` with nothing chosen in advance: Enter picks nothing until an
+    /// arrow key has moved to an answer. For questions whose answer nobody may assume.
+    /// Without a terminal this is an error naming the flag.
+    pub fn choose(&self, question: Question, items: &[String]) -> Result<usize, CommandError> {
+        if !self.interactive {
+            return Err(CommandError::missing(question.flag));
+        }
+        self.printer.guidance(&format!(
+            "{} Nothing is chosen for you: pick with the arrow keys, then Enter.",
+            question.guidance
+        ));
+        Select::with_theme(&ColorfulTheme::default())
+            .with_prompt(question.prompt)
+            .items(items)
+            .interact_opt()
+            .map_err(|error| prompt_failed(error, question.flag))?
+            .ok_or_else(cancelled)
+    }
+
     /// Asks yes or no (default no). Without a terminal this is an error naming the flag
     /// that says yes in advance: nothing irreversible happens unasked.
     pub fn confirm(&self, question: Question) -> Result<bool, CommandError> {

@@ -12,6 +12,27 @@ use crate::time;
 use crate::vocab::RESOLVE;
 use crate::vocab::Status;
 
+/// The resolution question nobody may answer by default.
+const DATA_LOSS: &str = "data_loss";
+
+/// The answers to "was any data lost or corrupted?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DataLoss {
+    None,
+    Some,
+    Unknown,
+}
+
+impl DataLoss {
+    fn name(self) -> &'static str {
+        match self {
+            DataLoss::None => "none",
+            DataLoss::Some => "some",
+            DataLoss::Unknown => "unknown",
+        }
+    }
+}
+
 /// Resolve an incident
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
@@ -23,6 +44,10 @@ pub struct ResolveArgs {
     /// An answer to one of the resolution's questions, as KEY=VALUE (repeatable), e.g. `data_loss=none`
     #[arg(long = "field", value_name = "KEY=VALUE")]
     fields: Vec<String>,
+    /// Whether any data was lost or corrupted: `none`, `some`, or `unknown` (still being
+    /// checked); asked with no default on a terminal, required without one
+    #[arg(long, value_enum, value_name = "ANSWER")]
+    data_loss: Option<DataLoss>,
     /// When the problem actually ended (default: now); RFC 3339, `YYYY-MM-DD HH:MM` or `-10m`
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     resolved_at: Option<String>,
@@ -65,6 +90,16 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
             |_| Ok(()),
         )?,
     };
+    if let Some(answer) = args.data_loss {
+        fields.insert(DATA_LOSS.to_string(), answer.name().to_string());
+    }
+    let asks_data_loss = stage
+        .questions
+        .iter()
+        .any(|question| question.key == DATA_LOSS);
+    if asks_data_loss && !fields.contains_key(DATA_LOSS) && !session.prompter.is_interactive() {
+        return Err(CommandError::missing("--data-loss"));
+    }
     ask_stage_questions(session, stage, &mut fields, now, zone)?;
 
     let author = session.author(config.root());
@@ -100,7 +135,7 @@ fn already_resolved(incident: &Incident, zone: chrono_tz::Tz) -> Result<(), Comm
             time::local_with_utc(at, zone)
         ))
         .hint(format!(
-            "to reopen it: `incident update {} --status investigating`",
+            "if it is not over: `incident reopen {} --reason \"…\"`",
             incident.id
         ))),
         _ => Ok(()),

@@ -113,6 +113,8 @@ pub fn playbook() -> Playbook {
                     choice("some", "Some data was lost or corrupted"),
                     choice("unknown", "We are still checking"),
                 ]),
+                // Answered by a person every time: nothing may say "no data was lost" for them.
+                required: true,
                 ..text(
                     "data_loss",
                     "Was any data lost or corrupted?",

@@ -245,6 +245,8 @@ fn due_names_the_overdue_incident_and_the_delay() {
     command.env("INCIDENT_NOW", "2026-11-24T08:43:00Z").args([
         "resolve",
         &id,
+        "--data-loss",
+        "none",
         "--message",
         "Fixed. We are sorry. No data was lost.",
     ]);

@@ -18,7 +18,14 @@ fn open_update_resolve_show() {
         "--field",
         "cause=cache key",
     ]);
-    env.ok(&["resolve", &id, "--message", "Fixed. No data was lost."]);
+    env.ok(&[
+        "resolve",
+        &id,
+        "--data-loss",
+        "none",
+        "--message",
+        "Fixed. No data was lost.",
+    ]);
     let shown = env.show_json(&id);
     assert_eq!(shown["status"], "resolved");
     assert_eq!(shown["severity"], "sev1");

@@ -293,7 +293,14 @@ fn bad_times_durations_and_choices() {
             "error: the next update must be promised some time from now",
         ),
         (
-            &["resolve", &id, "--resolved-at", "2030-01-01T00:00:00Z"],
+            &[
+                "resolve",
+                &id,
+                "--data-loss",
+                "none",
+                "--resolved-at",
+                "2030-01-01T00:00:00Z",
+            ],
             "error: `--resolved-at` is in the future",
         ),
     ];

@@ -35,6 +35,8 @@ fn every_time_and_duration_argument_takes_a_leading_minus() {
     let out = env.ok(&[
         "resolve",
         &id,
+        "--data-loss",
+        "none",
         "--message",
         "Fixed; we are sorry. No data was lost.",
         "--resolved-at",
@@ -76,6 +78,8 @@ fn the_postmortem_ends_its_last_line_and_says_utc_once() {
     env.ok(&[
         "resolve",
         &id,
+        "--data-loss",
+        "none",
         "--message",
         "Fixed; we are sorry. No data was lost.",
     ]);
@@ -132,6 +136,8 @@ fn message_only_updates_keep_the_status_and_a_resolved_incident_needs_reopen() {
     env.ok(&[
         "resolve",
         &id,
+        "--data-loss",
+        "none",
         "--message",
         "Fixed; we are sorry. No data was lost.",
     ]);
@@ -176,4 +182,38 @@ fn message_only_updates_keep_the_status_and_a_resolved_incident_needs_reopen() {
         out.stderr.contains("is not resolved (it is investigating)"),
         "{out}"
     );
+}
+
+#[test]
+fn resolve_without_a_terminal_needs_the_data_loss_answer() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    let out = env.run(&[
+        "resolve",
+        &id,
+        "--message",
+        "Uploads work again; we are sorry.",
+    ]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .starts_with("error: missing `--data-loss` (no terminal to prompt on)"),
+        "{out}"
+    );
+    assert_eq!(env.show_json(&id)["status"], "investigating");
+    for (given, stored) in [("unknown", "unknown"), ("some", "some")] {
+        let id = env.open("Uploads failing", &[]);
+        env.ok(&[
+            "resolve",
+            &id,
+            "--message",
+            "Uploads work again; we are sorry.",
+            "--data-loss",
+            given,
+        ]);
+        assert_eq!(
+            env.show_json(&id)["updates"][1]["fields"]["data_loss"],
+            stored
+        );
+    }
 }

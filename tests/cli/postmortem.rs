@@ -98,6 +98,8 @@ fn one_promise_kept_and_one_missed_by_12_minutes() {
         &[
             "resolve",
             &id,
+            "--data-loss",
+            "none",
             "--message",
             "Uploads work again. We are sorry. No data was lost.",
         ],

@@ -217,7 +217,14 @@ fn an_update_written_while_someone_resolves_keeps_the_incident_resolved() {
     // The resolve runs while the update waits for its answers, but the update is written
     // after it (a later clock), as happens when a colleague resolves mid-prompt.
     let mut resolve = env.command();
-    resolve.args(["resolve", &id, "--message", "Fixed. No data was lost."]);
+    resolve.args([
+        "resolve",
+        &id,
+        "--data-loss",
+        "none",
+        "--message",
+        "Fixed. No data was lost.",
+    ]);
     let mut command = terminal_command(&env, BIN);
     command.args(["update", &id, "--stage", "explain", "--field", "cause=disk"]);
     let mut session = spawn(command);
@@ -396,4 +403,35 @@ fn enter_everywhere_through_three_updates_never_moves_the_status() {
     for update in updates {
         assert_eq!(update["status"], "investigating", "{shown}");
     }
+}
+
+#[test]
+fn enter_at_resolve_does_not_say_no_data_was_lost() {
+    // Issue 14: the data-loss question has no answer chosen in advance.
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    let mut command = terminal_command(&env, BIN);
+    command.args(["resolve", &id]);
+    let mut session = spawn(command);
+    answer(
+        &mut session,
+        "Resolution",
+        "Uploads work again. We are sorry.",
+    );
+    session.exp_string("Nothing is chosen for you").unwrap();
+    session
+        .exp_string("Was any data lost or corrupted?")
+        .unwrap();
+    // Enter alone picks nothing; the last answer, one key up, is the honest one.
+    key(&mut session, "\r");
+    key(&mut session, UP);
+    key(&mut session, "\r");
+    session.exp_string("Recorded update 2").unwrap();
+    session.exp_eof().unwrap();
+    let shown = env.show_json(&id);
+    assert_eq!(shown["status"], "resolved");
+    assert_eq!(
+        shown["updates"][1]["fields"]["data_loss"], "unknown",
+        "{shown}"
+    );
 }

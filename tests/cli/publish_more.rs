@@ -138,6 +138,8 @@ fn resolve(env: &TestEnv, id: &str) {
     env.ok(&[
         "resolve",
         id,
+        "--data-loss",
+        "none",
         "--message",
         "Uploads work again. We are sorry for the trouble.",
         "--field",

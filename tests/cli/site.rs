@@ -263,7 +263,14 @@ fn env_with_markup() -> (TestEnv, String) {
         "<script>alert(3)</script> Slow uploads",
         &["--severity", "sev3", "--component", "api"],
     );
-    env.ok(&["resolve", &done, "--message", "Uploads are fast again."]);
+    env.ok(&[
+        "resolve",
+        &done,
+        "--data-loss",
+        "none",
+        "--message",
+        "Uploads are fast again.",
+    ]);
     (env, id)
 }
 
@@ -389,7 +396,14 @@ fn env_with_open_incidents() -> (TestEnv, String, String) {
         "Old API errors",
         &["--severity", "sev1", "--component", "api"],
     );
-    env.ok(&["resolve", &old, "--message", "Fixed."]);
+    env.ok(&[
+        "resolve",
+        &old,
+        "--data-loss",
+        "none",
+        "--message",
+        "Fixed.",
+    ]);
     (env, major, partial)
 }
 
