@@ -6,8 +6,9 @@
 //! - An update recorded by a clock ten minutes ahead, published three times by one that is
 //!   behind: one delivery per target.
 //! - A publish holding the lock (its webhook answers late): a second one with `--no-wait`
-//!   skips and says who holds it; without it, it waits, says who it waits for, and goes on
-//!   once the holder is killed with -9.
+//!   skips and says who holds it (and `show` says the try is in flight, not interrupted);
+//!   without it, it waits, says who it waits for, and goes on once the holder is killed
+//!   with -9.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -307,8 +308,21 @@ fn no_wait_skips_while_another_publish_holds_the_lock() {
         first.try_wait().unwrap().is_none(),
         "the first still holds it"
     );
+    // `show` tells a try still being sent from one whose publisher died.
+    let shown = env.ok(&["show", &id]).stdout;
+    assert!(
+        shown.contains(&format!(
+            "published to hook: in flight (being published by Test Author (pid {pid} on "
+        )),
+        "{shown}"
+    );
     first.kill().unwrap();
     first.wait().unwrap();
+    let shown = env.ok(&["show", &id]).stdout;
+    assert!(
+        shown.contains("published to hook: interrupted (may or may not have arrived)"),
+        "{shown}"
+    );
 }
 
 #[test]
