@@ -4,7 +4,7 @@
 //! - Four `publish` processes of one incident started at once: each (update, target)
 //!   reaches its server once; twenty rounds.
 //! - An update recorded by a clock ten minutes ahead, published three times by one that is
-//!   behind: one delivery per target.
+//!   behind (pinned, or the real clock): one delivery per target.
 //! - A publish holding the lock (its webhook answers late): a second one with `--no-wait`
 //!   skips and says who holds it (and `show` says the try is in flight, not interrupted);
 //!   without it, it waits, says who it waits for, and goes on once the holder is killed
@@ -178,6 +178,25 @@ fn four_publishers_at_once_deliver_each_update_once() {
 
 #[test]
 fn an_update_from_a_clock_ahead_is_delivered_once() {
+    // The responder's clock runs ten minutes ahead of the publisher's.
+    let behind = [
+        "2026-11-24T08:20:00Z",
+        "2026-11-24T08:21:00Z",
+        "2026-11-24T08:22:00Z",
+    ];
+    delivered_once("2026-11-24T08:30:00Z", behind.map(Some));
+}
+
+#[test]
+fn an_update_from_a_clock_ahead_of_the_real_one_is_delivered_once() {
+    let ahead = chrono::Utc::now() + chrono::TimeDelta::minutes(10);
+    let ahead = ahead.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    delivered_once(&ahead, [None; 3]);
+}
+
+/// Records an update at `update_at`, publishes it at each of `publish_at` (`None`: the real
+/// clock) and checks it reached each target once.
+fn delivered_once(update_at: &str, publish_at: [Option<&str>; 3]) {
     let server = LocalServer::start();
     answer(&server, Duration::ZERO);
     let env = project(&server);
@@ -185,9 +204,8 @@ fn an_update_from_a_clock_ahead_is_delivered_once() {
         "Uploads failing",
         &["--summary", "Uploads fail for everyone."],
     );
-    // The responder's clock runs ten minutes ahead of the publisher's.
     env.ok_at(
-        "2026-11-24T08:30:00Z",
+        update_at,
         &[
             "update",
             &id,
@@ -197,20 +215,12 @@ fn an_update_from_a_clock_ahead_is_delivered_once() {
             "30m",
         ],
     );
-    for (run, now) in [
-        "2026-11-24T08:20:00Z",
-        "2026-11-24T08:21:00Z",
-        "2026-11-24T08:22:00Z",
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let out = output(&mut publish(
-            &env,
-            &server,
-            Some(now),
-            &[&id, "--yes", "--json"],
-        ));
+    for (run, now) in publish_at.into_iter().enumerate() {
+        let mut command = publish(&env, &server, now, &[&id, "--yes", "--json"]);
+        if now.is_none() {
+            command.env_remove("INCIDENT_NOW");
+        }
+        let out = output(&mut command);
         assert_eq!(out.code, 0, "run {}:\n{out}", run + 1);
         let expected = if run == 0 {
             "published"
