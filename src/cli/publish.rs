@@ -239,12 +239,12 @@ fn take_lock(
     author: &str,
     no_wait: bool,
 ) -> Result<Option<PublishLock>, CommandError> {
-    let holder = Holder::this_process(author, &host_name(), session.clock.current());
+    let holder = || Holder::this_process(author, &host_name(), session.clock.current());
     let who = |other: Option<&Holder>| match other {
         Some(other) => format!("held by {other}"),
         None => "its holder has not said who it is yet".to_string(),
     };
-    let held = hold(store, id, &holder, !no_wait, |other| {
+    let held = hold(store, id, holder, !no_wait, |other| {
         session.printer.status(&format!(
             "Waiting for another publish of {id} to finish ({})…",
             who(other)

@@ -156,13 +156,14 @@ impl<'a> Run<'a> {
     }
 }
 
-/// Takes incident `id`'s publish lock for `holder`. With `wait`, waits for another
-/// publisher to finish, telling `waiting` who that is first; without, returns who holds it
-/// (`Err`, `None` when the lock file does not say) and takes nothing.
+/// Takes incident `id`'s publish lock, writing `holder()` (asked once it is taken) into it.
+/// With `wait`, waits for another publisher to finish, telling `waiting` who that is
+/// first; without, returns who holds it (`Err`, `None` when the lock file does not say)
+/// and takes nothing.
 pub fn hold(
     store: &Store,
     id: &str,
-    holder: &Holder,
+    holder: impl FnOnce() -> Holder,
     wait: bool,
     waiting: impl FnOnce(Option<&Holder>),
 ) -> Result<Result<PublishLock, Option<Holder>>, StoreError> {

@@ -80,21 +80,29 @@ pub enum Attempt {
 }
 
 impl PublishLock {
-    /// Takes the lock at `path` if nobody holds it, and writes `holder` into it.
-    pub fn try_acquire(path: &Path, holder: &Holder) -> Result<Attempt, StoreError> {
+    /// Takes the lock at `path` if nobody holds it, and writes `holder()` into it.
+    pub fn try_acquire(
+        path: &Path,
+        holder: impl FnOnce() -> Holder,
+    ) -> Result<Attempt, StoreError> {
         let file = open(path)?;
         match file.try_lock() {
-            Ok(()) => Ok(Attempt::Acquired(PublishLock::taken(file, path, holder)?)),
+            Ok(()) => Ok(Attempt::Acquired(PublishLock::taken(
+                file,
+                path,
+                &holder(),
+            )?)),
             Err(TryLockError::WouldBlock) => Ok(Attempt::Held(read_holder(path))),
             Err(TryLockError::Error(error)) => Err(Err(error).context("lock", path)?),
         }
     }
 
     /// Takes the lock at `path`, waiting as long as another publisher holds it; `waiting`
-    /// is told who that is (once) before the wait begins. Writes `holder` into it.
+    /// is told who that is (once) before the wait begins. Writes `holder()`, asked once
+    /// the lock is ours (so its `since` is when it was taken), into it.
     pub fn acquire(
         path: &Path,
-        holder: &Holder,
+        holder: impl FnOnce() -> Holder,
         waiting: impl FnOnce(Option<&Holder>),
     ) -> Result<PublishLock, StoreError> {
         let file = open(path)?;
@@ -107,7 +115,7 @@ impl PublishLock {
             }
             Err(TryLockError::Error(error)) => return Err(Err(error).context("lock", path)?),
         }
-        PublishLock::taken(file, path, holder)
+        PublishLock::taken(file, path, &holder())
     }
 
     /// Returns who holds the lock at `path` if a live process holds it, without taking it.
@@ -206,11 +214,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(LOCK_FILE);
         assert!(PublishLock::is_held(&path).unwrap().is_none());
-        let first = acquired(PublishLock::try_acquire(&path, &holder("Dana")).unwrap());
+        let first = acquired(PublishLock::try_acquire(&path, || holder("Dana")).unwrap());
         assert_eq!(read_holder(&path), Some(holder("Dana")));
         // A second open file description is refused while the first holds it, as another
         // process would be.
-        match PublishLock::try_acquire(&path, &holder("Sam")).unwrap() {
+        match PublishLock::try_acquire(&path, || holder("Sam")).unwrap() {
             Attempt::Held(Some(who)) => assert_eq!(who, holder("Dana")),
             other => panic!("{other:?}"),
         }
@@ -223,7 +231,7 @@ mod tests {
         drop(first);
         assert!(PublishLock::is_held(&path).unwrap().is_none());
         assert_eq!(read_holder(&path), None, "cleared on release");
-        let second = acquired(PublishLock::try_acquire(&path, &holder("Sam")).unwrap());
+        let second = acquired(PublishLock::try_acquire(&path, || holder("Sam")).unwrap());
         assert_eq!(read_holder(&path), Some(holder("Sam")));
         drop(second);
     }
@@ -232,14 +240,18 @@ mod tests {
     fn a_waiter_is_told_who_holds_it_and_gets_it_on_release() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(LOCK_FILE);
-        let first = acquired(PublishLock::try_acquire(&path, &holder("Dana")).unwrap());
+        let first = acquired(PublishLock::try_acquire(&path, || holder("Dana")).unwrap());
         let (told, heard) = std::sync::mpsc::channel();
         let waiter = {
             let path = path.clone();
             std::thread::spawn(move || {
-                let lock = PublishLock::acquire(&path, &holder("Sam"), |who| {
-                    told.send(who.cloned()).unwrap();
-                })
+                let lock = PublishLock::acquire(
+                    &path,
+                    || holder("Sam"),
+                    |who| {
+                        told.send(who.cloned()).unwrap();
+                    },
+                )
                 .unwrap();
                 read_holder(lock.path())
             })
@@ -260,7 +272,7 @@ mod tests {
         // it with the process).
         std::fs::write(&path, serde_json::to_string(&holder("Gone")).unwrap()).unwrap();
         assert!(PublishLock::is_held(&path).unwrap().is_none());
-        let lock = acquired(PublishLock::try_acquire(&path, &holder("Sam")).unwrap());
+        let lock = acquired(PublishLock::try_acquire(&path, || holder("Sam")).unwrap());
         assert_eq!(read_holder(&path), Some(holder("Sam")));
         drop(lock);
     }
