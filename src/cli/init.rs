@@ -13,8 +13,10 @@ use crate::fsutil;
 const SCAFFOLD: &str = include_str!("init.toml");
 /// Union merge keeps both sides' appended lines; readers drop duplicates and sort.
 const GIT_ATTRIBUTE: &str = "incidents/*/events.jsonl merge=union";
+/// The publish lock belongs to the machine that publishes, not to the shared record.
+const GIT_IGNORE: &str = "incidents/*/.publish.lock";
 
-/// Create `incident.toml`, `incidents/` and `.gitattributes` in DIR (default: here)
+/// Create `incident.toml`, `incidents/`, `.gitattributes` and `.gitignore` in DIR (default: here)
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Folder to set up; created if missing
@@ -38,7 +40,8 @@ pub fn run(args: InitArgs, session: &Session) -> Result<(), CommandError> {
     if !keep.exists() {
         fsutil::write_atomic(&keep, b"")?;
     }
-    add_git_attribute(&dir.join(".gitattributes"))?;
+    add_line(&dir.join(".gitattributes"), GIT_ATTRIBUTE)?;
+    add_line(&dir.join(".gitignore"), GIT_IGNORE)?;
     fsutil::write_atomic(&config_path, SCAFFOLD.as_bytes())?;
 
     session
@@ -55,7 +58,8 @@ pub fn run(args: InitArgs, session: &Session) -> Result<(), CommandError> {
     Ok(())
 }
 
-fn add_git_attribute(path: &Path) -> Result<(), CommandError> {
+/// Adds `line` to the file at `path` unless it is there already.
+fn add_line(path: &Path, line: &str) -> Result<(), CommandError> {
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -68,14 +72,14 @@ fn add_git_attribute(path: &Path) -> Result<(), CommandError> {
             .into());
         }
     };
-    if existing.lines().any(|line| line.trim() == GIT_ATTRIBUTE) {
+    if existing.lines().any(|have| have.trim() == line) {
         return Ok(());
     }
     let mut text = existing;
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    text.push_str(GIT_ATTRIBUTE);
+    text.push_str(line);
     text.push('\n');
     fsutil::write_atomic(path, text.as_bytes())?;
     Ok(())

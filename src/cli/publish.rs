@@ -17,9 +17,10 @@ use crate::lint::Linter;
 use crate::playbook::Level;
 use crate::publish::Secrets;
 use crate::publish::engine::{Job, Outcome, Publishing};
-use crate::publish::run::{Plan, Run, outcome_of};
+use crate::publish::run::{Plan, Run, hold, live_publisher, outcome_of};
 use crate::publish::{Context, Http, text_hash};
-use crate::record::{ApprovalState, Incident, PublishAction, Store, Update};
+use crate::record::lock::host_name;
+use crate::record::{ApprovalState, Holder, Incident, PublishAction, PublishLock, Store, Update};
 use crate::render::Draft;
 use crate::vocab::Channel;
 use crate::vocab::did_you_mean;
@@ -28,6 +29,10 @@ use crate::vocab::did_you_mean;
 ///
 /// Each target receives the drafts of its channel for the stages it lists. A re-run skips
 /// what was published, retries what failed, and edits in place what changed since.
+///
+/// One publish per incident runs at a time: another one of the same incident waits for it
+/// to finish, saying who holds it, or with `--no-wait` skips and exits 0 having sent
+/// nothing. A lock left by a publisher that died (even `kill -9`) is freed by the system.
 #[derive(Debug, Args)]
 pub struct PublishArgs {
     /// Incident id, or a unique prefix of it
@@ -50,6 +55,10 @@ pub struct PublishArgs {
     /// Send again where an interrupted try may already have arrived
     #[arg(long)]
     resend: bool,
+    /// Skip, sending nothing and exiting 0, if another publish of this incident is running
+    /// (default: wait for it to finish)
+    #[arg(long)]
+    no_wait: bool,
 }
 
 /// One row of the summary, and of `--json`.
@@ -80,10 +89,30 @@ struct Report<'a> {
     targets: &'a [Row],
 }
 
+/// What `--json` says when `--no-wait` skipped.
+#[derive(Debug, Serialize)]
+struct Skipped<'a> {
+    incident: &'a str,
+    skipped: bool,
+    held_by: Option<&'a Holder>,
+}
+
 pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
     let store = Store::new(config.incidents_dir());
-    let incident = session.load_incident(&store, &args.id)?;
+    let id = store.resolve(&args.id)?;
+    let author = session.author(config.root());
+    // A dry run sends nothing and records nothing, so it neither waits nor blocks anyone.
+    let lock = if args.dry_run {
+        None
+    } else {
+        match take_lock(session, &store, &id, &author, args.no_wait)? {
+            Some(lock) => Some(lock),
+            None => return Ok(()),
+        }
+    };
+    // Read under the lock: what another publisher recorded before it let go is planned from.
+    let incident = session.load_incident(&store, &id)?;
     let seq = pick_update(&incident, args.update)?;
     let update = &incident.updates[seq - 1];
     let targets = select_targets(&config, update, &args.targets)?;
@@ -118,10 +147,19 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
         args.resend,
     );
 
-    if args.dry_run {
+    let Some(lock) = lock else {
+        if let Some(holder) = live_publisher(&store, &incident.id)? {
+            session.printer.status(&format!(
+                "Another publish of {} is running{}; what it has in flight may still finish.",
+                incident.id,
+                holder
+                    .map(|holder| format!(" ({holder})"))
+                    .unwrap_or_default()
+            ));
+        }
         let rows = dry_run_rows(session, &config, &incident, update, &run, &secrets);
         return report(session, &incident, seq, true, &rows);
-    }
+    };
     if !run.jobs.is_empty() && !args.yes {
         confirm(session, &incident, update, &run.jobs)?;
     }
@@ -130,7 +168,6 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
         http: Http::new().map_err(|error| CommandError::usage(error.to_string()))?,
         clock: session.clock,
     };
-    let author = session.author(config.root());
     let publishing = Publishing {
         config: &config,
         store: &store,
@@ -145,7 +182,7 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
         std::io::stderr().is_terminal(),
         run.jobs.iter().map(|job| job.target.name.as_str()),
     );
-    let outcomes = run.send(&publishing, |job, outcome| {
+    let outcomes = run.send(&publishing, &lock, |job, outcome| {
         progress.finished(&job.target.name, outcome)
     })?;
     progress.clear();
@@ -191,6 +228,45 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
         Some(failed) => error.because(failed),
         None => error,
     })
+}
+
+/// Takes the incident's publish lock, waiting for another publisher unless `no_wait`.
+/// Returns `None` when `no_wait` skipped, having said so.
+fn take_lock(
+    session: &Session,
+    store: &Store,
+    id: &str,
+    author: &str,
+    no_wait: bool,
+) -> Result<Option<PublishLock>, CommandError> {
+    let holder = || Holder::this_process(author, &host_name(), session.clock.current());
+    let who = |other: Option<&Holder>| match other {
+        Some(other) => format!("held by {other}"),
+        None => "its holder has not said who it is yet".to_string(),
+    };
+    let held = hold(store, id, holder, !no_wait, |other| {
+        session.printer.status(&format!(
+            "Waiting for another publish of {id} to finish ({})…",
+            who(other)
+        ));
+    })?;
+    match held {
+        Ok(lock) => Ok(Some(lock)),
+        Err(other) => {
+            if session.printer.json_mode() {
+                session.printer.json(&Skipped {
+                    incident: id,
+                    skipped: true,
+                    held_by: other.as_ref(),
+                })?;
+            }
+            session.printer.warn(&format!(
+                "skipped: another publish of {id} is running ({}); nothing was sent",
+                who(other.as_ref())
+            ));
+            Ok(None)
+        }
+    }
 }
 
 /// One target's failure, as the cause of a publish that did not reach every target.

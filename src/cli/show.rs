@@ -8,7 +8,7 @@ use super::output::next_update_text;
 use super::session::Session;
 use crate::config::Config;
 use crate::error::CommandError;
-use crate::record::{Incident, Store};
+use crate::record::{Holder, Incident, PublicationState, PublishLock, Store};
 use crate::time;
 
 /// Show an incident: its state, every update and the timeline
@@ -28,9 +28,11 @@ pub fn run(args: ShowArgs, session: &Session) -> Result<(), CommandError> {
         std::mem::forget(incident);
         return printed;
     }
+    // A try in flight is still running only while a live publisher holds the lock.
+    let live = PublishLock::is_held(&store.publish_lock_path(&incident.id))?;
     session
         .printer
-        .out(&describe(&incident, &config, session.clock.now()))
+        .out(&describe(&incident, &config, session.clock.now(), live))
 }
 
 /// Characters of each timeline entry shown; the updates above carry the whole text.
@@ -50,7 +52,14 @@ fn shorten(text: &str, width: usize) -> String {
 }
 
 /// Returns the human-readable description of an incident.
-fn describe(incident: &Incident, config: &Config, now: chrono::DateTime<chrono::Utc>) -> String {
+/// `live` is who is publishing the incident right now, if anyone (`Some(None)`: a publisher
+/// that has not said who it is).
+fn describe(
+    incident: &Incident,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+    live: Option<Option<Holder>>,
+) -> String {
     let zone = config.org.timezone;
     let at = |time| time::local_with_utc(time, zone);
     let mut text = String::new();
@@ -139,10 +148,22 @@ fn describe(incident: &Incident, config: &Config, now: chrono::DateTime<chrono::
                 .as_deref()
                 .or(publication.error.as_deref())
                 .unwrap_or_default();
+            let state = match (publication.state, &live) {
+                (PublicationState::InFlight, Some(Some(holder))) => {
+                    format!("in flight (being published by {holder})")
+                }
+                (PublicationState::InFlight, Some(None)) => {
+                    "in flight (a publish is running)".to_string()
+                }
+                (PublicationState::InFlight, None) => {
+                    "interrupted (may or may not have arrived)".to_string()
+                }
+                (state, _) => state.to_string(),
+            };
             let _ = writeln!(
                 text,
-                "      published to {}: {} {place}",
-                publication.target, publication.state
+                "      published to {}: {state} {place}",
+                publication.target
             );
         }
     }

@@ -33,6 +33,14 @@ pub struct Abilities {
 /// Decides what to do for `target` given the update's publications so far and the hash of
 /// the text it would send now. `resend` is the person's word that an interrupted try did
 /// not arrive.
+///
+/// A publication is identified by what it is, never by when: the update's event id, the
+/// target and the hash of the exact text sent. Which try was recorded first is not asked
+/// (two responders' clocks can disagree by minutes, and the record is ordered by them):
+/// this text published once is done; another text published means the text changed since;
+/// nothing published and a try that never finished means it may have arrived. That holds
+/// because planning happens under the incident's publish lock, so a try in flight that
+/// planning sees was interrupted, not still running.
 pub fn decide(
     update: &Update,
     target: &str,
@@ -40,7 +48,12 @@ pub fn decide(
     abilities: Abilities,
     resend: bool,
 ) -> Step {
-    let Some(latest) = update.latest_publication(target) else {
+    let tries: Vec<&Publication> = update
+        .publications
+        .iter()
+        .filter(|publication| publication.target == target)
+        .collect();
+    let Some(latest) = tries.last() else {
         return Step::Send {
             action: PublishAction::Create,
             key: key(update, target, None),
@@ -48,36 +61,74 @@ pub fn decide(
             why: "new",
         };
     };
+    let published = |publication: &&&Publication| publication.state == PublicationState::Published;
+    if let Some(same) = tries
+        .iter()
+        .find(|publication| published(publication) && publication.text_hash == text_hash)
+    {
+        return Step::Done {
+            url: same.url.clone(),
+        };
+    }
+    if let Some(shown) = tries.iter().rev().find(published) {
+        if !abilities.can_edit {
+            return Step::CannotEdit {
+                url: shown.url.clone(),
+            };
+        }
+        // The post an edit changes is the first post, which every edit keeps.
+        let original = tries
+            .iter()
+            .filter(published)
+            .find(|publication| publication.action == PublishAction::Create)
+            .unwrap_or(shown);
+        let key = key(update, target, Some(text_hash));
+        // An edit sets the whole post again, so repeating one is harmless.
+        let why = match tries.iter().find(|publication| publication.key == key) {
+            Some(earlier) if earlier.state == PublicationState::InFlight => "resend",
+            Some(_) => "retry",
+            None => "edit",
+        };
+        return Step::Send {
+            action: PublishAction::Edit,
+            key,
+            remote_id: remote_of(original),
+            why,
+        };
+    }
+    // Nothing published, yet an edit was tried: its post exists (the first post's result
+    // is in another clone's record), and setting it again is harmless.
+    if let Some(edit) = tries
+        .iter()
+        .rev()
+        .find(|publication| publication.action == PublishAction::Edit)
+    {
+        return Step::Send {
+            action: PublishAction::Edit,
+            key: key(update, target, Some(text_hash)),
+            remote_id: edit.remote_id.clone(),
+            why: "resend",
+        };
+    }
+    // Nothing published yet: every try was a first post, all with the same key.
     let again = |why| Step::Send {
-        action: latest.action,
+        action: PublishAction::Create,
         key: latest.key.clone(),
-        remote_id: latest.remote_id.clone(),
+        remote_id: tries
+            .iter()
+            .rev()
+            .find_map(|publication| publication.remote_id.clone()),
         why,
     };
-    match latest.state {
-        PublicationState::Failed => again("retry"),
-        // An edit sets the whole post again, so repeating it is harmless.
-        PublicationState::InFlight
-            if latest.action == PublishAction::Edit || abilities.resend_is_safe || resend =>
-        {
-            again("resend")
-        }
-        PublicationState::InFlight => Step::Uncertain,
-        PublicationState::Published if latest.text_hash == text_hash => Step::Done {
-            url: latest.url.clone(),
-        },
-        PublicationState::Published if abilities.can_edit => {
-            let original = update.published_on(target).unwrap_or(latest);
-            Step::Send {
-                action: PublishAction::Edit,
-                key: key(update, target, Some(text_hash)),
-                remote_id: remote_of(original),
-                why: "edit",
-            }
-        }
-        PublicationState::Published => Step::CannotEdit {
-            url: latest.url.clone(),
-        },
+    let interrupted = tries
+        .iter()
+        .any(|publication| publication.state == PublicationState::InFlight);
+    if !interrupted {
+        again("retry")
+    } else if abilities.resend_is_safe || resend {
+        again("resend")
+    } else {
+        Step::Uncertain
     }
 }
 
@@ -243,5 +294,72 @@ mod tests {
             decide(&edit, "chat", "h", PLAIN, false),
             Step::Send { why: "resend", .. }
         ));
+    }
+
+    /// Issue 12: what was published is (update, target, text hash), whatever the order the
+    /// clocks put the tries in.
+    #[test]
+    fn the_order_of_tries_does_not_decide() {
+        use PublicationState::*;
+        let mut failed = publication(Failed, PublishAction::Create, "h");
+        failed.attempt = "01JFAILED".to_string();
+        let published = publication(Published, PublishAction::Create, "h");
+        for tries in [
+            vec![failed.clone(), published.clone()],
+            vec![published.clone(), failed.clone()],
+        ] {
+            let update = update(tries);
+            assert!(matches!(
+                decide(&update, "chat", "h", PLAIN, false),
+                Step::Done { .. }
+            ));
+            assert!(matches!(
+                decide(&update, "chat", "h2", EDITS, false),
+                Step::Send {
+                    action: PublishAction::Edit,
+                    why: "edit",
+                    ..
+                }
+            ));
+        }
+        // A first post edited since: the text of either is done; a third text edits the
+        // first post, whichever try the record lists first.
+        let mut edit = publication(Published, PublishAction::Edit, "h2");
+        edit.key = key(&update(vec![]), "chat", Some("h2"));
+        edit.remote_id = Some("m1".to_string());
+        for tries in [
+            vec![published.clone(), edit.clone()],
+            vec![edit.clone(), published.clone()],
+        ] {
+            let update = update(tries);
+            for hash in ["h", "h2"] {
+                assert!(matches!(
+                    decide(&update, "chat", hash, EDITS, false),
+                    Step::Done { .. }
+                ));
+            }
+            match decide(&update, "chat", "h3", EDITS, false) {
+                Step::Send {
+                    action: PublishAction::Edit,
+                    remote_id,
+                    why: "edit",
+                    ..
+                } => assert_eq!(remote_id.as_deref(), Some("m1")),
+                other => panic!("{other:?}"),
+            }
+        }
+        // An interrupted first post stays uncertain wherever a failed try sorts.
+        let interrupted = publication(InFlight, PublishAction::Create, "h");
+        for tries in [
+            vec![failed.clone(), interrupted.clone()],
+            vec![interrupted.clone(), failed.clone()],
+        ] {
+            let update = update(tries);
+            assert_eq!(decide(&update, "chat", "h", PLAIN, false), Step::Uncertain);
+            assert!(matches!(
+                decide(&update, "chat", "h", PLAIN, true),
+                Step::Send { why: "resend", .. }
+            ));
+        }
     }
 }

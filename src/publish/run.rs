@@ -3,6 +3,11 @@
 //! the jobs for a dry run, sending them through [`engine`], and matching what came back to
 //! the plan. The command around it only parses, asks and prints.
 //!
+//! A publish that sends holds the incident's publish lock ([`hold`]) from before it reads
+//! the record to plan until every result is recorded: two publishers never plan from the
+//! same record, and a try left in flight that a lock holder reads was interrupted (its
+//! publisher died), never one still running. [`Run::send`] takes the lock as proof.
+//!
 //! [`engine`]: super::engine
 
 use std::collections::BTreeMap;
@@ -15,7 +20,7 @@ use super::plan::{self, Abilities, Step};
 use super::targets;
 use super::{Post, PublishError, text_hash};
 use crate::config::{Config, Target};
-use crate::record::{Incident, StoreError, Update};
+use crate::record::{Attempt, Holder, Incident, PublishLock, Store, StoreError, Update};
 use crate::render::Draft;
 use crate::vocab::Channel;
 
@@ -139,14 +144,43 @@ impl<'a> Run<'a> {
     }
 
     /// Sends every job through `publishing`, calling `finished` as each ends. Fails,
-    /// sending nothing, if the starts cannot be recorded.
+    /// sending nothing, if the starts cannot be recorded. `_held` is the incident's publish
+    /// lock, taken before the record this run was planned from was read.
     pub fn send(
         &self,
         publishing: &Publishing,
+        _held: &PublishLock,
         finished: impl FnMut(&Job, &Outcome),
     ) -> Result<Vec<Outcome>, StoreError> {
         publishing.run(&self.jobs, finished)
     }
+}
+
+/// Takes incident `id`'s publish lock, writing `holder()` (asked once it is taken) into it.
+/// With `wait`, waits for another publisher to finish, telling `waiting` who that is
+/// first; without, returns who holds it (`Err`, `None` when the lock file does not say)
+/// and takes nothing.
+pub fn hold(
+    store: &Store,
+    id: &str,
+    holder: impl FnOnce() -> Holder,
+    wait: bool,
+    waiting: impl FnOnce(Option<&Holder>),
+) -> Result<Result<PublishLock, Option<Holder>>, StoreError> {
+    let path = store.publish_lock_path(id);
+    if wait {
+        return PublishLock::acquire(&path, holder, waiting).map(Ok);
+    }
+    Ok(match PublishLock::try_acquire(&path, holder)? {
+        Attempt::Acquired(lock) => Ok(lock),
+        Attempt::Held(other) => Err(other),
+    })
+}
+
+/// Returns who is publishing incident `id` right now, if a live publisher holds its lock
+/// (`Some(None)` when its lock file does not say who).
+pub fn live_publisher(store: &Store, id: &str) -> Result<Option<Option<Holder>>, StoreError> {
+    PublishLock::is_held(&store.publish_lock_path(id))
 }
 
 /// Returns how `target` ended among `outcomes`.

@@ -1,9 +1,10 @@
 //! The incident record: events on disk (`store`), their line format (`event`), ids (`id`),
-//! times as the JSON holds them (`timestamp`), the state folded from them (`state`) and the
-//! row `list` shows of it (`summary`).
+//! times as the JSON holds them (`timestamp`), the state folded from them (`state`), the
+//! row `list` shows of it (`summary`) and the one-publisher-at-a-time lock (`lock`).
 
 pub mod event;
 pub mod id;
+pub mod lock;
 pub mod state;
 pub mod store;
 pub mod summary;
@@ -13,6 +14,7 @@ pub use event::{
     Approved, Edited, Event, EventBody, FIRST_SEQ, Opened, PublishAction, PublishFinished,
     PublishStarted, Reopened, Resolved, UpdateBody,
 };
+pub use lock::{Attempt, Holder, PublishLock};
 pub use state::{
     Approval, ApprovalState, FoldError, Incident, Publication, PublicationState, Update,
 };

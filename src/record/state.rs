@@ -196,8 +196,36 @@ impl Incident {
                 text: "The problem started".to_string(),
             });
         }
+        // Events that refer to an update (edits, approvals, publications) are applied after
+        // every update, and a publication's finish after every start: an update recorded
+        // by a clock that runs ahead sorts after its publications from a clock that is
+        // behind, and those still belong to it. The timeline keeps the record's order.
+        let mut later = Vec::new();
+        let mut last = Vec::new();
+        let mut order = Vec::with_capacity(events.len() + 1);
+        order.resize(incident.timeline.len(), 0);
         for (index, event) in events.into_iter().enumerate() {
-            incident.apply(event, index == opening);
+            match event.body {
+                EventBody::PublishFinished(_) => last.push((index, event)),
+                EventBody::Edited(_) | EventBody::Approved(_) | EventBody::PublishStarted(_) => {
+                    later.push((index, event));
+                }
+                _ => {
+                    incident.apply(event, index == opening);
+                    order.resize(incident.timeline.len(), index + 1);
+                }
+            }
+        }
+        let reordered = !later.is_empty() || !last.is_empty();
+        for (index, event) in later.into_iter().chain(last) {
+            incident.apply(event, false);
+            order.resize(incident.timeline.len(), index + 1);
+        }
+        if reordered {
+            let mut timeline: Vec<(usize, TimelineEntry)> =
+                order.into_iter().zip(incident.timeline).collect();
+            timeline.sort_by_key(|(index, _)| *index);
+            incident.timeline = timeline.into_iter().map(|(_, entry)| entry).collect();
         }
         incident.next_update_at = match incident.updates.last() {
             Some(last) if incident.status != Status::Resolved => last.next_update_at,
@@ -632,5 +660,65 @@ mod tests {
             Incident::fold("abc", &events),
             Err(FoldError::NotOpened { .. })
         ));
+    }
+
+    /// Issue 12: an update recorded by a clock ten minutes ahead, published by one that is
+    /// behind, keeps its publications, and the timeline stays in the record's order.
+    #[test]
+    fn publications_belong_to_their_update_whatever_the_clocks() {
+        use crate::record::event::{PublishAction, PublishFinished, PublishStarted};
+        let opened = event(
+            "01A",
+            "2026-11-24T08:00:00Z",
+            EventBody::Opened(Opened {
+                title: "Wrong photos".to_string(),
+                severity: "sev1".to_string(),
+                components: Vec::new(),
+                started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
+                update: body("acknowledge", Status::Investigating, "Looking"),
+            }),
+        );
+        let ahead = event(
+            "01B",
+            "2026-11-24T08:15:00Z",
+            EventBody::Updated(body("explain", Status::Identified, "A cache bug")),
+        );
+        let started = event(
+            "01C",
+            "2026-11-24T08:05:00Z",
+            EventBody::PublishStarted(PublishStarted {
+                update: "01B".to_string(),
+                target: "chat".to_string(),
+                action: PublishAction::Create,
+                key: "01b-chat".to_string(),
+                text_hash: "h".to_string(),
+                remote_id: None,
+                overridden: Vec::new(),
+            }),
+        );
+        // Its own clock stepped back between start and finish.
+        let finished = event(
+            "01D",
+            "2026-11-24T08:04:00Z",
+            EventBody::PublishFinished(PublishFinished {
+                attempt: "01C".to_string(),
+                update: "01B".to_string(),
+                target: "chat".to_string(),
+                published: true,
+                tries: 1,
+                remote_id: Some("m1".to_string()),
+                url: None,
+                errors: Vec::new(),
+            }),
+        );
+        // In the order the store hands them over: by time, then id.
+        let events = vec![opened, finished, started, ahead];
+        let incident = Incident::from_events("abc", events).unwrap();
+        let update = &incident.updates[1];
+        assert_eq!(update.publications.len(), 1);
+        assert_eq!(update.publications[0].state, PublicationState::Published);
+        assert_eq!(update.publications[0].remote_id.as_deref(), Some("m1"));
+        let kinds: Vec<&str> = incident.timeline.iter().map(|t| t.kind.as_str()).collect();
+        assert_eq!(kinds, ["opened", "publish_finished", "updated"]);
     }
 }

@@ -87,6 +87,11 @@ impl Store {
         self.dir.join(id).join(EVENTS_FILE)
     }
 
+    /// Returns the path of an incident's publish lock (see [`super::lock`]).
+    pub fn publish_lock_path(&self, id: &str) -> PathBuf {
+        self.dir.join(id).join(super::lock::LOCK_FILE)
+    }
+
     /// Returns every incident id, sorted. Folders without an event log are not incidents.
     pub fn ids(&self) -> Result<Vec<String>, StoreError> {
         let entries = match std::fs::read_dir(&self.dir) {

@@ -108,6 +108,14 @@ fn two_clones_merge_their_updates_both_ways() {
             .any(|line| line.trim() == "incidents/*/events.jsonl merge=union"),
         "{attributes}"
     );
+    // The publish lock is this machine's, never part of the shared record.
+    let ignored = read(&a.join(".gitignore"));
+    assert!(
+        ignored
+            .lines()
+            .any(|line| line.trim() == "incidents/*/.publish.lock"),
+        "{ignored}"
+    );
     std::fs::write(a.join("incident.toml"), CONFIG).unwrap();
     git(&env, &a, &["init", "-q"]);
     let out = incident(

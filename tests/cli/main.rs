@@ -24,6 +24,7 @@ mod prompts;
 mod publish;
 mod publish_email;
 mod publish_local;
+mod publish_lock;
 mod publish_more;
 mod publish_static;
 mod publish_wordpress;
