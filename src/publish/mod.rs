@@ -20,7 +20,7 @@ pub mod run;
 mod secrets;
 pub mod targets;
 
-pub use error::PublishError;
+pub use error::{PublishError, Reach};
 pub use http::{Http, Outgoing, Policy, Reply, Url};
 pub use publisher::{Context, Delivered, Delivery, Post, Publisher, Remote, text_hash};
 pub use secrets::Secrets;

@@ -57,12 +57,13 @@ pub fn decide(
     match latest.state {
         PublicationState::Failed => again("retry"),
         // An edit sets the whole post again, so repeating it is harmless.
-        PublicationState::InFlight
+        // Interrupted, or finished without knowing whether it arrived.
+        PublicationState::InFlight | PublicationState::Uncertain
             if latest.action == PublishAction::Edit || abilities.resend_is_safe || resend =>
         {
             again("resend")
         }
-        PublicationState::InFlight => Step::Uncertain,
+        PublicationState::InFlight | PublicationState::Uncertain => Step::Uncertain,
         PublicationState::Published if latest.text_hash == text_hash => Step::Done {
             url: latest.url.clone(),
         },

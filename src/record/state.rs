@@ -91,6 +91,9 @@ pub enum PublicationState {
     InFlight,
     Published,
     Failed,
+    /// Finished without an answer that says whether it arrived, at a target that cannot
+    /// tell: not sent again until a person checks.
+    Uncertain,
 }
 
 impl PublicationState {
@@ -99,6 +102,7 @@ impl PublicationState {
             PublicationState::InFlight => "in flight",
             PublicationState::Published => "published",
             PublicationState::Failed => "failed",
+            PublicationState::Uncertain => "uncertain",
         }
     }
 }
@@ -360,6 +364,11 @@ impl Incident {
         let text = match (finished.published, &finished.url) {
             (true, Some(url)) => format!("Published update {seq} to {}: {url}", finished.target),
             (true, None) => format!("Published update {seq} to {}", finished.target),
+            (false, _) if finished.uncertain => format!(
+                "Publishing update {seq} to {} is uncertain: {}",
+                finished.target,
+                finished.errors.last().map_or("", String::as_str)
+            ),
             (false, _) => format!(
                 "Publishing update {seq} to {} failed: {}",
                 finished.target,
@@ -368,6 +377,8 @@ impl Incident {
         };
         publication.state = if finished.published {
             PublicationState::Published
+        } else if finished.uncertain {
+            PublicationState::Uncertain
         } else {
             PublicationState::Failed
         };
