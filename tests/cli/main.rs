@@ -22,6 +22,7 @@ mod postmortem;
 mod prompts;
 mod publish;
 mod publish_email;
+mod publish_faults;
 mod publish_local;
 mod publish_more;
 mod publish_static;
