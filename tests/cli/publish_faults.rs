@@ -230,3 +230,233 @@ fn a_ghost_that_creates_the_post_and_answers_late_ends_with_one_post() {
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(ghost.posts.lock().unwrap().len(), 1);
 }
+
+#[test]
+fn an_endless_answer_is_cut_at_the_limit_with_a_clear_error() {
+    // Mastodon reads its answer (the status it made); this one never ends.
+    let server = RawServer::start(vec![RawReply::Endless]);
+    let env = TestEnv::with_config(&format!(
+        "[targets.social]\nkind = \"mastodon\"\nurl = \"{}\"\ntoken_env = \"MASTODON_TOKEN\"\nattempts = 2\n",
+        server.uri()
+    ));
+    let id = env.open("Uploads failing", &["--summary", "Uploads fail."]);
+    let secrets = vec![("MASTODON_TOKEN", "s3cr3t-mastodon-token".to_string())];
+    let out = publish(
+        &env,
+        &secrets,
+        &[&id, "--yes", "--json", "--target", "social"],
+    );
+    assert_eq!(out.code, 3, "{out}");
+    assert_eq!(publish_states(&out), pairs(&[("social", "failed")]));
+    let social = env.publications_to(&id, 1, "social");
+    assert_eq!(
+        social[0]["error"],
+        "the answer is longer than 1 MiB, the most read; it was not read further"
+    );
+    // Keyed: the same `Idempotency-Key` again, and then no more.
+    assert_eq!(social[0]["tries"], 2);
+    let keys = server.header_values("idempotency-key");
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Servers that echo what we sent.
+
+/// Answers every request with a 400 whose text is the request itself: its credentials
+/// first (so no cut hides them), then its request line, headers and body. A `HEAD /`
+/// gets WordPress's pointer to its REST API, so the WordPress target gets as far as
+/// sending its password.
+struct Echo {
+    uri: String,
+}
+
+impl Respond for Echo {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        if request.method.as_str() == "HEAD" && request.url.path() == "/" {
+            return ResponseTemplate::new(200).insert_header(
+                "link",
+                format!("<{}/wp-json/>; rel=\"https://api.w.org/\"", self.uri).as_str(),
+            );
+        }
+        let mut text = String::new();
+        for name in ["authorization", "webhook-signature"] {
+            if let Some(value) = request.headers.get(name) {
+                text.push_str(&format!("{name}: {}\n", value.to_str().unwrap()));
+            }
+        }
+        text.push_str(&format!("{} {}\n", request.method, request.url));
+        for (name, value) in &request.headers {
+            text.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or("?")));
+        }
+        text.push_str(&String::from_utf8_lossy(&request.body));
+        ResponseTemplate::new(400).set_body_string(text)
+    }
+}
+
+/// A fake SMTP server that refuses every login, quoting the `AUTH` line it got. Keeps
+/// the lines it was sent.
+fn echoing_smtp() -> (u16, Arc<Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let seen = lines.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let _ = stream.write_all(b"220 fake.example ESMTP\r\n");
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|read| read > 0) {
+                    let said = line.trim_end().to_string();
+                    seen.lock().unwrap().push(said.clone());
+                    let verb = said.split(' ').next().unwrap_or("").to_ascii_uppercase();
+                    let reply = match verb.as_str() {
+                        "EHLO" => "250-fake.example\r\n250 AUTH PLAIN LOGIN\r\n".to_string(),
+                        "AUTH" => format!("535 5.7.8 not with `{said}`\r\n"),
+                        "QUIT" => "221 bye\r\n".to_string(),
+                        _ => "250 ok\r\n".to_string(),
+                    };
+                    if stream.write_all(reply.as_bytes()).is_err() || verb == "QUIT" {
+                        return;
+                    }
+                    line.clear();
+                }
+            });
+        }
+    });
+    (port, lines)
+}
+
+#[test]
+fn no_secret_or_credential_made_from_one_shows_when_servers_echo_them_back() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+
+    let server = LocalServer::start();
+    let uri = server.uri();
+    server.mount(
+        wiremock::Mock::given(wiremock::matchers::any()).respond_with(Echo { uri: uri.clone() }),
+    );
+    let (smtp_port, smtp_lines) = echoing_smtp();
+    let ghost_key =
+        "65f0c0ffee0ddba11c0ffee1:5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2";
+    let secrets: Vec<(&str, String)> = vec![
+        (
+            "SLACK_URL",
+            format!("{uri}/slack/services/T1/B1/s3cr3t-slack-token"),
+        ),
+        (
+            "DISCORD_URL",
+            format!("{uri}/discord/api/webhooks/1/s3cr3t-discord-token"),
+        ),
+        (
+            "TEAMS_URL",
+            format!("{uri}/teams/invoke?api-version=1&sig=s3cr3t-teams-sig"),
+        ),
+        (
+            "MATTERMOST_URL",
+            format!("{uri}/mattermost/hooks/s3cr3t-mattermost-key"),
+        ),
+        (
+            "HOOK_SECRET",
+            "whsec_aW5jaWRlbnQtdGVzdCBzM2NyM3Qgc2lnbmluZyBrZXk=".to_string(),
+        ),
+        ("WP_PASSWORD", "s3cr3t wp app pass".to_string()),
+        ("GHOST_KEY", ghost_key.to_string()),
+        ("MASTODON_TOKEN", "s3cr3t-mastodon-token".to_string()),
+        ("STATUSPAGE_KEY", "s3cr3t-statuspage-key".to_string()),
+        ("SMTP_PASSWORD", "s3cr3t-smtp-password".to_string()),
+    ];
+    let targets = [
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{uri}/hook\"\nsecret_env = \"HOOK_SECRET\"",
+        "[targets.slack]\nkind = \"slack\"\nurl_env = \"SLACK_URL\"",
+        "[targets.discord]\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"",
+        "[targets.teams]\nkind = \"teams\"\nurl_env = \"TEAMS_URL\"",
+        "[targets.mattermost]\nkind = \"mattermost\"\nurl_env = \"MATTERMOST_URL\"",
+        "[targets.wp]\nkind = \"wordpress\"\nurl = \"{uri}\"\nusername = \"comms-bot\"\npassword_env = \"WP_PASSWORD\"",
+        "[targets.ghost]\nkind = \"ghost\"\nurl = \"{uri}\"\nkey_env = \"GHOST_KEY\"",
+        "[targets.social]\nkind = \"mastodon\"\nurl = \"{uri}\"\ntoken_env = \"MASTODON_TOKEN\"",
+        "[targets.statuspage]\nkind = \"statuspage\"\nurl = \"{uri}/v1\"\npage_id = \"pg1\"\napi_key_env = \"STATUSPAGE_KEY\"",
+        "[targets.site]\nkind = \"static\"\npath = \"site/content/issues\"\nflavor = \"cstate\"",
+        &format!("[targets.mail]\nkind = \"email\"\nhost = \"127.0.0.1\"\nport = {smtp_port}\ntls = \"none\"\nusername = \"incident\"\npassword_env = \"SMTP_PASSWORD\"\nfrom = \"status@acme.example\"\nto = [\"ops@acme.example\"]"),
+    ]
+    .join("\n\n")
+    .replace("{uri}", &uri);
+    let env = TestEnv::with_config(&targets);
+    let id = env.open("Uploads failing", &["--summary", "Uploads fail."]);
+
+    let mut outs = vec![
+        publish(&env, &secrets, &[&id, "--yes", "--json"]),
+        publish(&env, &secrets, &[&id, "--yes"]),
+    ];
+    for out in &outs {
+        assert_eq!(out.code, 3, "{out}");
+    }
+    outs.push(env.ok(&["show", &id, "--json"]));
+    outs.push(env.ok(&["show", &id]));
+    outs.push(env.run(&["postmortem", &id, "--draft"]));
+
+    // What the wire carried, as the servers saw it: every credential made from a secret.
+    let mut carried: Vec<String> = secrets.iter().map(|(_, value)| value.clone()).collect();
+    carried.push(STANDARD.encode("comms-bot:s3cr3t wp app pass"));
+    for request in server.requests() {
+        for name in ["authorization", "webhook-signature"] {
+            if let Some(value) = request.headers.get(name) {
+                let value = value.to_str().unwrap().to_string();
+                if let Some((_, credential)) = value.split_once(' ') {
+                    carried.push(credential.to_string());
+                }
+                carried.push(value);
+            }
+        }
+    }
+    let auth: Vec<String> = smtp_lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|line| line.strip_prefix("AUTH PLAIN ").map(str::to_string))
+        .collect();
+    assert_eq!(
+        auth.len(),
+        2,
+        "one login per run: {:?}",
+        smtp_lines.lock().unwrap()
+    );
+    carried.extend(auth);
+    carried.push("s3cr3t".to_string());
+    for expected in ["Basic ", "Ghost ", "Bearer ", "OAuth "] {
+        assert!(
+            carried
+                .iter()
+                .any(|credential| credential.starts_with(expected)),
+            "no `{expected}` credential was sent: {carried:?}"
+        );
+    }
+    for out in &outs {
+        env.assert_no_secret(out, &carried);
+    }
+
+    // The echoes did reach the record, scrubbed.
+    for target in [
+        "hook",
+        "slack",
+        "discord",
+        "teams",
+        "mattermost",
+        "wp",
+        "ghost",
+        "social",
+        "statuspage",
+        "mail",
+    ] {
+        let publications = env.publications_to(&id, 1, target);
+        let error = publications[0]["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{target}: {publications:?}"));
+        assert!(error.contains("****"), "{target}: {error}");
+    }
+}
