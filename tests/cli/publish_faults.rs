@@ -460,3 +460,29 @@ fn no_secret_or_credential_made_from_one_shows_when_servers_echo_them_back() {
         assert!(error.contains("****"), "{target}: {error}");
     }
 }
+
+#[test]
+fn the_readme_states_the_delivery_rule_of_every_kind() {
+    let readme =
+        crate::support::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    let publishing = readme
+        .split("\n## Publishing\n")
+        .nth(1)
+        .expect("a Publishing section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(
+        publishing.contains("| kind | channel | delivery |"),
+        "{publishing}"
+    );
+    for kind in incident::config::TargetKind::all() {
+        let row = format!("| `{kind}` | ");
+        let line = publishing
+            .lines()
+            .find(|line| line.starts_with(&row))
+            .unwrap_or_else(|| panic!("no row for `{kind}`"));
+        let delivery = line.split(" | ").nth(2).unwrap();
+        assert_eq!(delivery, kind.delivery().name(), "{line}");
+    }
+}
