@@ -486,3 +486,126 @@ fn the_readme_states_the_delivery_rule_of_every_kind() {
         assert_eq!(delivery, kind.delivery().name(), "{line}");
     }
 }
+
+/// The WordPress REST API, keeping its posts, answering a create only after `late`.
+#[derive(Clone)]
+struct SlowWordpress {
+    uri: String,
+    posts: Arc<Mutex<Vec<Value>>>,
+    late: Duration,
+}
+
+impl Respond for SlowWordpress {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut posts = self.posts.lock().unwrap();
+        let path = request.url.path();
+        match (request.method.as_str(), path) {
+            ("HEAD", "/") => ResponseTemplate::new(200).insert_header(
+                "link",
+                format!("<{}/wp-json/>; rel=\"https://api.w.org/\"", self.uri).as_str(),
+            ),
+            ("GET", "/wp-json/wp/v2/users/me") => {
+                ResponseTemplate::new(200).set_body_json(json!({"id": 1, "name": "comms-bot"}))
+            }
+            ("GET", "/wp-json/wp/v2/posts") => {
+                let slug = request
+                    .url
+                    .query_pairs()
+                    .find(|(key, _)| key == "slug")
+                    .map(|(_, value)| value.to_string());
+                let found: Vec<&Value> = posts
+                    .iter()
+                    .filter(|post| post["slug"].as_str() == slug.as_deref())
+                    .collect();
+                ResponseTemplate::new(200).set_body_json(json!(found))
+            }
+            ("POST", "/wp-json/wp/v2/posts") => {
+                let sent: Value = serde_json::from_slice(&request.body).unwrap();
+                let id = posts.len() + 41;
+                let post = json!({
+                    "id": id,
+                    "slug": sent["slug"],
+                    "link": format!("https://blog.acme.example/?p={id}"),
+                });
+                posts.push(post.clone());
+                ResponseTemplate::new(201)
+                    .set_body_json(post)
+                    .set_delay(self.late)
+            }
+            ("POST", _) => {
+                let id: u64 = path.rsplit('/').next().unwrap().parse().unwrap();
+                match posts.iter().find(|post| post["id"] == id) {
+                    Some(post) => ResponseTemplate::new(200).set_body_json(post),
+                    None => ResponseTemplate::new(404),
+                }
+            }
+            _ => ResponseTemplate::new(405),
+        }
+    }
+}
+
+#[test]
+fn a_wordpress_that_creates_the_post_and_answers_late_ends_with_one_post() {
+    let server = LocalServer::start();
+    let wordpress = SlowWordpress {
+        uri: server.uri(),
+        posts: Arc::default(),
+        late: Duration::from_secs(3),
+    };
+    server.mount(wiremock::Mock::given(wiremock::matchers::any()).respond_with(wordpress.clone()));
+    let env = TestEnv::with_config(&format!(
+        "[targets.wp]\nkind = \"wordpress\"\nurl = \"{}\"\nusername = \"comms-bot\"\npassword_env = \"WP_PASSWORD\"\ntimeout = \"1s\"\nattempts = 3\n",
+        server.uri()
+    ));
+    let id = env.open("Uploads failing", &["--summary", "Uploads fail."]);
+    let secrets = vec![("WP_PASSWORD", "s3cr3t wp app pass".to_string())];
+    let out = publish(&env, &secrets, &[&id, "--yes", "--json", "--target", "wp"]);
+    assert_eq!(out.code, 0, "{out}");
+    let seen: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.url.path()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "HEAD /",
+            "GET /wp-json/wp/v2/users/me",
+            "GET /wp-json/wp/v2/posts",
+            "POST /wp-json/wp/v2/posts",
+            // The create's answer was lost: looked for by slug, found, and written to.
+            "GET /wp-json/wp/v2/posts",
+            "POST /wp-json/wp/v2/posts/41",
+        ]
+    );
+    assert_eq!(wordpress.posts.lock().unwrap().len(), 1);
+    assert_eq!(env.publications_to(&id, 1, "wp")[0]["remote_id"], "41");
+}
+
+#[test]
+fn a_discord_success_that_cannot_be_read_still_posted() {
+    let server = LocalServer::start();
+    server.answer(
+        "/api/webhooks/1/s3cr3t-discord-token",
+        ResponseTemplate::new(200).set_body_string("<html>proxy says hi</html>"),
+    );
+    let env =
+        TestEnv::with_config("[targets.discord]\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\n");
+    let id = env.open("Uploads failing", &["--summary", "Uploads fail."]);
+    let secrets = vec![(
+        "DISCORD_URL",
+        format!("{}/api/webhooks/1/s3cr3t-discord-token", server.uri()),
+    )];
+    for run in 1..=2 {
+        let out = publish(
+            &env,
+            &secrets,
+            &[&id, "--yes", "--json", "--target", "discord"],
+        );
+        assert_eq!(out.code, 0, "run {run}: {out}");
+    }
+    assert_eq!(server.requests().len(), 1, "posted again");
+    let discord = env.publications_to(&id, 1, "discord");
+    assert_eq!(discord[0]["state"], "published");
+    assert_eq!(discord[0]["remote_id"], Value::Null);
+}

@@ -181,7 +181,9 @@ impl Ghost {
         }
         let mut creates = 0;
         let reply = loop {
-            let reply = match self.find(context, post, policy, tally).await? {
+            let found = self.find(context, post, policy, tally).await?;
+            let creating = found.is_none();
+            let reply = match found {
                 Some((id, updated_at)) => {
                     let url = self.post_url(&id).query("source", "html");
                     let body = json!({"posts": [{
@@ -210,7 +212,9 @@ impl Ghost {
             match reply {
                 // The create may have made the post: look for it before another.
                 Err(error)
-                    if error.reach() == Reach::MayHaveArrived && creates < policy.attempts =>
+                    if creating
+                        && error.reach() == Reach::MayHaveArrived
+                        && creates < policy.attempts =>
                 {
                     continue;
                 }
