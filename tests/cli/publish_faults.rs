@@ -609,3 +609,74 @@ fn a_discord_success_that_cannot_be_read_still_posted() {
     assert_eq!(discord[0]["state"], "published");
     assert_eq!(discord[0]["remote_id"], Value::Null);
 }
+
+/// A fake SMTP server that takes the whole message and then never answers its end. Counts
+/// the messages it got.
+fn silent_after_the_message_smtp() -> (u16, Arc<Mutex<usize>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let messages = Arc::new(Mutex::new(0));
+    let counted = messages.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let counted = counted.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let _ = stream.write_all(b"220 fake.example ESMTP\r\n");
+                let mut in_data = false;
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|read| read > 0) {
+                    let said = line.trim_end().to_ascii_uppercase();
+                    line.clear();
+                    if in_data {
+                        if said == "." {
+                            *counted.lock().unwrap() += 1;
+                            std::thread::sleep(Duration::from_secs(120));
+                            return;
+                        }
+                        continue;
+                    }
+                    let reply: &[u8] = if said.starts_with("EHLO") {
+                        b"250-fake.example\r\n250 8BITMIME\r\n"
+                    } else if said == "DATA" {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    if stream.write_all(reply).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, messages)
+}
+
+#[test]
+fn an_email_whose_end_of_data_goes_unanswered_is_uncertain_and_sent_once() {
+    let (port, messages) = silent_after_the_message_smtp();
+    let env = TestEnv::with_config(&format!(
+        "[targets.mail]\nkind = \"email\"\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nfrom = \"status@acme.example\"\nto = [\"ops@acme.example\"]\ntimeout = \"1s\"\nattempts = 3\n"
+    ));
+    let id = env.open("Uploads failing", &["--summary", "Uploads fail."]);
+    for run in 1..=2 {
+        let out = publish(&env, &[], &[&id, "--yes", "--json", "--target", "mail"]);
+        assert_eq!(out.code, 3, "run {run}: {out}");
+        assert_eq!(publish_states(&out), pairs(&[("mail", "uncertain")]));
+        assert_eq!(*messages.lock().unwrap(), 1, "sent again in run {run}");
+    }
+    let mail = env.publications_to(&id, 1, "mail");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0]["state"], "uncertain");
+    assert_eq!(mail[0]["tries"], 1);
+    let error = mail[0]["error"].as_str().unwrap();
+    assert!(error.contains("after the message was sent as <"), "{error}");
+    assert!(
+        error.ends_with("it may have arrived, so it was not sent again"),
+        "{error}"
+    );
+}
