@@ -47,7 +47,8 @@ pub struct PublishArgs {
     /// Publish despite error-level findings of the checks
     #[arg(long)]
     force: bool,
-    /// Send again where an interrupted try may already have arrived
+    /// Send again where an earlier try may already have arrived (an uncertain target),
+    /// once you have checked that it did not
     #[arg(long)]
     resend: bool,
 }

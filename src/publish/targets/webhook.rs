@@ -34,6 +34,10 @@ impl Webhook {
     ) -> Result<Webhook, PublishError> {
         if let Some(secret) = &secret {
             decode_secret(secret.expose())?;
+            // A server may echo the key without its `whsec_` prefix.
+            secrets.derive(secret, |value| {
+                value.strip_prefix("whsec_").unwrap_or(value).to_string()
+            });
         }
         Ok(Webhook {
             url,
