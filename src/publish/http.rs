@@ -244,6 +244,15 @@ impl Policy {
             ..self
         }
     }
+
+    /// The same policy for a create whose result can be looked up (by slug): a try that
+    /// may have arrived is handed back to be looked for, whatever rule the delivery has.
+    pub fn findable(self) -> Policy {
+        Policy {
+            rule: DeliveryRule::Findable,
+            ..self
+        }
+    }
 }
 
 /// The outcome of sending one request, retries included.

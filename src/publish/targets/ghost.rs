@@ -202,7 +202,7 @@ impl Ghost {
                     creates += 1;
                     let url = self.posts().query("source", "html");
                     let body = create_body(post);
-                    self.send(context, policy, tally, |now| {
+                    self.send(context, policy.findable(), tally, |now| {
                         self.outgoing(reqwest::Method::POST, &url, now).json(&body)
                     })
                     .await

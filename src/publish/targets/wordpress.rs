@@ -294,7 +294,7 @@ impl Wordpress {
                 Some(id) => (root.url(&format!("/wp/v2/posts/{id}"), &[]), repeatable),
                 None => {
                     creates += 1;
-                    (root.url("/wp/v2/posts", &[]), policy)
+                    (root.url("/wp/v2/posts", &[]), policy.findable())
                 }
             };
             let outgoing = self
