@@ -550,6 +550,64 @@ mod tests {
         held.join().unwrap();
     }
 
+    /// Serves one connection: reads the request, writes `head` and `body_bytes` bytes of
+    /// `x`, and closes.
+    fn serve_once(head: &'static str, body_bytes: usize) -> (u16, std::thread::JoinHandle<()>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let served = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ =
+                stream.write_all(format!("{head}content-length: {body_bytes}\r\n\r\n").as_bytes());
+            let _ = stream.write_all(&vec![b'x'; body_bytes]);
+        });
+        (port, served)
+    }
+
+    #[test]
+    fn answers_are_read_only_up_to_the_limit() {
+        let (port, served) = serve_once("HTTP/1.1 200 OK\r\n", MAX_BODY + 1);
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_secs(5),
+        );
+        let error = sent.result.unwrap_err();
+        assert!(
+            matches!(error, PublishError::Unreadable { .. }),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the answer is longer than 1 MiB, the most read; it was not read further"
+        );
+        served.join().unwrap();
+
+        let (port, served) = serve_once("HTTP/1.1 200 OK\r\n", MAX_BODY);
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_secs(5),
+        );
+        assert_eq!(sent.result.unwrap().body.len(), MAX_BODY);
+        served.join().unwrap();
+
+        // A refusal is read in part, and shown as a short excerpt.
+        let (port, served) = serve_once("HTTP/1.1 400 Bad Request\r\n", 10 * MAX_ERROR_BODY);
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_secs(5),
+        );
+        let error = sent.result.unwrap_err();
+        assert_eq!(error.reply().unwrap().body.len(), MAX_ERROR_BODY);
+        assert!(error.to_string().chars().count() < 400, "{error}");
+        served.join().unwrap();
+    }
+
     #[test]
     fn encodes_form_values() {
         let outgoing = Outgoing::new(reqwest::Method::POST, &Url::plain("https://x.example"))
