@@ -52,7 +52,8 @@ pub struct PublishArgs {
     /// Publish despite error-level findings of the checks
     #[arg(long)]
     force: bool,
-    /// Send again where an interrupted try may already have arrived
+    /// Send again where an earlier try may already have arrived (an uncertain target),
+    /// once you have checked that it did not
     #[arg(long)]
     resend: bool,
     /// Skip, sending nothing and exiting 0, if another publish of this incident is running
@@ -217,6 +218,13 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
         "failures are recorded; `incident publish {} --update {seq}` retries them",
         incident.id
     ));
+    let error = if rows.iter().any(|row| row.state == "uncertain") {
+        error.hint(
+            "an uncertain target is not sent again until a person checks it and says `--resend`",
+        )
+    } else {
+        error
+    };
     // The first failure's own error is the cause; the table above lists every one.
     let first = outcomes.iter().find_map(|outcome| {
         outcome.result.as_ref().err().map(|error| TargetFailed {
@@ -469,6 +477,14 @@ fn row_after(
                     row.url = remote.url.clone();
                     row.tries = Some(tries);
                 }
+                Some((Err(error), tries)) if error.is_uncertain() => {
+                    row.state = "uncertain";
+                    row.error = Some(format!(
+                        "{error}; check, then {} if it is not there",
+                        resend_command(incident, update, target)
+                    ));
+                    row.tries = Some(tries);
+                }
                 Some((Err(error), tries)) => {
                     row.state = "failed";
                     row.error = Some(error.to_string());
@@ -512,8 +528,17 @@ fn plan_state(plan: &Plan) -> &'static str {
 
 fn uncertain_error(incident: &Incident, update: &Update, target: &Target) -> String {
     format!(
-        "an interrupted try may already have reached it, and {} cannot tell; check, then `incident publish {} --update {} --target {} --resend` if it is not there",
-        target.kind, incident.id, update.seq, target.name
+        "an earlier try may already have reached it, and {} cannot tell; check, then {} if it is not there",
+        target.kind,
+        resend_command(incident, update, target)
+    )
+}
+
+/// The command that sends an uncertain publication again, once a person has checked.
+fn resend_command(incident: &Incident, update: &Update, target: &Target) -> String {
+    format!(
+        "`incident publish {} --update {} --target {} --resend`",
+        incident.id, update.seq, target.name
     )
 }
 

@@ -29,7 +29,7 @@ pub use settings::{
     WebhookSettings, WordpressMode, WordpressSettings,
 };
 pub use severity::{ComponentStatus, Indicator, Severity};
-pub use target::{Target, TargetKind, check_url, is_loopback};
+pub use target::{DeliveryRule, Target, TargetKind, check_url, is_loopback};
 
 use crate::vocab::Channel;
 use raw::RawConfig;

@@ -1,8 +1,11 @@
-//! `Secret`: a value taken from the environment that never prints itself.
+//! `Secret`: a value taken from the environment, or made from one (a `Basic` header, a
+//! JWT, an SMTP `AUTH PLAIN` line), that never prints itself. It is held from the
+//! environment to the wire and shown only by [`Secret::expose`], where a request is built.
 
 use std::fmt;
 
-/// A secret read from the environment variable it names. `Debug` and `Display` show `****`.
+/// A secret read from the environment variable it names, or derived from one. `Debug`,
+/// `Display` and `Serialize` show `****`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret {
     variable: String,
@@ -16,6 +19,23 @@ impl Secret {
             variable: variable.to_string(),
             value,
         })
+    }
+
+    /// Stands in for a secret a dry run lacks: `$VARIABLE`, which is not secret at all.
+    pub fn placeholder(variable: &str) -> Secret {
+        Secret {
+            variable: variable.to_string(),
+            value: format!("${variable}"),
+        }
+    }
+
+    /// Returns a credential made from this secret (a header, a token, a login line), as
+    /// secret as the one it came from.
+    pub fn derive(&self, make: impl FnOnce(&str) -> String) -> Secret {
+        Secret {
+            variable: self.variable.clone(),
+            value: make(&self.value),
+        }
     }
 
     /// Returns the name of the environment variable it came from.
@@ -41,6 +61,12 @@ impl fmt::Display for Secret {
     }
 }
 
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("****")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +79,11 @@ mod tests {
         };
         assert_eq!(secret.to_string(), "****");
         assert!(!format!("{secret:?}").contains("hunter2"));
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"****\"");
         assert_eq!(secret.expose(), "hunter2");
+        let header = secret.derive(|password| format!("Basic {password}"));
+        assert_eq!(header.expose(), "Basic hunter2");
+        assert!(!format!("{header:?}").contains("hunter2"));
+        assert_eq!(Secret::placeholder("X").expose(), "$X");
     }
 }

@@ -31,11 +31,52 @@ pub enum TargetKind {
     Email,
 }
 
+/// How a kind of target can be delivered safely, which decides what happens to a try that
+/// may have reached it without our hearing back (a timeout or a reset after the request was
+/// written, an answer we cannot read). A try that provably never left is retried for every
+/// kind, and so is an explicit 408, 429 or 5xx.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryRule {
+    /// The remote drops duplicates by a key we send (webhook `webhook-id`, Mastodon
+    /// `Idempotency-Key`): such a try is simply sent again.
+    Keyed,
+    /// We can look up what an earlier try made (WordPress and Ghost by slug, file and
+    /// static by path): such a try is looked for before it is made again.
+    Findable,
+    /// Nothing tells us whether it arrived (Slack, Discord, Teams, Mattermost, a
+    /// Statuspage create, email): such a try is *uncertain* until a person checks.
+    Blind,
+}
+
+impl DeliveryRule {
+    pub fn name(self) -> &'static str {
+        match self {
+            DeliveryRule::Keyed => "keyed",
+            DeliveryRule::Findable => "findable",
+            DeliveryRule::Blind => "blind",
+        }
+    }
+
+    /// Whether a try that may have arrived can be made again without posting twice.
+    pub fn resend_is_safe(self) -> bool {
+        !matches!(self, DeliveryRule::Blind)
+    }
+}
+
+impl fmt::Display for DeliveryRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a kind accepts: its default channel, its own keys, and the keys it cannot do without.
 struct KindSpec {
     kind: TargetKind,
     name: &'static str,
     channel: Channel,
+    /// How a post can be delivered without making it twice.
+    delivery: DeliveryRule,
     keys: &'static [&'static str],
     /// Each inner list is satisfied by any one of its keys.
     required: &'static [&'static [&'static str]],
@@ -48,6 +89,7 @@ struct KindSpec {
 const KINDS: &[KindSpec] = &[
     KindSpec {
         kind: TargetKind::Webhook,
+        delivery: DeliveryRule::Keyed,
         name: "webhook",
         channel: Channel::Status,
         keys: &["url", "url_env", "secret_env"],
@@ -57,6 +99,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Slack,
+        delivery: DeliveryRule::Blind,
         name: "slack",
         channel: Channel::Chat,
         keys: &["url_env"],
@@ -66,6 +109,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Discord,
+        delivery: DeliveryRule::Blind,
         name: "discord",
         channel: Channel::Chat,
         keys: &["url_env"],
@@ -75,6 +119,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Teams,
+        delivery: DeliveryRule::Blind,
         name: "teams",
         channel: Channel::Chat,
         keys: &["url_env"],
@@ -84,6 +129,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Mattermost,
+        delivery: DeliveryRule::Blind,
         name: "mattermost",
         channel: Channel::Chat,
         keys: &["url_env"],
@@ -93,6 +139,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Wordpress,
+        delivery: DeliveryRule::Findable,
         name: "wordpress",
         channel: Channel::Blog,
         keys: &["url", "username", "password_env", "mode"],
@@ -102,6 +149,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Ghost,
+        delivery: DeliveryRule::Findable,
         name: "ghost",
         channel: Channel::Blog,
         keys: &["url", "key_env"],
@@ -111,6 +159,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Mastodon,
+        delivery: DeliveryRule::Keyed,
         name: "mastodon",
         channel: Channel::Social,
         keys: &["url", "token_env", "limit", "visibility"],
@@ -120,6 +169,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Statuspage,
+        delivery: DeliveryRule::Blind,
         name: "statuspage",
         channel: Channel::Status,
         keys: &["url", "page_id", "api_key_env", "components"],
@@ -129,6 +179,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Static,
+        delivery: DeliveryRule::Findable,
         name: "static",
         channel: Channel::Status,
         keys: &["path", "flavor"],
@@ -138,6 +189,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::File,
+        delivery: DeliveryRule::Findable,
         name: "file",
         channel: Channel::Status,
         keys: &["path"],
@@ -147,6 +199,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: TargetKind::Email,
+        delivery: DeliveryRule::Blind,
         name: "email",
         channel: Channel::Email,
         keys: &[
@@ -174,6 +227,16 @@ impl TargetKind {
 
     pub fn name(self) -> &'static str {
         self.spec().name
+    }
+
+    /// Returns how a post of this kind can be delivered safely.
+    pub fn delivery(self) -> DeliveryRule {
+        self.spec().delivery
+    }
+
+    /// Every kind, in the order of the table that declares them.
+    pub fn all() -> impl Iterator<Item = TargetKind> {
+        KINDS.iter().map(|spec| spec.kind)
     }
 
     /// Returns how many characters a social post may have when the target sets no `limit`.

@@ -1,13 +1,18 @@
 //! Sending: a `publish_started` event on disk for every target before any request leaves,
 //! then all targets at once, each with its own timeout and retries, and a
 //! `publish_finished` event as each one ends.
+//!
+//! Each try goes through the one retry loop under the target kind's delivery rule; an edit
+//! sets a known post to one text, so repeating it is harmless whatever the kind. A
+//! publication that ends *uncertain* (a blind kind's try that may have arrived) is recorded
+//! as such, so no later run sends it again on a guess.
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
 use super::Secrets;
 use super::{Context, Delivered, Policy, Post, PublishError, Publisher, Remote};
-use crate::config::{Config, Target};
+use crate::config::{Config, DeliveryRule, Target};
 use crate::record::{
     Event, EventBody, Incident, PublishAction, PublishFinished, PublishStarted, Store, StoreError,
     Update, id,
@@ -98,6 +103,10 @@ impl Publishing<'_> {
             remote_id: job.remote_id.as_deref(),
             key: &job.key,
         };
+        let rule = match job.action {
+            PublishAction::Edit => DeliveryRule::Keyed,
+            PublishAction::Create => job.target.kind.delivery(),
+        };
         let policy = Policy {
             attempts: job.target.attempts,
             timeout: job
@@ -105,6 +114,7 @@ impl Publishing<'_> {
                 .timeout
                 .to_std()
                 .unwrap_or(std::time::Duration::from_secs(20)),
+            rule,
         };
         job.publisher.deliver(self.context, post, policy).await
     }
@@ -131,11 +141,12 @@ impl Publishing<'_> {
     }
 
     fn record_finish(&self, job: &Job, attempt: &str, delivered: Delivered) -> Outcome {
-        // The record keeps each error's words, scrubbed: its format stays plain text.
+        // The record keeps each error's words, scrubbed whole before they are cut short for
+        // showing (a cut must not leave part of a secret): its format stays plain text.
         let mut errors: Vec<String> = delivered
             .errors
-            .iter()
-            .map(|error| self.secrets.scrub(&error.to_string()))
+            .into_iter()
+            .map(|error| self.secrets.scrub_error(error).to_string())
             .collect();
         let result = delivered
             .result
@@ -150,11 +161,13 @@ impl Publishing<'_> {
             Ok(remote) => (remote.id.clone(), remote.url.clone()),
             Err(_) => (None, None),
         };
+        let uncertain = result.as_ref().is_err_and(PublishError::is_uncertain);
         let finish = self.event(EventBody::PublishFinished(PublishFinished {
             attempt: attempt.to_string(),
             update: self.update.event_id.clone(),
             target: job.target.name.clone(),
             published: result.is_ok(),
+            uncertain,
             tries: delivered.tries,
             remote_id,
             url,

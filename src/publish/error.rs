@@ -28,13 +28,13 @@ pub enum PublishError {
     Unsendable { message: String },
     /// The request provably never left: DNS, connection refused, a failed TLS handshake,
     /// or (SMTP) a failure before the message itself was written.
-    #[error("{detail}")]
+    #[error("{}", excerpt(.detail))]
     NeverSent { detail: String },
     /// The request was sent and no answer came within the timeout.
     #[error("no answer within {}s", .after.as_secs_f64())]
     Timeout { after: Duration },
     /// The request may have been written, and then the connection failed or went quiet.
-    #[error("{detail}")]
+    #[error("{}", excerpt(.detail))]
     NoAnswer { detail: String },
     /// The remote answered with a status that is not success. `said` is its message,
     /// shortened to one line.
@@ -47,11 +47,18 @@ pub enum PublishError {
     },
     /// The remote refused, as the target explains it in the service's own terms (a
     /// WordPress error code, an SMTP reply); `code` is the status or reply code if any.
-    #[error("{message}")]
+    #[error("{}", excerpt(.message))]
     Refused { code: Option<u16>, message: String },
+    /// The remote refused for now and said to try again later (an SMTP 4xx reply).
+    #[error("{}", excerpt(.message))]
+    Busy { code: Option<u16>, message: String },
     /// The remote answered with success, but not with what the target needs to read.
-    #[error("{message}")]
+    #[error("{}", excerpt(.message))]
     Unreadable { message: String },
+    /// A try that may have reached a target which cannot tell us whether it did (a *blind*
+    /// kind): it is not sent again until a person checks and says `--resend`.
+    #[error("{source}; it may have arrived, so it was not sent again")]
+    Uncertain { source: Box<PublishError> },
     /// A file target could not write its file.
     #[error("{message}")]
     Write { message: String },
@@ -87,6 +94,40 @@ impl PublishError {
         PublishError::During {
             context: context.into(),
             source: Box::new(self),
+        }
+    }
+
+    /// Returns the error as *uncertain*: it may have arrived at a target that cannot say.
+    pub fn uncertain(self) -> PublishError {
+        match self {
+            PublishError::Uncertain { .. } => self,
+            other => PublishError::Uncertain {
+                source: Box::new(other),
+            },
+        }
+    }
+
+    /// Whether the publication is uncertain: it may have arrived, and nothing can tell.
+    pub fn is_uncertain(&self) -> bool {
+        match self {
+            PublishError::Uncertain { .. } => true,
+            PublishError::During { source, .. } => source.is_uncertain(),
+            _ => false,
+        }
+    }
+
+    /// Returns how far the failed try got, which decides whether another try is safe.
+    pub fn reach(&self) -> Reach {
+        match self {
+            PublishError::NeverSent { .. } => Reach::NeverSent,
+            PublishError::Status { code, .. } if is_retryable(*code) => Reach::AskedToRetry,
+            PublishError::Busy { .. } => Reach::AskedToRetry,
+            PublishError::Timeout { .. }
+            | PublishError::NoAnswer { .. }
+            | PublishError::Unreadable { .. }
+            | PublishError::Uncertain { .. } => Reach::MayHaveArrived,
+            PublishError::During { source, .. } => source.reach(),
+            _ => Reach::Refused,
         }
     }
 
@@ -130,17 +171,58 @@ impl PublishError {
                 code,
                 message: scrub(&message),
             },
+            PublishError::Busy { code, message } => PublishError::Busy {
+                code,
+                message: scrub(&message),
+            },
             PublishError::Unreadable { message } => PublishError::Unreadable {
                 message: scrub(&message),
             },
             PublishError::Write { message } => PublishError::Write {
                 message: scrub(&message),
             },
+            PublishError::Uncertain { source } => PublishError::Uncertain {
+                source: Box::new(source.scrubbed(scrub)),
+            },
             PublishError::During { context, source } => PublishError::During {
                 context: scrub(&context),
                 source: Box::new(source.scrubbed(scrub)),
             },
         }
+    }
+}
+
+/// Whether an HTTP status is worth another try: timeouts, throttling (Statuspage says 420)
+/// and server errors. Other 4xx mean the request itself is wrong; 3xx are not followed.
+pub fn is_retryable(status: u16) -> bool {
+    matches!(status, 408 | 420 | 429) || (500..600).contains(&status)
+}
+
+/// How far a failed try got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The request provably never left: another try is safe for every kind.
+    NeverSent,
+    /// The remote answered that it did not take it and asked (408, 429, 5xx) for another try.
+    AskedToRetry,
+    /// The remote may have taken it: a timeout or a reset after the request was written, or
+    /// a success we cannot read.
+    MayHaveArrived,
+    /// Refused for good, before or by the remote: another try would be refused too.
+    Refused,
+}
+
+/// The most of a server's or a library's words an error shows, in characters.
+pub const EXCERPT_CHARS: usize = 300;
+
+/// Returns `text` on one line, cut to [`EXCERPT_CHARS`] with "…". Errors keep the whole text
+/// and cut it only when shown, so secrets are scrubbed from the whole text first and a cut
+/// never leaves part of one behind.
+pub fn excerpt(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
     }
 }
 
@@ -151,9 +233,10 @@ fn status_line(code: u16, said: &str) -> String {
         .and_then(|status| status.canonical_reason())
         .unwrap_or("");
     let mut text = format!("HTTP {code} {reason}").trim_end().to_string();
+    let said = excerpt(said);
     if !said.is_empty() {
         text.push_str(": ");
-        text.push_str(said);
+        text.push_str(&said);
     }
     text
 }

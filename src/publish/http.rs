@@ -1,5 +1,6 @@
 //! Requests as data (so a dry run can print exactly what would be sent, secrets redacted),
-//! and sending them with a timeout per try, retries and backoff.
+//! and sending them through the one retry loop with a timeout per try, reading at most
+//! [`MAX_BODY`] of an answer.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -9,9 +10,17 @@ use chrono::{DateTime, Utc};
 use super::PublishError;
 pub use super::reply::Reply;
 use super::retry::{self, Attempt};
+use crate::config::{DeliveryRule, Secret};
 
-/// One HTTP request, with what must never be shown marked as such.
-#[derive(Debug, Clone)]
+/// The most of a successful answer read: far more than any target's answer needs, and a
+/// bound on what a broken or hostile server can make us hold.
+pub const MAX_BODY: usize = 1 << 20;
+/// The most of a refusal read, to explain it; the rest is not needed.
+pub const MAX_ERROR_BODY: usize = 64 << 10;
+
+/// One HTTP request, with what must never be shown marked as such. `Debug` shows it as a
+/// dry run does, secrets redacted.
+#[derive(Clone)]
 pub struct Outgoing {
     pub method: reqwest::Method,
     /// The URL sent to.
@@ -20,20 +29,52 @@ pub struct Outgoing {
     pub shown_url: String,
     pub headers: Vec<Header>,
     pub body: Option<Body>,
+    /// Whether a successful answer's body is read at all.
+    pub read: Read,
+}
+
+/// How much of a successful answer a target needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// The body, up to [`MAX_BODY`]; a longer one is an error naming the limit.
+    Body,
+    /// Only the status: the body is never read.
+    StatusOnly,
 }
 
 #[derive(Debug, Clone)]
 pub struct Header {
     pub name: String,
-    pub value: String,
-    /// Shown as `[redacted]` in dry runs.
-    pub secret: bool,
+    pub value: HeaderValue,
+}
+
+/// A header's value; a secret one is shown as `[redacted]` in dry runs and `Debug`.
+#[derive(Debug, Clone)]
+pub enum HeaderValue {
+    Plain(String),
+    Secret(Secret),
+}
+
+impl HeaderValue {
+    /// The value as it goes on the wire: the one place a secret header is exposed.
+    fn wire(&self) -> &str {
+        match self {
+            HeaderValue::Plain(value) => value,
+            HeaderValue::Secret(secret) => secret.expose(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Body {
     pub content_type: &'static str,
     pub text: String,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown())
+    }
 }
 
 impl Outgoing {
@@ -44,24 +85,30 @@ impl Outgoing {
             shown_url: url.shown.clone(),
             headers: Vec::new(),
             body: None,
+            read: Read::Body,
         }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Outgoing {
         self.headers.push(Header {
             name: name.to_string(),
-            value: value.into(),
-            secret: false,
+            value: HeaderValue::Plain(value.into()),
         });
         self
     }
 
-    pub fn secret_header(mut self, name: &str, value: impl Into<String>) -> Outgoing {
+    /// Adds a header holding a credential, which only the wire sees.
+    pub fn secret_header(mut self, name: &str, value: &Secret) -> Outgoing {
         self.headers.push(Header {
             name: name.to_string(),
-            value: value.into(),
-            secret: true,
+            value: HeaderValue::Secret(value.clone()),
         });
+        self
+    }
+
+    /// Reads only the status of a successful answer, never its body.
+    pub fn status_only(mut self) -> Outgoing {
+        self.read = Read::StatusOnly;
         self
     }
 
@@ -95,10 +142,9 @@ impl Outgoing {
             let _ = writeln!(text, "content-type: {}", body.content_type);
         }
         for header in &self.headers {
-            let value = if header.secret {
-                "[redacted]"
-            } else {
-                &header.value
+            let value = match &header.value {
+                HeaderValue::Plain(value) => value.as_str(),
+                HeaderValue::Secret(_) => "[redacted]",
             };
             let _ = writeln!(text, "{}: {value}", header.name);
         }
@@ -123,11 +169,18 @@ pub fn encode_segment(text: &str) -> String {
     out
 }
 
-/// A URL that may carry a credential (chat webhooks do, in their path).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A URL that may carry a credential (chat webhooks do, in their path). `Debug` shows only
+/// the shown form.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Url {
     pub real: String,
     pub shown: String,
+}
+
+impl std::fmt::Debug for Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Url({})", self.shown)
+    }
 }
 
 impl Url {
@@ -172,11 +225,34 @@ impl Url {
     }
 }
 
-/// How hard to try.
+/// How hard to try, and how a try that may have arrived is treated.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
     pub attempts: u32,
     pub timeout: Duration,
+    /// The target kind's delivery rule, or [`DeliveryRule::Keyed`] for a request that is
+    /// harmless to repeat (a lookup, an overwrite of a known post).
+    pub rule: DeliveryRule,
+}
+
+impl Policy {
+    /// The same policy for a request that is harmless to repeat: a read, or a write that
+    /// sets a known post to one text.
+    pub fn repeatable(self) -> Policy {
+        Policy {
+            rule: DeliveryRule::Keyed,
+            ..self
+        }
+    }
+
+    /// The same policy for a create whose result can be looked up (by slug): a try that
+    /// may have arrived is handed back to be looked for, whatever rule the delivery has.
+    pub fn findable(self) -> Policy {
+        Policy {
+            rule: DeliveryRule::Findable,
+            ..self
+        }
+    }
 }
 
 /// The outcome of sending one request, retries included.
@@ -212,44 +288,43 @@ impl Http {
     }
 
     /// Sends the request `build` makes for each try (a try may need a fresh timestamp and
-    /// signature), retrying network errors, timeouts, 408, 429 and 5xx with backoff, or
-    /// after the wait the server asks for. Any 2xx is success; anything else is not retried.
+    /// signature) through the one retry loop. Any 2xx is success; what else is tried again
+    /// follows from `policy.rule` and the failure ([`Attempt::failed`]).
     pub async fn send(
         &self,
         policy: Policy,
         now: impl Fn() -> DateTime<Utc>,
         build: impl Fn(DateTime<Utc>) -> Outgoing,
     ) -> Sent {
+        self.send_reading(policy, now, build, Ok).await
+    }
+
+    /// Sends as [`Http::send`] does, reading each successful answer with `read` inside the
+    /// loop: a success that cannot be read may be tried again like any other failure (for a
+    /// keyed kind the remote answers a repeat with what the first try made).
+    pub async fn send_reading<T>(
+        &self,
+        policy: Policy,
+        now: impl Fn() -> DateTime<Utc>,
+        build: impl Fn(DateTime<Utc>) -> Outgoing,
+        read: impl Fn(Reply) -> Result<T, PublishError>,
+    ) -> retry::Tried<T> {
         retry::retrying(policy.attempts, |_| {
             let outgoing = build(now());
             let now = &now;
+            let read = &read;
             async move {
                 match self.try_once(&outgoing, policy.timeout).await {
-                    Ok(answer) if (200..300).contains(&answer.status) => {
-                        Attempt::Done(answer.reply)
-                    }
-                    Ok(answer) => {
-                        let retry = retry::is_retryable(answer.status);
-                        let wait = retry
-                            .then(|| {
-                                retry::server_wait(
-                                    answer.retry_after.as_deref(),
-                                    &answer.body,
-                                    now(),
-                                )
-                            })
-                            .flatten();
-                        Attempt::Failed {
-                            error: status_error(answer.reply),
-                            retry,
-                            wait,
-                        }
-                    }
-                    Err(error) => Attempt::Failed {
-                        error,
-                        retry: true,
-                        wait: None,
+                    Ok(answer) if (200..300).contains(&answer.status) => match read(answer.reply) {
+                        Ok(value) => Attempt::Done(value),
+                        Err(error) => Attempt::failed(policy.rule, error, None),
                     },
+                    Ok(answer) => {
+                        let wait =
+                            retry::server_wait(answer.retry_after.as_deref(), &answer.body, now());
+                        Attempt::failed(policy.rule, status_error(answer.reply), wait)
+                    }
+                    Err(error) => Attempt::failed(policy.rule, error, None),
                 }
             }
         })
@@ -266,7 +341,7 @@ impl Http {
             .request(outgoing.method.clone(), &outgoing.url)
             .timeout(timeout);
         for header in &outgoing.headers {
-            request = request.header(&header.name, &header.value);
+            request = request.header(&header.name, header.value.wire());
         }
         if let Some(body) = &outgoing.body {
             request = request
@@ -287,19 +362,54 @@ impl Http {
         };
         let retry_after = header("retry-after");
         let link = header("link");
-        // The answer has begun: a failure now came after the request was taken.
-        let body = response
-            .text()
-            .await
-            .map_err(|error| match network_error(error, timeout) {
-                PublishError::NeverSent { detail } => PublishError::NoAnswer { detail },
-                other => other,
-            })?;
+        let success = response.status().is_success();
+        let body = match (success, outgoing.read) {
+            (true, Read::StatusOnly) => String::new(),
+            (true, Read::Body) => read_body(response, MAX_BODY, timeout).await?.ok_or_else(
+                || {
+                    PublishError::unreadable(format!(
+                        "the answer is longer than {} MiB, the most read; it was not read further",
+                        MAX_BODY >> 20
+                    ))
+                },
+            )?,
+            // A refusal is explained from its start; the rest is not needed.
+            (false, _) => match read_body(response, MAX_ERROR_BODY, timeout).await {
+                Ok(Some(body)) => body,
+                Ok(None) | Err(_) => String::new(),
+            },
+        };
         Ok(Answer {
             reply: Reply { status, body, link },
             retry_after,
         })
     }
+}
+
+/// Reads at most `limit` bytes of `response`'s body as text: `None` when it is longer, or
+/// (for a refusal read only in part) the part read.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Option<String>, PublishError> {
+    let mut body: Vec<u8> = Vec::new();
+    // The answer has begun: a failure now came after the request was taken.
+    let failed = |error| match network_error(error, timeout) {
+        PublishError::NeverSent { detail } => PublishError::NoAnswer { detail },
+        other => other,
+    };
+    while let Some(chunk) = response.chunk().await.map_err(failed)? {
+        if body.len() + chunk.len() > limit {
+            if limit < MAX_BODY {
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                return Ok(Some(String::from_utf8_lossy(&body).into_owned()));
+            }
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(String::from_utf8_lossy(&body).into_owned()))
 }
 
 /// A reply and the `Retry-After` header it carried.
@@ -366,12 +476,9 @@ fn server_message(body: &str) -> String {
                 .iter()
                 .find_map(|key| text(&value, key))
         });
+    // Kept whole: it is cut when shown, after secrets are scrubbed from all of it.
     let text = from_json.unwrap_or_else(|| body.to_string());
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match line.char_indices().nth(200) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line,
-    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -395,7 +502,12 @@ mod tests {
             .unwrap();
         let http = Http::new().unwrap();
         let outgoing = Outgoing::new(reqwest::Method::GET, &Url::plain(url));
-        runtime.block_on(http.send(Policy { attempts, timeout }, Utc::now, |_| outgoing.clone()))
+        let policy = Policy {
+            attempts,
+            timeout,
+            rule: DeliveryRule::Keyed,
+        };
+        runtime.block_on(http.send(policy, Utc::now, |_| outgoing.clone()))
     }
 
     #[test]
@@ -436,6 +548,64 @@ mod tests {
         assert!(matches!(error, PublishError::Timeout { .. }), "{error:?}");
         assert_eq!(error.to_string(), "no answer within 0.2s");
         held.join().unwrap();
+    }
+
+    /// Serves one connection: reads the request, writes `head` and `body_bytes` bytes of
+    /// `x`, and closes.
+    fn serve_once(head: &'static str, body_bytes: usize) -> (u16, std::thread::JoinHandle<()>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let served = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ =
+                stream.write_all(format!("{head}content-length: {body_bytes}\r\n\r\n").as_bytes());
+            let _ = stream.write_all(&vec![b'x'; body_bytes]);
+        });
+        (port, served)
+    }
+
+    #[test]
+    fn answers_are_read_only_up_to_the_limit() {
+        let (port, served) = serve_once("HTTP/1.1 200 OK\r\n", MAX_BODY + 1);
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_secs(5),
+        );
+        let error = sent.result.unwrap_err();
+        assert!(
+            matches!(error, PublishError::Unreadable { .. }),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the answer is longer than 1 MiB, the most read; it was not read further"
+        );
+        served.join().unwrap();
+
+        let (port, served) = serve_once("HTTP/1.1 200 OK\r\n", MAX_BODY);
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_secs(5),
+        );
+        assert_eq!(sent.result.unwrap().body.len(), MAX_BODY);
+        served.join().unwrap();
+
+        // A refusal is read in part, and shown as a short excerpt.
+        let (port, served) = serve_once("HTTP/1.1 400 Bad Request\r\n", 10 * MAX_ERROR_BODY);
+        let sent = get(
+            &format!("http://127.0.0.1:{port}/"),
+            1,
+            Duration::from_secs(5),
+        );
+        let error = sent.result.unwrap_err();
+        assert_eq!(error.reply().unwrap().body.len(), MAX_ERROR_BODY);
+        assert!(error.to_string().chars().count() < 400, "{error}");
+        served.join().unwrap();
     }
 
     #[test]

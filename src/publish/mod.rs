@@ -6,7 +6,9 @@
 //! skip, or stop because a crashed try may have reached a target that cannot say). `engine`
 //! writes a `publish_started` event before any request leaves and a `publish_finished`
 //! event after, sending to all targets at once. `retry` is the one retry loop every try
-//! goes through, HTTP or SMTP; failures are [`PublishError`]s. Each kind of target is a
+//! goes through, HTTP or SMTP; failures are [`PublishError`]s, and whether one is tried
+//! again follows from how far it got ([`Reach`]) and the kind's delivery rule (keyed,
+//! findable or blind, declared with the kind in `config`). Each kind of target is a
 //! small module under `targets/` behind [`Publisher`].
 
 pub mod engine;
@@ -20,7 +22,7 @@ pub mod run;
 mod secrets;
 pub mod targets;
 
-pub use error::PublishError;
+pub use error::{PublishError, Reach};
 pub use http::{Http, Outgoing, Policy, Reply, Url};
 pub use publisher::{Context, Delivered, Delivery, Post, Publisher, Remote, text_hash};
 pub use secrets::Secrets;

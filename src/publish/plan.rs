@@ -120,9 +120,13 @@ pub fn decide(
             .find_map(|publication| publication.remote_id.clone()),
         why,
     };
-    let interrupted = tries
-        .iter()
-        .any(|publication| publication.state == PublicationState::InFlight);
+    // Interrupted, or finished without knowing whether it arrived.
+    let interrupted = tries.iter().any(|publication| {
+        matches!(
+            publication.state,
+            PublicationState::InFlight | PublicationState::Uncertain
+        )
+    });
     if !interrupted {
         again("retry")
     } else if abilities.resend_is_safe || resend {

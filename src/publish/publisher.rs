@@ -68,14 +68,10 @@ pub type Delivery<'a> = Pin<Box<dyn Future<Output = Delivered> + 'a>>;
 
 /// One kind of target. HTTP targets describe their request in [`Publisher::request`] and
 /// read the answer in [`Publisher::remote`]; the rest override [`Publisher::deliver`] and
-/// [`Publisher::preview`].
+/// [`Publisher::preview`]. How a kind can be delivered safely (keyed, findable, blind) is
+/// declared with the kind, in `config::TargetKind::delivery`, and reaches a delivery as
+/// [`Policy::rule`].
 pub trait Publisher {
-    /// Whether a try that may already have reached the target can be sent again without
-    /// making a second post (an idempotency key the target honours, or an overwrite).
-    fn resend_is_safe(&self) -> bool {
-        false
-    }
-
     /// Whether a published post can be changed in place.
     fn can_edit(&self) -> bool {
         false
@@ -107,15 +103,18 @@ pub trait Publisher {
                 Ok(first) => first,
                 Err(error) => return Delivered::refused(error),
             };
+            // The answer is read inside the loop: a success that cannot be read is a try
+            // that may have arrived, for the delivery rule to decide on like any other.
             let sent = context
                 .http
-                .send(
+                .send_reading(
                     policy,
                     || context.clock.current(),
                     |now| self.request(&post, now).unwrap_or_else(|_| first.clone()),
+                    |reply| self.remote(&post, &reply),
                 )
                 .await;
-            let result = sent.result.and_then(|reply| self.remote(&post, &reply));
+            let result = sent.result;
             Delivered {
                 result,
                 tries: sent.tries,

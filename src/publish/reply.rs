@@ -1,7 +1,7 @@
 //! `Reply`: what a remote answered, kept by a failed try so a target can explain it.
 
 /// What came back.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Reply {
     pub status: u16,
     pub body: String,

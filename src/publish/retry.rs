@@ -2,6 +2,12 @@
 //! alike), and how long it waits between tries: exponential backoff with jitter, or what
 //! the server asked for (`Retry-After` in seconds or as an HTTP date, or a provider's own
 //! field such as Discord's `retry_after`).
+//!
+//! Whether a failed try is tried again follows from the target kind's [`DeliveryRule`] and
+//! from how far the try got ([`Reach`]), in [`Attempt::failed`]: a try that never left, or
+//! that the remote asked us to repeat, is repeated for every kind; one that may have arrived
+//! is repeated only for a *keyed* kind, handed back to a *findable* kind to look for what
+//! it made, and for a *blind* kind becomes *uncertain* at once.
 
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
@@ -10,6 +16,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::PublishError;
+use super::error::Reach;
+use crate::config::DeliveryRule;
 
 /// How one try ended.
 #[derive(Debug)]
@@ -22,6 +30,27 @@ pub enum Attempt<T> {
         /// How long the remote asked us to wait first, if it did.
         wait: Option<Duration>,
     },
+}
+
+impl<T> Attempt<T> {
+    /// A failed try, to be tried again or not as `rule` and the failure say; `wait` is
+    /// what the remote asked for. For a *blind* kind, a try that may have arrived ends as
+    /// [`PublishError::Uncertain`].
+    pub fn failed(rule: DeliveryRule, error: PublishError, wait: Option<Duration>) -> Attempt<T> {
+        let (error, retry) = match (error.reach(), rule) {
+            (Reach::NeverSent | Reach::AskedToRetry, _) => (error, true),
+            (Reach::MayHaveArrived, DeliveryRule::Keyed) => (error, true),
+            // The target looks for what the try made before it makes it again.
+            (Reach::MayHaveArrived, DeliveryRule::Findable) => (error, false),
+            (Reach::MayHaveArrived, DeliveryRule::Blind) => (error.uncertain(), false),
+            (Reach::Refused, _) => (error, false),
+        };
+        Attempt::Failed {
+            error,
+            retry,
+            wait: if retry { wait } else { None },
+        }
+    }
 }
 
 /// The outcome of a series of tries.
@@ -75,11 +104,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// The longest a server may make us wait between two tries.
 pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(120);
 
-/// Whether an HTTP status is worth another try: timeouts, throttling (Statuspage says 420)
-/// and server errors. Other 4xx mean the request itself is wrong; 3xx are not followed.
-pub fn is_retryable(status: u16) -> bool {
-    matches!(status, 408 | 420 | 429) || (500..600).contains(&status)
-}
+pub use super::error::is_retryable;
 
 /// Returns the wait before try number `next_try` (2 for the first retry): 0.5 s, 1 s, 2 s…
 /// each scaled by a random factor between 0.5 and 1 so that many clients do not retry in
@@ -126,6 +151,16 @@ fn random_unit() -> f64 {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(u64::from(std::process::id()));
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+impl<T> Attempt<T> {
+    fn error(self) -> PublishError {
+        match self {
+            Attempt::Failed { error, .. } => error,
+            Attempt::Done(_) => panic!("not a failure"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -178,6 +213,47 @@ mod tests {
 
         let tried = retrying(0, |_| async { failed(true) }).await;
         assert_eq!(tried.tries, 1, "at least one try");
+    }
+
+    #[test]
+    fn the_delivery_rule_decides_what_may_have_arrived() {
+        use DeliveryRule::*;
+        let timeout = || PublishError::Timeout {
+            after: Duration::from_secs(1),
+        };
+        let never = || PublishError::NeverSent {
+            detail: "connection refused".to_string(),
+        };
+        let busy = || PublishError::Status {
+            code: 503,
+            said: String::new(),
+            reply: Box::default(),
+        };
+        let gone = || PublishError::Status {
+            code: 404,
+            said: String::new(),
+            reply: Box::default(),
+        };
+        let decided = |rule, error| match Attempt::<()>::failed(rule, error, None) {
+            Attempt::Failed { error, retry, .. } => (retry, error.is_uncertain()),
+            Attempt::Done(()) => unreachable!(),
+        };
+        for rule in [Keyed, Findable, Blind] {
+            assert_eq!(decided(rule, never()), (true, false), "{rule}");
+            assert_eq!(decided(rule, busy()), (true, false), "{rule}");
+            assert_eq!(decided(rule, gone()), (false, false), "{rule}");
+        }
+        assert_eq!(decided(Keyed, timeout()), (true, false));
+        assert_eq!(decided(Findable, timeout()), (false, false));
+        assert_eq!(decided(Blind, timeout()), (false, true));
+        let unreadable = PublishError::unreadable("not JSON");
+        assert_eq!(decided(Blind, unreadable), (false, true));
+        assert_eq!(
+            Attempt::<()>::failed(Blind, timeout(), None)
+                .error()
+                .to_string(),
+            "no answer within 1s; it may have arrived, so it was not sent again"
+        );
     }
 
     #[test]

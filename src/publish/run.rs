@@ -70,7 +70,7 @@ impl<'a> Run<'a> {
             let publisher = targets::build(target, config, secrets);
             let abilities = Abilities {
                 can_edit: publisher.can_edit(),
-                resend_is_safe: publisher.resend_is_safe(),
+                resend_is_safe: target.kind.delivery().resend_is_safe(),
             };
             plans.push(
                 match plan::decide(update, &target.name, &hash, abilities, resend) {

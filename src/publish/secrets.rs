@@ -1,16 +1,27 @@
-//! `Secrets`: the values of the environment variables targets name, read once, and
-//! remembered so that no output and no record ever shows them.
+//! `Secrets`: the values of the environment variables targets name, read once as
+//! [`Secret`]s, and every credential made from them (a `Basic` header, a JWT, an SMTP
+//! `AUTH PLAIN` line, a signature) registered as it is made, so that no output and no
+//! record ever shows one. Clones share what they know: each target keeps one to register
+//! what it derives, and the engine scrubs with the same.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use super::error::PublishError;
-use crate::config::Target;
+use crate::config::{Secret, Target};
 
 /// Reads the secrets targets name, and remembers them so no output ever shows them.
-#[derive(Debug, Default)]
+/// `Debug` says how many it knows, never which.
+#[derive(Default, Clone)]
 pub struct Secrets {
     dry_run: bool,
-    seen: RefCell<Vec<String>>,
+    seen: Rc<RefCell<Vec<String>>>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secrets({} known)", self.seen.borrow().len())
+    }
 }
 
 impl Secrets {
@@ -18,22 +29,22 @@ impl Secrets {
     pub fn new(dry_run: bool) -> Secrets {
         Secrets {
             dry_run,
-            seen: RefCell::default(),
+            seen: Rc::default(),
         }
     }
 
-    /// Returns the value of environment variable `variable`, which target `target` names
+    /// Returns the secret in environment variable `variable`, which target `target` names
     /// in its `key`; in a dry run, `None` when it is not set.
     pub fn lookup(
         &self,
         target: &Target,
         key: &'static str,
         variable: &str,
-    ) -> Result<Option<String>, PublishError> {
-        match crate::env::Env::secret(variable) {
-            Some(value) => {
-                self.remember(&value);
-                Ok(Some(value))
+    ) -> Result<Option<Secret>, PublishError> {
+        match Secret::from_env(variable) {
+            Some(secret) => {
+                self.register(&secret);
+                Ok(Some(secret))
             }
             None if self.dry_run => Ok(None),
             None => Err(PublishError::MissingSecret {
@@ -51,17 +62,33 @@ impl Secrets {
         target: &Target,
         key: &'static str,
         variable: &str,
-    ) -> Result<String, PublishError> {
+    ) -> Result<Secret, PublishError> {
         Ok(self
             .lookup(target, key, variable)?
-            .unwrap_or_else(|| format!("${variable}")))
+            .unwrap_or_else(|| Secret::placeholder(variable)))
     }
 
-    /// Remembers a secret, and for a URL also its path and its long path segments and
-    /// query values: a server may echo just the token part of a webhook URL.
-    fn remember(&self, value: &str) {
+    /// Returns a credential made from `secret` by `make`, registered for scrubbing before
+    /// it goes anywhere.
+    pub fn derive(&self, secret: &Secret, make: impl FnOnce(&str) -> String) -> Secret {
+        let derived = secret.derive(make);
+        self.register(&derived);
+        derived
+    }
+
+    /// Remembers a secret, its parts after a scheme word (`Basic …`, `Bearer …`), and for
+    /// a URL also its path and its long path segments and query values: a server may echo
+    /// just the token part of a webhook URL.
+    pub fn register(&self, secret: &Secret) {
+        let value = secret.expose();
+        if value.is_empty() || *value == *Secret::placeholder(secret.variable()).expose() {
+            return;
+        }
         let mut seen = self.seen.borrow_mut();
         seen.push(value.to_string());
+        if let Some((_, credential)) = value.split_once(' ') {
+            seen.push(credential.trim().to_string());
+        }
         if let Some((_, rest)) = value.split_once("://")
             && let Some((_, path)) = rest.split_once('/')
         {
@@ -74,20 +101,44 @@ impl Secrets {
         }
         // Longest first, so a whole secret is replaced before a part of it.
         seen.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+        seen.dedup();
     }
 
-    /// Returns `text` with every secret read so far replaced by `****`: errors from servers
-    /// and libraries must never carry one into output or the record.
+    /// Returns `text` with every secret known so far replaced by `****`: errors from
+    /// servers and libraries must never carry one into output or the record.
     pub fn scrub(&self, text: &str) -> String {
         let mut text = text.to_string();
         for secret in self.seen.borrow().iter().filter(|secret| secret.len() >= 4) {
-            text = text.replace(secret.as_str(), "****");
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "****");
+            }
         }
         text
     }
 
-    /// Returns `error` with every secret read so far replaced by `****`.
+    /// Returns `error` with every secret known so far replaced by `****`.
     pub fn scrub_error(&self, error: PublishError) -> PublishError {
         error.scrubbed(&|text: &str| self.scrub(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clones_share_what_they_know_and_derived_credentials_are_scrubbed() {
+        let secrets = Secrets::new(false);
+        let target_copy = secrets.clone();
+        let password = Secret::placeholder("WP").derive(|_| "hunter2-password".to_string());
+        let header = target_copy.derive(&password, |value| format!("Basic {value}=="));
+        assert_eq!(header.expose(), "Basic hunter2-password==");
+        assert_eq!(
+            secrets.scrub("echo: authorization: Basic hunter2-password== (hunter2-password==)"),
+            "echo: authorization: **** (****)"
+        );
+        // A placeholder is not secret, and an empty one would match everywhere.
+        secrets.register(&Secret::placeholder("WP"));
+        assert_eq!(secrets.scrub("$WP"), "$WP");
     }
 }

@@ -147,6 +147,10 @@ pub struct PublishFinished {
     pub update: String,
     pub target: String,
     pub published: bool,
+    /// Not published, and a try may still have arrived at a target that cannot tell: it
+    /// is not sent again until a person checks (`publish --resend`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
     /// How many requests it took, retries included.
     pub tries: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -546,6 +550,7 @@ mod tests {
                 update: "01JA".to_string(),
                 target: "site".to_string(),
                 published: false,
+                uncertain: true,
                 tries: 3,
                 remote_id: None,
                 url: Some("https://x.example/1".to_string()),

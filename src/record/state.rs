@@ -92,6 +92,9 @@ pub enum PublicationState {
     InFlight,
     Published,
     Failed,
+    /// Finished without an answer that says whether it arrived, at a target that cannot
+    /// tell: not sent again until a person checks.
+    Uncertain,
 }
 
 impl PublicationState {
@@ -100,6 +103,7 @@ impl PublicationState {
             PublicationState::InFlight => "in flight",
             PublicationState::Published => "published",
             PublicationState::Failed => "failed",
+            PublicationState::Uncertain => "uncertain",
         }
     }
 }
@@ -405,6 +409,11 @@ impl Incident {
         let text = match (finished.published, &finished.url) {
             (true, Some(url)) => format!("Published update {seq} to {}: {url}", finished.target),
             (true, None) => format!("Published update {seq} to {}", finished.target),
+            (false, _) if finished.uncertain => format!(
+                "Publishing update {seq} to {} is uncertain: {}",
+                finished.target,
+                finished.errors.last().map_or("", String::as_str)
+            ),
             (false, _) => format!(
                 "Publishing update {seq} to {} failed: {}",
                 finished.target,
@@ -413,6 +422,8 @@ impl Incident {
         };
         publication.state = if finished.published {
             PublicationState::Published
+        } else if finished.uncertain {
+            PublicationState::Uncertain
         } else {
             PublicationState::Failed
         };
@@ -705,6 +716,7 @@ mod tests {
                 update: "01B".to_string(),
                 target: "chat".to_string(),
                 published: true,
+                uncertain: false,
                 tries: 1,
                 remote_id: Some("m1".to_string()),
                 url: None,

@@ -161,6 +161,15 @@ impl<'a> Facts<'a> {
                         cell(publication.error.as_deref().unwrap_or("unknown error"))
                     ),
                     PublicationState::InFlight => "interrupted; may not have arrived".to_string(),
+                    PublicationState::Uncertain => format!(
+                        "uncertain: {}",
+                        cell(
+                            publication
+                                .error
+                                .as_deref()
+                                .unwrap_or("may not have arrived")
+                        )
+                    ),
                 };
                 publications.push(PublicationFacts {
                     update: update.seq,

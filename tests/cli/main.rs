@@ -23,6 +23,7 @@ mod postmortem;
 mod prompts;
 mod publish;
 mod publish_email;
+mod publish_faults;
 mod publish_local;
 mod publish_lock;
 mod publish_more;

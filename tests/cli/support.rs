@@ -501,3 +501,107 @@ pub fn server_env(server: &str, names: &[&str], start: &str) -> Vec<String> {
 pub fn optional_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
+
+// --- A raw HTTP server, for faults wiremock cannot make ------------------------------------
+
+/// What a [`RawServer`] does with one request once it has read it.
+#[derive(Debug, Clone)]
+pub enum RawReply {
+    /// Keeps the connection open and never says a word.
+    Hold,
+    /// Closes the connection with the request's body still unread, which makes the system
+    /// reset it.
+    Reset,
+    /// Answers with these bytes (a whole HTTP response) and closes.
+    Answer(String),
+    /// Answers `200 OK` with a chunked body that never ends, until the client goes away.
+    Endless,
+}
+
+/// A plain TCP server on loopback that reads each request's head and then does the next
+/// thing in its script (the last one repeats), keeping every request head it read.
+pub struct RawServer {
+    port: u16,
+    heads: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl RawServer {
+    pub fn start(script: Vec<RawReply>) -> RawServer {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = heads.clone();
+        std::thread::spawn(move || {
+            for (index, stream) in listener.incoming().enumerate() {
+                let Ok(mut stream) = stream else { return };
+                let reply = script[index.min(script.len() - 1)].clone();
+                let seen = seen.clone();
+                std::thread::spawn(move || {
+                    // Byte by byte up to the blank line: the body stays unread.
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match stream.read(&mut byte) {
+                            Ok(1) => head.push(byte[0]),
+                            _ => return,
+                        }
+                    }
+                    seen.lock()
+                        .unwrap()
+                        .push(String::from_utf8_lossy(&head).into_owned());
+                    match reply {
+                        RawReply::Hold => {
+                            std::thread::sleep(std::time::Duration::from_secs(120));
+                        }
+                        RawReply::Reset => drop(stream),
+                        RawReply::Answer(response) => {
+                            let _ = stream.write_all(response.as_bytes());
+                        }
+                        RawReply::Endless => {
+                            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                            if stream.write_all(head.as_bytes()).is_err() {
+                                return;
+                            }
+                            let chunk = format!("4000\r\n{}\r\n", "[".repeat(0x4000));
+                            while stream.write_all(chunk.as_bytes()).is_ok() {}
+                        }
+                    }
+                });
+            }
+        });
+        RawServer { port, heads }
+    }
+
+    pub fn uri(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The head (request line and headers) of every request read so far.
+    pub fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
+    }
+
+    /// The value of header `name` in each request read so far.
+    pub fn header_values(&self, name: &str) -> Vec<Option<String>> {
+        self.heads()
+            .iter()
+            .map(|head| {
+                head.lines().find_map(|line| {
+                    let (key, value) = line.split_once(':')?;
+                    key.trim()
+                        .eq_ignore_ascii_case(name)
+                        .then(|| value.trim().to_string())
+                })
+            })
+            .collect()
+    }
+}
+
+/// A complete HTTP response with `status` and a text body.
+pub fn raw_response(status: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}

@@ -1,5 +1,7 @@
 //! `discord`: a webhook executed with `?wait=true`, which answers with the message, so its
 //! id is kept and a changed text edits the message in place (`PATCH …/messages/{id}`).
+//! Its delivery rule is *blind*. A success whose body cannot be read still posted the
+//! message: it is delivered, without an id to edit it by later.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -55,15 +57,13 @@ impl Publisher for Discord {
     }
 
     fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, PublishError> {
-        let message: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
-            PublishError::unreadable(
-                "Discord did not answer with the message (is `wait=true` kept?)",
-            )
-        })?;
-        let id = message["id"]
-            .as_str()
-            .ok_or_else(|| PublishError::unreadable("Discord's answer has no message id"))?
-            .to_string();
+        // A 2xx means Discord took the message; not knowing its id only rules out edits.
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&reply.body) else {
+            return Ok(Remote::default());
+        };
+        let Some(id) = message["id"].as_str().map(str::to_string) else {
+            return Ok(Remote::default());
+        };
         let url = match (message["guild_id"].as_str(), message["channel_id"].as_str()) {
             (Some(guild), Some(channel)) => Some(format!(
                 "https://discord.com/channels/{guild}/{channel}/{id}"

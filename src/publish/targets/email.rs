@@ -1,12 +1,13 @@
 //! `email`: the email channel's subject and plain-text body, sent over SMTP (lettre's async
 //! client on tokio) with STARTTLS, implicit TLS, or — to loopback only — in the clear.
 //!
-//! SMTP has no idempotency key, so a try that died after the message went out may have
-//! been delivered: [`Publisher::resend_is_safe`] is false, so a crashed run is reported as
-//! uncertain, and a try that sent the message and then heard nothing back (a timeout or a
-//! dropped connection while waiting for the reply to the end of DATA) is not retried
-//! within the run but recorded as failed with that warning. 4xx replies and network errors
-//! before that point are retried up to `attempts`; 5xx replies and TLS failures are not.
+//! SMTP has no idempotency key, so its delivery rule is *blind*: a crashed run is reported
+//! as uncertain, and so is a try that sent the message and then heard nothing back (a
+//! timeout or a dropped connection while waiting for the reply to the end of DATA), which
+//! is not tried again. Tries go through the one retry loop like every target's: 4xx
+//! replies, and network or TLS failures before the message was written, are retried up to
+//! `attempts`; 5xx replies are not. The password is held as a [`Secret`], and the `AUTH`
+//! lines made from it are registered for scrubbing before the first try.
 //! Every try of one update carries the same `Message-ID`, derived from the publication's
 //! key, so a receiver (or a person) can tell a resend from a new message.
 //! Later updates of an incident thread onto its first email: `In-Reply-To` and
@@ -24,7 +25,10 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
-use crate::config::{EmailSettings, Target, Tls};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::config::{EmailSettings, Secret, Target, Tls};
 use crate::publish::Secrets;
 use crate::publish::retry::{self, Attempt};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher, Remote};
@@ -46,14 +50,16 @@ enum Wire {
     Implicit(TlsParameters),
 }
 
-/// The login, if the target has one. Deliberately not `Debug`: it holds the password.
+/// The login, if the target has one.
+#[derive(Debug)]
 struct Login {
     username: String,
-    password: String,
+    password: Secret,
     /// The environment variable the password came from, which is all a dry run shows.
     variable: String,
 }
 
+#[derive(Debug)]
 pub struct Email {
     target: String,
     /// The host name as written, without brackets around an IPv6 address.
@@ -72,11 +78,21 @@ impl Email {
         secrets: &Secrets,
     ) -> Result<Email, PublishError> {
         let login = match &settings.login {
-            Some(login) => Some(Login {
-                username: login.username.clone(),
-                password: secrets.get(target, "password_env", &login.password_env)?,
-                variable: login.password_env.clone(),
-            }),
+            Some(login) => {
+                let password = secrets.get(target, "password_env", &login.password_env)?;
+                let username = login.username.clone();
+                // What `AUTH PLAIN` and `AUTH LOGIN` put on the wire, which a server may
+                // echo back in a refusal.
+                secrets.derive(&password, |password| {
+                    STANDARD.encode(format!("\0{username}\0{password}"))
+                });
+                secrets.derive(&password, |password| STANDARD.encode(password));
+                Some(Login {
+                    username,
+                    password,
+                    variable: login.password_env.clone(),
+                })
+            }
             None => None,
         };
         Ok(Email {
@@ -207,7 +223,8 @@ impl Email {
         }
         if let Some(login) = &self.login {
             stage.set(Stage::Auth);
-            let credentials = Credentials::new(login.username.clone(), login.password.clone());
+            let credentials =
+                Credentials::new(login.username.clone(), login.password.expose().to_string());
             connection
                 .auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
                 .await
@@ -258,8 +275,9 @@ impl Email {
         Ok(())
     }
 
-    /// The one-line description of a failed try, and whether another try is worth it.
-    fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> (PublishError, Verdict) {
+    /// The one-line description of a failed try, as far as it got: whether another try
+    /// is worth it follows from that ([`PublishError::reach`]) and the delivery rule.
+    fn failure(&self, error: Failure, stage: Stage, message_id: &str) -> PublishError {
         let never_sent = |detail: String| PublishError::NeverSent { detail };
         let no_answer = |detail: String| PublishError::NoAnswer { detail };
         let at = format!("{}:{}", self.host, self.port);
@@ -283,12 +301,12 @@ impl Email {
             Stage::Message | Stage::Sent => format!("{at} did not accept the message"),
         };
         match error {
-            Failure::NoStartTls => (
-                never_sent(format!(
+            Failure::NoStartTls => PublishError::Refused {
+                code: None,
+                message: format!(
                     "{at} does not offer STARTTLS, which `tls = \"starttls\"` requires: nothing was sent (a port-465 server wants `tls = \"implicit\"`)"
-                )),
-                Verdict::Stop,
-            ),
+                ),
+            },
             Failure::Timeout(timeout) => {
                 let text = format!("no answer within {}s", timeout.as_secs_f64());
                 let waiting = match stage {
@@ -305,30 +323,25 @@ impl Email {
                     Stage::Data | Stage::Message | Stage::Sent => "sending the message".to_string(),
                 };
                 if stage == Stage::Message {
-                    (
-                        no_answer(format!(
-                            "{at}: {text} after the message was sent; it may have arrived as {message_id}, so it was not sent again"
-                        )),
-                        Verdict::MayHaveArrived,
-                    )
+                    no_answer(format!(
+                        "{at}: {text} after the message was sent as {message_id}"
+                    ))
                 } else {
                     // The server went quiet; it refused nothing.
-                    (
-                        never_sent(format!("{at}: {text} while {waiting}")),
-                        Verdict::Retry,
-                    )
+                    never_sent(format!("{at}: {text} while {waiting}"))
                 }
             }
             Failure::Smtp(error) => {
                 let detail = describe(&error);
-                let refused = |message: String| PublishError::Refused {
-                    code: error
-                        .status()
-                        .and_then(|code| code.to_string().parse().ok()),
-                    message,
-                };
+                let code = error
+                    .status()
+                    .and_then(|code| code.to_string().parse().ok());
+                let refused = |message: String| PublishError::Refused { code, message };
                 if error.is_transient() {
-                    return (refused(format!("{doing}: {detail}")), Verdict::Retry);
+                    return PublishError::Busy {
+                        code,
+                        message: format!("{doing}: {detail}"),
+                    };
                 }
                 if error.is_permanent() {
                     let hint = match (&self.login, stage) {
@@ -338,22 +351,19 @@ impl Email {
                         ),
                         _ => String::new(),
                     };
-                    return (refused(format!("{doing}: {detail}{hint}")), Verdict::Stop);
+                    return refused(format!("{doing}: {detail}{hint}"));
                 }
-                if error.is_tls() || error.is_client() || is_tls_failure(&error) {
-                    return (never_sent(format!("{doing}: {detail}")), Verdict::Stop);
+                if error.is_client() {
+                    return refused(format!("{doing}: {detail}"));
                 }
-                // A network error, a dropped connection or a garbled reply.
-                if stage == Stage::Message {
-                    (
-                        no_answer(format!(
-                            "{at}: the connection failed after the message was sent ({detail}); it may have arrived as {message_id}, so it was not sent again"
-                        )),
-                        Verdict::MayHaveArrived,
-                    )
-                } else {
-                    (never_sent(format!("{doing}: {detail}")), Verdict::Retry)
+                // A failed TLS handshake sent nothing, and neither did anything before it.
+                if error.is_tls() || is_tls_failure(&error) || stage != Stage::Message {
+                    return never_sent(format!("{doing}: {detail}"));
                 }
+                // A network error, a dropped connection or a garbled reply after the message.
+                no_answer(format!(
+                    "{at}: the connection failed after the message was sent as {message_id} ({detail})"
+                ))
             }
         }
     }
@@ -380,21 +390,7 @@ enum Failure {
     NoStartTls,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    /// Nothing arrived and trying again may help (4xx, a network error before the message).
-    Retry,
-    /// Nothing arrived and trying again will not help (5xx, TLS, configuration).
-    Stop,
-    /// The message went out and no answer came back: another try might deliver it twice.
-    MayHaveArrived,
-}
-
 impl Publisher for Email {
-    fn resend_is_safe(&self) -> bool {
-        false
-    }
-
     fn can_edit(&self) -> bool {
         false
     }
@@ -462,12 +458,11 @@ impl Publisher for Email {
                     Err(_) if stage.get() == Stage::Sent => return Attempt::Done(()),
                     Err(_) => Failure::Timeout(policy.timeout),
                 };
-                let (error, verdict) = self.failure(failure, stage.get(), &message_id);
-                Attempt::Failed {
-                    error,
-                    retry: verdict == Verdict::Retry,
-                    wait: None,
-                }
+                Attempt::failed(
+                    policy.rule,
+                    self.failure(failure, stage.get(), &message_id),
+                    None,
+                )
             })
             .await;
             Delivered {
@@ -542,13 +537,10 @@ fn is_tls_failure(error: &lettre::transport::smtp::Error) -> bool {
     false
 }
 
-/// Collapses whitespace, line breaks included, and shortens very long server text.
+/// Collapses whitespace, line breaks included. Long server text is cut when the error is
+/// shown, after secrets are scrubbed from all of it.
 fn one_line(text: &str) -> String {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match line.char_indices().nth(300) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line,
-    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -557,6 +549,7 @@ mod tests {
 
     use super::*;
     use crate::config::Config;
+    use crate::publish::Reach;
     use crate::record::Incident;
     use crate::render::Draft;
     use crate::vocab::Channel;
@@ -735,7 +728,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
         let mut email = built(&config);
         email.login = Some(Login {
             username: "incident".to_string(),
-            password: "hunter2-very-secret".to_string(),
+            password: Secret::placeholder("SMTP_PASSWORD").derive(|_| "hunter2-very-secret".into()),
             variable: "SMTP_PASSWORD".to_string(),
         });
         let only = incident(false);
@@ -785,18 +778,16 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
         let email = built(&config);
         let id = "<01jfirst-mail@incident.acme.example>";
         let timeout = Duration::from_secs(5);
-        let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Rcpt(0), id);
-        assert_eq!(verdict, Verdict::Retry);
-        assert!(matches!(error, PublishError::NeverSent { .. }), "{error:?}");
+        let error = email.failure(Failure::Timeout(timeout), Stage::Rcpt(0), id);
+        assert_eq!(error.reach(), Reach::NeverSent);
         assert_eq!(
             error.to_string(),
             "127.0.0.1:2525: no answer within 5s while giving the recipient <ops@acme.example>"
         );
-        let (error, verdict) = email.failure(Failure::Timeout(timeout), Stage::Message, id);
-        assert_eq!(verdict, Verdict::MayHaveArrived);
-        assert!(matches!(error, PublishError::NoAnswer { .. }), "{error:?}");
+        let error = email.failure(Failure::Timeout(timeout), Stage::Message, id);
+        assert_eq!(error.reach(), Reach::MayHaveArrived);
         assert!(error.to_string().contains(id), "{error}");
-        let (_, verdict) = email.failure(Failure::NoStartTls, Stage::StartTls, id);
-        assert_eq!(verdict, Verdict::Stop);
+        let error = email.failure(Failure::NoStartTls, Stage::StartTls, id);
+        assert_eq!(error.reach(), Reach::Refused);
     }
 }

@@ -36,10 +36,6 @@ impl File {
 }
 
 impl Publisher for File {
-    fn resend_is_safe(&self) -> bool {
-        true
-    }
-
     fn can_edit(&self) -> bool {
         true
     }

@@ -6,6 +6,11 @@
 //! is `incident-{id}`: before creating, the post is looked up by slug, so a retry after a
 //! lost answer rewrites the post rather than making a second one. A rewrite reads the post
 //! first and sends back its `updated_at`, which Ghost requires to detect a collision.
+//!
+//! Its delivery rule is *findable*: a create that may have arrived (a timeout, a reset, an
+//! answer that cannot be read) is not repeated blindly; the post is looked for by slug
+//! again, rewritten if it is there and created only if it is not. Every JWT is registered
+//! for scrubbing as it is made.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,11 +20,11 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::shared::{Tally, incident_remote};
-use crate::config::{GhostSettings, Target};
+use crate::config::{GhostSettings, Secret, Target};
 use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
 use crate::publish::{
-    Context, Delivery, Outgoing, Policy, Post, PublishError, Publisher, Remote, Reply, Url,
+    Context, Delivery, Outgoing, Policy, Post, PublishError, Publisher, Reach, Remote, Reply, Url,
 };
 use crate::record::PublishAction;
 
@@ -35,12 +40,21 @@ pub struct Ghost {
     admin: Url,
     /// `None` in a dry run without the key: nothing is signed or sent.
     key: Option<AdminKey>,
+    /// Where each token is registered as it is made.
+    secrets: Secrets,
 }
 
-#[derive(Debug)]
 struct AdminKey {
     id: String,
     secret: Vec<u8>,
+    /// The key as the environment gave it, which tokens are derived from.
+    source: Secret,
+}
+
+impl std::fmt::Debug for AdminKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AdminKey({}, {:?})", self.id, self.source)
+    }
 }
 
 impl Ghost {
@@ -55,10 +69,17 @@ impl Ghost {
             .lookup(target, "key_env", variable)?
             .map(|key| parse_key(&key, variable))
             .transpose()?;
+        if let Some(key) = &key {
+            // A server may echo the secret half alone.
+            secrets.derive(&key.source, |value| {
+                value.split_once(':').map_or("", |(_, hex)| hex).to_string()
+            });
+        }
         Ok(Ghost {
             target: target.name.clone(),
             admin: Url::plain(url).join("ghost/api/admin"),
             key,
+            secrets: secrets.clone(),
         })
     }
 
@@ -77,13 +98,15 @@ impl Ghost {
 
     /// A request with the headers every Admin API call carries, signed at `now`.
     fn outgoing(&self, method: reqwest::Method, url: &Url, now: DateTime<Utc>) -> Outgoing {
-        let token = match &self.key {
-            Some(key) => token(&key.id, &key.secret, now.timestamp()),
-            None => "[no key]".to_string(),
+        let authorization = match &self.key {
+            Some(key) => self.secrets.derive(&key.source, |_| {
+                format!("Ghost {}", token(&key.id, &key.secret, now.timestamp()))
+            }),
+            None => Secret::placeholder("no key"),
         };
         Outgoing::new(method, url)
             .header("Accept-Version", ACCEPT_VERSION)
-            .secret_header("Authorization", format!("Ghost {token}"))
+            .secret_header("Authorization", &authorization)
     }
 
     /// The post the update goes to, if one is known: the one an edit changes, or the one an
@@ -106,6 +129,44 @@ impl Ghost {
         tally.send(context, policy, build).await.result
     }
 
+    /// Finds the post the update goes to: the one the record knows (read for its
+    /// `updated_at`), else the one with the incident's slug, else none.
+    async fn find(
+        &self,
+        context: &Context,
+        post: &Post<'_>,
+        policy: Policy,
+        tally: &mut Tally,
+    ) -> Result<Option<(String, String)>, PublishError> {
+        // Reads are harmless to repeat whatever the kind.
+        let policy = policy.repeatable();
+        if let Some(id) = self.known_post(post) {
+            let url = self.post_url(&id);
+            let reply = self
+                .send(context, policy, tally, |now| {
+                    self.outgoing(reqwest::Method::GET, &url, now)
+                })
+                .await
+                .map_err(|error| error.during(format!("reading Ghost post {id}")))?;
+            return current(&reply).map(Some);
+        }
+        let url = self.slug_url(&slug(post));
+        let read = self
+            .send(context, policy, tally, |now| {
+                self.outgoing(reqwest::Method::GET, &url, now)
+            })
+            .await;
+        match read {
+            Ok(reply) => current(&reply).map(Some),
+            // The usual case: no post has this slug yet.
+            Err(error) if error.reply().is_some_and(|reply| reply.status == 404) => {
+                tally.errors.pop();
+                Ok(None)
+            }
+            Err(error) => Err(error.during("looking up the post by slug")),
+        }
+    }
+
     async fn publish(
         &self,
         context: &Context,
@@ -118,58 +179,46 @@ impl Ghost {
                 "the Ghost Admin API key is not set",
             ));
         }
-        let found = match self.known_post(post) {
-            Some(id) => {
-                let url = self.post_url(&id);
-                let reply = self
-                    .send(context, policy, tally, |now| {
-                        self.outgoing(reqwest::Method::GET, &url, now)
+        let mut creates = 0;
+        let reply = loop {
+            let found = self.find(context, post, policy, tally).await?;
+            let creating = found.is_none();
+            let reply = match found {
+                Some((id, updated_at)) => {
+                    let url = self.post_url(&id).query("source", "html");
+                    let body = json!({"posts": [{
+                        "title": post.incident.title,
+                        "html": super::shared::blog_html(post),
+                        "status": "published",
+                        "updated_at": updated_at,
+                    }]});
+                    // Setting a known post to one text is harmless to repeat.
+                    self.send(context, policy.repeatable(), tally, |now| {
+                        self.outgoing(reqwest::Method::PUT, &url, now).json(&body)
                     })
                     .await
-                    .map_err(|error| error.during(format!("reading Ghost post {id}")))?;
-                Some(current(&reply)?)
-            }
-            None => {
-                let url = self.slug_url(&slug(post));
-                let read = self
-                    .send(context, policy, tally, |now| {
-                        self.outgoing(reqwest::Method::GET, &url, now)
-                    })
-                    .await;
-                match read {
-                    Ok(reply) => Some(current(&reply)?),
-                    // The usual case: no post has this slug yet.
-                    Err(error) if error.reply().is_some_and(|reply| reply.status == 404) => {
-                        tally.errors.pop();
-                        None
-                    }
-                    Err(error) => {
-                        return Err(error.during("looking up the post by slug"));
-                    }
                 }
-            }
-        };
-        let reply = match &found {
-            Some((id, updated_at)) => {
-                let url = self.post_url(id).query("source", "html");
-                let body = json!({"posts": [{
-                    "title": post.incident.title,
-                    "html": super::shared::blog_html(post),
-                    "status": "published",
-                    "updated_at": updated_at,
-                }]});
-                self.send(context, policy, tally, |now| {
-                    self.outgoing(reqwest::Method::PUT, &url, now).json(&body)
-                })
-                .await?
-            }
-            None => {
-                let url = self.posts().query("source", "html");
-                let body = create_body(post);
-                self.send(context, policy, tally, |now| {
-                    self.outgoing(reqwest::Method::POST, &url, now).json(&body)
-                })
-                .await?
+                None => {
+                    creates += 1;
+                    let url = self.posts().query("source", "html");
+                    let body = create_body(post);
+                    self.send(context, policy.findable(), tally, |now| {
+                        self.outgoing(reqwest::Method::POST, &url, now).json(&body)
+                    })
+                    .await
+                }
+            };
+            let reply = reply.and_then(|reply| current(&reply).map(|_| reply));
+            match reply {
+                // The create may have made the post: look for it before another.
+                Err(error)
+                    if creating
+                        && error.reach() == Reach::MayHaveArrived
+                        && creates < policy.attempts =>
+                {
+                    continue;
+                }
+                reply => break reply?,
             }
         };
         let (id, _) = current(&reply)?;
@@ -181,11 +230,6 @@ impl Ghost {
 }
 
 impl Publisher for Ghost {
-    /// The slug lookup before a create finds a post an interrupted try made.
-    fn resend_is_safe(&self) -> bool {
-        true
-    }
-
     fn can_edit(&self) -> bool {
         true
     }
@@ -265,7 +309,8 @@ fn current(reply: &Reply) -> Result<(String, String), PublishError> {
 
 /// Splits an Admin API key `{id}:{secret}` (from `variable`) and hex-decodes the secret.
 /// Errors never repeat the key.
-fn parse_key(key: &str, variable: &str) -> Result<AdminKey, PublishError> {
+fn parse_key(source: &Secret, variable: &str) -> Result<AdminKey, PublishError> {
+    let key = source.expose();
     let malformed = || {
         PublishError::bad_setting(format!(
             "the Ghost Admin API key is not `{{id}}:{{hex secret}}` (`{variable}`)"
@@ -278,6 +323,7 @@ fn parse_key(key: &str, variable: &str) -> Result<AdminKey, PublishError> {
     Ok(AdminKey {
         id: id.to_string(),
         secret: hex_decode(secret).ok_or_else(malformed)?,
+        source: source.clone(),
     })
 }
 
@@ -322,9 +368,14 @@ mod tests {
     const ID: &str = "6489a3b1c2d4e5f60718293a";
     const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+    fn secret(value: &str) -> Secret {
+        let value = value.to_string();
+        Secret::placeholder("GHOST_KEY").derive(|_| value)
+    }
+
     #[test]
     fn signs_the_token_ghost_expects() {
-        let key = parse_key(&format!("{ID}:{SECRET}"), "GHOST_KEY").unwrap();
+        let key = parse_key(&secret(&format!("{ID}:{SECRET}")), "GHOST_KEY").unwrap();
         let jwt = token(&key.id, &key.secret, 1_795_507_200);
         // Computed independently (Python's hmac and base64) from the same key and claims.
         assert_eq!(
@@ -365,12 +416,17 @@ mod tests {
     #[test]
     fn a_bad_key_is_refused_without_repeating_it() {
         for key in ["no-colon", "id:not-hex!", "id:abc", ":00", "i d:00"] {
-            let error = parse_key(key, "GHOST_KEY").map(|_| ()).unwrap_err();
+            let error = parse_key(&secret(key), "GHOST_KEY")
+                .map(|_| ())
+                .unwrap_err();
             assert_eq!(
                 error.to_string(),
                 "the Ghost Admin API key is not `{id}:{hex secret}` (`GHOST_KEY`)"
             );
         }
-        assert_eq!(parse_key("ab:00ff", "GHOST_KEY").unwrap().secret, [0, 255]);
+        assert_eq!(
+            parse_key(&secret("ab:00ff"), "GHOST_KEY").unwrap().secret,
+            [0, 255]
+        );
     }
 }

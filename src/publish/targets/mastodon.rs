@@ -2,12 +2,12 @@
 //! publication's key as `Idempotency-Key` (Mastodon answers a repeat with the original
 //! status), so an interrupted try is safe to send again. Later updates of an incident reply
 //! to the status of its first published update, making a thread; a changed text edits the
-//! status in place with `PUT /api/v1/statuses/{id}`.
+//! status in place with `PUT /api/v1/statuses/{id}`. Its delivery rule is *keyed*.
 
 use chrono::{DateTime, Utc};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::config::{Choice, MastodonSettings, Target, Visibility};
+use crate::config::{Choice, MastodonSettings, Secret, Target, Visibility};
 use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
@@ -21,7 +21,8 @@ pub struct Mastodon {
     target: String,
     /// The instance, e.g. `https://mastodon.example`.
     instance: Url,
-    token: String,
+    /// `Bearer {token}`, registered for scrubbing when made.
+    authorization: Secret,
     visibility: Visibility,
     limit: usize,
 }
@@ -35,7 +36,10 @@ impl Mastodon {
         Ok(Mastodon {
             target: target.name.clone(),
             instance: Url::plain(&settings.url),
-            token: secrets.get(target, "token_env", &settings.token_env)?,
+            authorization: secrets.derive(
+                &secrets.get(target, "token_env", &settings.token_env)?,
+                |token| format!("Bearer {token}"),
+            ),
             visibility: settings.visibility,
             limit: settings.limit,
         })
@@ -43,10 +47,6 @@ impl Mastodon {
 }
 
 impl Publisher for Mastodon {
-    fn resend_is_safe(&self) -> bool {
-        true
-    }
-
     fn can_edit(&self) -> bool {
         true
     }
@@ -87,7 +87,7 @@ impl Publisher for Mastodon {
                 .form(&fields)
             }
         };
-        Ok(outgoing.secret_header("Authorization", format!("Bearer {}", self.token)))
+        Ok(outgoing.secret_header("Authorization", &self.authorization))
     }
 
     fn remote(&self, _post: &Post, reply: &Reply) -> Result<Remote, PublishError> {

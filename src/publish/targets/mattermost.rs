@@ -28,6 +28,8 @@ impl Publisher for Mattermost {
                 post.draft.channel
             )));
         }
-        Ok(Outgoing::new(reqwest::Method::POST, &self.url).json(&json!({ "text": text })))
+        Ok(Outgoing::new(reqwest::Method::POST, &self.url)
+            .status_only()
+            .json(&json!({ "text": text })))
     }
 }

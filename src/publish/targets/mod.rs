@@ -55,16 +55,17 @@ fn build_kind(
     // A chat webhook's URL, or a webhook's `url_env`, from the environment.
     let url_from_env = |variable: &str| -> Result<crate::publish::Url, PublishError> {
         match secrets.lookup(target, "url_env", variable)? {
-            Some(value) => {
+            Some(secret) => {
+                let value = secret.expose();
                 // A URL from the environment gets the same check as one in the file,
                 // without repeating it: it holds a credential.
-                crate::config::check_url(&value, target.allow_insecure).map_err(|_| {
+                crate::config::check_url(value, target.allow_insecure).map_err(|_| {
                     PublishError::bad_setting(format!(
                         "`{variable}` (`url_env` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
                         target.name
                     ))
                 })?;
-                Ok(crate::publish::Url::secret(&value, variable))
+                Ok(crate::publish::Url::secret(value, variable))
             }
             None => Ok(crate::publish::Url::secret(
                 &format!("${variable}"),
@@ -83,7 +84,7 @@ fn build_kind(
                 Some(variable) => secrets.lookup(target, "secret_env", variable)?,
                 None => None,
             };
-            Box::new(webhook::Webhook::new(url, secret.as_deref())?)
+            Box::new(webhook::Webhook::new(url, secret, secrets)?)
         }
         Settings::Slack(chat) => Box::new(slack::Slack::new(url_from_env(&chat.url_env)?)),
         Settings::Discord(chat) => Box::new(discord::Discord::new(url_from_env(&chat.url_env)?)),

@@ -30,12 +30,12 @@ impl Publisher for Slack {
             .into_iter()
             .map(|chunk| json!({"type": "section", "text": {"type": "mrkdwn", "text": chunk}}))
             .collect();
-        Ok(
-            Outgoing::new(reqwest::Method::POST, &self.url).json(&json!({
+        Ok(Outgoing::new(reqwest::Method::POST, &self.url)
+            .status_only()
+            .json(&json!({
                 "text": truncate(text, FALLBACK_LIMIT),
                 "blocks": blocks,
-            })),
-        )
+            })))
     }
 }
 

@@ -186,10 +186,6 @@ impl StaticSite {
 }
 
 impl Publisher for StaticSite {
-    fn resend_is_safe(&self) -> bool {
-        true
-    }
-
     fn can_edit(&self) -> bool {
         true
     }

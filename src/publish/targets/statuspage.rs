@@ -5,7 +5,9 @@
 //! `components` table and set to a status that follows the severity.
 //!
 //! Statuspage takes no idempotency key and an incident update cannot be changed through
-//! the incident, so an interrupted try is *uncertain* and an edited text is not re-sent.
+//! the incident: its delivery rule is *blind*, so a try that may have arrived (interrupted,
+//! unanswered, or answered with a success that cannot be read) is *uncertain*, and an
+//! edited text is not re-sent.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::shared::incident_remote;
-use crate::config::{ComponentStatus, Config, StatuspageSettings, Target};
+use crate::config::{ComponentStatus, Config, Secret, StatuspageSettings, Target};
 use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
@@ -28,7 +30,8 @@ pub struct Statuspage {
     target: String,
     /// `{base}/pages/{page_id}/incidents`
     incidents: Url,
-    api_key: String,
+    /// `OAuth {api key}`, registered for scrubbing when made.
+    authorization: Secret,
     /// Our component id → the Statuspage component id.
     components: BTreeMap<String, String>,
 }
@@ -45,7 +48,9 @@ impl Statuspage {
         Ok(Statuspage {
             target: target.name.clone(),
             incidents: base.join(&format!("pages/{}/incidents", encode_segment(page_id))),
-            api_key: secrets.get(target, "api_key_env", variable)?,
+            authorization: secrets.derive(&secrets.get(target, "api_key_env", variable)?, |key| {
+                format!("OAuth {key}")
+            }),
             components: settings.components.clone(),
         })
     }
@@ -86,7 +91,7 @@ impl Publisher for Statuspage {
             None => Outgoing::new(reqwest::Method::POST, &self.incidents),
         };
         Ok(outgoing
-            .secret_header("Authorization", format!("OAuth {}", self.api_key))
+            .secret_header("Authorization", &self.authorization)
             .json(&json!({ "incident": incident })))
     }
 

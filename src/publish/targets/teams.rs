@@ -47,15 +47,15 @@ impl Publisher for Teams {
                 {"type": "Action.OpenUrl", "title": "Status page", "url": status_url}
             ]);
         }
-        Ok(
-            Outgoing::new(reqwest::Method::POST, &self.url).json(&json!({
+        Ok(Outgoing::new(reqwest::Method::POST, &self.url)
+            .status_only()
+            .json(&json!({
                 "type": "message",
                 "attachments": [{
                     "contentType": "application/vnd.microsoft.card.adaptive",
                     "contentUrl": null,
                     "content": card,
                 }],
-            })),
-        )
+            })))
     }
 }

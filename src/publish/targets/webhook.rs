@@ -1,6 +1,8 @@
 //! `webhook`: a JSON event signed per Standard Webhooks v1. The `webhook-id` is the
 //! publication's key, the same on every retry, so receivers can drop duplicates; the
-//! timestamp and signature are made fresh for each try.
+//! timestamp and signature are made fresh for each try. Its delivery rule is *keyed*: a
+//! try that may have arrived is sent again with the same `webhook-id`. A success's body is
+//! never read: the status says all a webhook answers.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -9,22 +11,39 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
+use crate::config::Secret;
+use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Secrets, Url};
 use crate::record::PublishAction;
 use crate::vocab::Status;
 
 #[derive(Debug)]
 pub struct Webhook {
     url: Url,
-    /// The signing key: the base64-decoded part of a `whsec_` secret.
-    key: Option<Vec<u8>>,
+    /// The `whsec_` secret, checked to decode when the target was built.
+    secret: Option<Secret>,
+    /// Where each signature is registered as it is made.
+    secrets: Secrets,
 }
 
 impl Webhook {
     /// `secret` is `None` for an unsigned webhook, or in a dry run without the secret.
-    pub fn new(url: Url, secret: Option<&str>) -> Result<Webhook, PublishError> {
-        let key = secret.map(decode_secret).transpose()?;
-        Ok(Webhook { url, key })
+    pub fn new(
+        url: Url,
+        secret: Option<Secret>,
+        secrets: &Secrets,
+    ) -> Result<Webhook, PublishError> {
+        if let Some(secret) = &secret {
+            decode_secret(secret.expose())?;
+            // A server may echo the key without its `whsec_` prefix.
+            secrets.derive(secret, |value| {
+                value.strip_prefix("whsec_").unwrap_or(value).to_string()
+            });
+        }
+        Ok(Webhook {
+            url,
+            secret,
+            secrets: secrets.clone(),
+        })
     }
 }
 
@@ -32,7 +51,7 @@ impl Webhook {
 fn decode_secret(secret: &str) -> Result<Vec<u8>, PublishError> {
     let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
     STANDARD.decode(encoded.trim()).map_err(|_| {
-        PublishError::unreadable("the webhook secret is not `whsec_` followed by base64")
+        PublishError::bad_setting("the webhook secret is not `whsec_` followed by base64")
     })
 }
 
@@ -104,10 +123,6 @@ pub fn payload(post: &Post) -> serde_json::Value {
 }
 
 impl Publisher for Webhook {
-    fn resend_is_safe(&self) -> bool {
-        true
-    }
-
     fn can_edit(&self) -> bool {
         true
     }
@@ -120,16 +135,23 @@ impl Publisher for Webhook {
             .as_ref()
             .expect("a JSON body was just set")
             .text;
-        let signature = self
-            .key
-            .as_ref()
-            .map(|key| sign(key, post.key, timestamp, body));
+        let signature = match &self.secret {
+            Some(secret) => {
+                let key = decode_secret(secret.expose())?;
+                Some(
+                    self.secrets
+                        .derive(secret, |_| sign(&key, post.key, timestamp, body)),
+                )
+            }
+            None => None,
+        };
         let outgoing = outgoing
             .header("webhook-id", post.key)
-            .header("webhook-timestamp", timestamp.to_string());
+            .header("webhook-timestamp", timestamp.to_string())
+            .status_only();
         Ok(match signature {
             // Derived from the secret, and useless to show from a dry run without it.
-            Some(signature) => outgoing.secret_header("webhook-signature", signature),
+            Some(signature) => outgoing.secret_header("webhook-signature", &signature),
             None => outgoing,
         })
     }

@@ -4,6 +4,11 @@
 //! the incident id, so a responder in another clone who publishes the same incident first
 //! is found by slug and the post is edited rather than made twice. With
 //! `mode = "post-per-update"` each update gets its own post instead.
+//!
+//! Its delivery rule is *findable*: a create that may have arrived (a timeout, a reset, an
+//! answer that cannot be read) is not repeated blindly; the post is looked for by slug
+//! again and written to if it is there. The `Basic` header is a [`Secret`] registered for
+//! scrubbing when it is made.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -11,10 +16,10 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::shared::Tally;
-use crate::config::{Target, WordpressMode, WordpressSettings};
+use crate::config::{Secret, Target, WordpressMode, WordpressSettings};
 use crate::publish::Secrets;
 use crate::publish::http::{Outgoing, Reply, Url};
-use crate::publish::{Context, Delivery, Policy, Post, PublishError, Publisher, Remote};
+use crate::publish::{Context, Delivery, Policy, Post, PublishError, Publisher, Reach, Remote};
 use crate::record::PublishAction;
 
 #[derive(Debug)]
@@ -22,8 +27,8 @@ pub struct Wordpress {
     target: String,
     site: Url,
     username: String,
-    /// `Basic base64(username:password)`.
-    authorization: String,
+    /// `Basic base64(username:password)`, registered for scrubbing when made.
+    authorization: Secret,
     per_update: bool,
 }
 
@@ -89,10 +94,12 @@ impl Wordpress {
         Ok(Wordpress {
             target: target.name.clone(),
             site: Url::plain(site.trim_end_matches('/')),
-            authorization: format!(
-                "Basic {}",
-                STANDARD.encode(format!("{username}:{password}"))
-            ),
+            authorization: secrets.derive(&password, |password| {
+                format!(
+                    "Basic {}",
+                    STANDARD.encode(format!("{username}:{password}"))
+                )
+            }),
             username: username.clone(),
             per_update: settings.mode == WordpressMode::PostPerUpdate,
         })
@@ -266,30 +273,51 @@ impl Wordpress {
         policy: Policy,
         tally: &mut Tally,
     ) -> Result<Remote, PublishError> {
-        let root = self.discover(context, policy, tally).await?;
-        let existing = match self.known_post(post) {
+        // Reads, and writes to a known post, are harmless to repeat whatever the kind.
+        let repeatable = policy.repeatable();
+        let root = self.discover(context, repeatable, tally).await?;
+        let mut existing = match self.known_post(post) {
             // Writing to a known post answers a wrong password with a 401 by itself.
             Some(id) => Some(id),
             None => {
                 // Without valid credentials WordPress answers the slug lookup with a
                 // confusing 400; asking who we are first turns a wrong password into a 401.
                 let me = self.request(reqwest::Method::GET, &root.url("/wp/v2/users/me", &[]));
-                self.send(context, policy, tally, me).await?;
-                self.lookup(context, policy, tally, &root, &self.slug(post))
+                self.send(context, repeatable, tally, me).await?;
+                self.lookup(context, repeatable, tally, &root, &self.slug(post))
                     .await?
             }
         };
-        let url = match &existing {
-            Some(id) => root.url(&format!("/wp/v2/posts/{id}"), &[]),
-            None => root.url("/wp/v2/posts", &[]),
+        let mut creates = 0;
+        let saved = loop {
+            let (url, policy) = match &existing {
+                Some(id) => (root.url(&format!("/wp/v2/posts/{id}"), &[]), repeatable),
+                None => {
+                    creates += 1;
+                    (root.url("/wp/v2/posts", &[]), policy.findable())
+                }
+            };
+            let outgoing = self
+                .request(reqwest::Method::POST, &url)
+                .json(&self.body(post));
+            let saved = self
+                .send(context, policy, tally, outgoing)
+                .await
+                .and_then(|reply| saved_post(&reply));
+            match saved {
+                // The create may have made the post: look for it by slug before another.
+                Err(error)
+                    if existing.is_none()
+                        && error.reach() == Reach::MayHaveArrived
+                        && creates < policy.attempts =>
+                {
+                    existing = self
+                        .lookup(context, repeatable, tally, &root, &self.slug(post))
+                        .await?;
+                }
+                saved => break saved?,
+            }
         };
-        let outgoing = self
-            .request(reqwest::Method::POST, &url)
-            .json(&self.body(post));
-        let reply = self.send(context, policy, tally, outgoing).await?;
-        let saved: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
-            PublishError::unreadable("WordPress answered with something other than the post")
-        })?;
         let id = saved
             .get("id")
             .map(ToString::to_string)
@@ -301,12 +329,14 @@ impl Wordpress {
     }
 }
 
-impl Publisher for Wordpress {
-    fn resend_is_safe(&self) -> bool {
-        // The slug lookup finds a post an interrupted try made.
-        true
-    }
+/// Reads the post WordPress answers a write with.
+fn saved_post(reply: &Reply) -> Result<serde_json::Value, PublishError> {
+    serde_json::from_str(&reply.body).map_err(|_| {
+        PublishError::unreadable("WordPress answered with something other than the post")
+    })
+}
 
+impl Publisher for Wordpress {
     fn can_edit(&self) -> bool {
         true
     }
