@@ -11,13 +11,31 @@ use crate::error::CommandError;
 use crate::record::Store;
 use crate::time;
 
-/// List open incidents whose promised next update is overdue; exit 1 if any
+/// List open incidents whose promised next update is overdue, or whose recorded update a
+/// target has not published for five minutes; exit 1 if any
 #[derive(Debug, Args)]
 pub struct DueArgs {}
+
+/// How long a recorded update may wait for its publication before `due` says so.
+const UNPUBLISHED_AFTER_MINUTES: i64 = 5;
+
+/// One update of an open incident that receiving targets have not published, in
+/// `due --json`, beside the overdue promises.
+#[derive(Debug, Serialize)]
+struct Unsent<'a> {
+    reason: &'static str,
+    id: &'a str,
+    title: &'a str,
+    update: usize,
+    targets: Vec<String>,
+    unpublished_seconds: i64,
+    unpublished_for: String,
+}
 
 /// One overdue incident in `due --json`.
 #[derive(Debug, Serialize)]
 struct Overdue<'a> {
+    reason: &'static str,
     id: &'a str,
     title: &'a str,
     severity: &'a str,
@@ -36,6 +54,7 @@ pub fn run(_args: DueArgs, session: &Session) -> Result<(), CommandError> {
         .filter_map(|incident| {
             let promised = incident.next_update_at.filter(|at| *at < now)?;
             Some(Overdue {
+                reason: "overdue",
                 id: &incident.id,
                 title: &incident.title,
                 severity: &incident.severity,
@@ -46,12 +65,44 @@ pub fn run(_args: DueArgs, session: &Session) -> Result<(), CommandError> {
         })
         .collect();
     overdue.sort_by_key(|item| std::cmp::Reverse(item.overdue_seconds));
+    let open: Vec<_> = incidents
+        .iter()
+        .map(|summary| session.load_incident(&store, &summary.id))
+        .collect::<Result<_, _>>()?;
+    let mut unsent: Vec<Unsent> = Vec::new();
+    for (summary, incident) in incidents.iter().zip(&open) {
+        for missing in incident.unpublished(&config.targets) {
+            let waited = now - missing.at;
+            if waited.num_minutes() >= UNPUBLISHED_AFTER_MINUTES {
+                unsent.push(Unsent {
+                    reason: "unpublished",
+                    id: &summary.id,
+                    title: &summary.title,
+                    update: missing.seq,
+                    targets: missing
+                        .targets
+                        .iter()
+                        .map(|name| name.to_string())
+                        .collect(),
+                    unpublished_seconds: waited.num_seconds(),
+                    unpublished_for: time::human_duration(waited),
+                });
+            }
+        }
+    }
 
     if session.printer.json_mode() {
-        session.printer.json(&overdue)?;
-    } else if overdue.is_empty() {
+        let mut items: Vec<serde_json::Value> = Vec::new();
+        for item in &overdue {
+            items.push(serde_json::to_value(item).expect("plain data serializes"));
+        }
+        for item in &unsent {
+            items.push(serde_json::to_value(item).expect("plain data serializes"));
+        }
+        session.printer.json(&items)?;
+    } else if overdue.is_empty() && unsent.is_empty() {
         session.printer.success("No promised update is overdue.");
-    } else {
+    } else if !overdue.is_empty() {
         let zone = config.org.timezone;
         let header = ["ID", "SEVERITY", "PROMISED", "OVERDUE BY", "TITLE"].map(String::from);
         let rows: Vec<[String; 5]> = overdue
@@ -67,6 +118,34 @@ pub fn run(_args: DueArgs, session: &Session) -> Result<(), CommandError> {
             })
             .collect();
         session.printer.out(&table(&header, &rows))?;
+    }
+    if !unsent.is_empty() && !session.printer.json_mode() {
+        let header = ["ID", "UPDATE", "NOT SENT TO", "FOR", "TITLE"].map(String::from);
+        let rows: Vec<[String; 5]> = unsent
+            .iter()
+            .map(|item| {
+                [
+                    item.id.to_string(),
+                    item.update.to_string(),
+                    item.targets.join(", "),
+                    item.unpublished_for.clone(),
+                    item.title.to_string(),
+                ]
+            })
+            .collect();
+        session.printer.out(&table(&header, &rows))?;
+    }
+    if overdue.is_empty()
+        && let Some(first) = unsent.first()
+    {
+        return Err(CommandError::findings(format!(
+            "update {} of {} was recorded {} ago and is not published",
+            first.update, first.id, first.unpublished_for
+        ))
+        .hint(format!(
+            "send it: `incident publish {} --update {}`",
+            first.id, first.update
+        )));
     }
     match overdue.first() {
         None => Ok(()),

@@ -120,6 +120,7 @@ fn describe(
         );
     }
 
+    let unpublished = incident.unpublished(&config.targets);
     let _ = writeln!(text, "\nUpdates");
     for update in &incident.updates {
         let _ = writeln!(
@@ -164,6 +165,15 @@ fn describe(
                 text,
                 "      published to {}: {state} {place}",
                 publication.target
+            );
+        }
+        if let Some(missing) = unpublished.iter().find(|missing| missing.seq == update.seq) {
+            let _ = writeln!(
+                text,
+                "      NOT PUBLISHED to {} (`incident publish {} --update {}` sends it)",
+                missing.targets.join(", "),
+                incident.id,
+                update.seq
             );
         }
     }

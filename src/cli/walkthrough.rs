@@ -56,6 +56,21 @@ pub fn review(session: &Session, config: &Config, incident: &Incident, seq: usiz
             incident.id
         ));
     }
+    // Recording is not sending: say so, and how to send, every time.
+    if let Some(missing) = incident
+        .unpublished(&config.targets)
+        .into_iter()
+        .find(|missing| missing.seq == seq)
+    {
+        session.printer.heading(&format!(
+            "\nNot published: update {seq} is recorded, but nothing was sent to {}.",
+            missing.targets.join(", ")
+        ));
+        session.printer.status(&format!(
+            "Send it with `incident publish {}` (it asks before sending; `--yes` does not).",
+            incident.id
+        ));
+    }
 }
 
 /// Prints what was recorded: the incident as JSON with `--json`, else a status line.

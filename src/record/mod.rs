@@ -9,6 +9,7 @@ pub mod state;
 pub mod store;
 pub mod summary;
 pub mod timestamp;
+mod unpublished;
 
 pub use event::{
     Approved, Edited, Event, EventBody, FIRST_SEQ, Opened, PublishAction, PublishFinished,
@@ -20,3 +21,4 @@ pub use state::{
 };
 pub use store::{Loaded, Store, StoreError, Warning};
 pub use summary::Summary;
+pub use unpublished::Unpublished;

@@ -209,6 +209,8 @@ fn due_names_the_overdue_incident_and_the_delay() {
     let env = TestEnv::new();
     // Opened at 08:00 UTC with the next update promised 30 minutes later.
     let id = env.open("Uploads failing", &["--next-update", "30m"]);
+    // Published, so that only the promise is at stake here.
+    env.ok(&["publish", &id, "--yes"]);
     let at = |time: &str| {
         let mut command = env.command();
         command.env("INCIDENT_NOW", time).arg("due");

@@ -217,3 +217,48 @@ fn resolve_without_a_terminal_needs_the_data_loss_answer() {
         );
     }
 }
+
+#[test]
+fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
+    let env = TestEnv::new();
+    // Opened at 08:00; the `local` file target receives every stage.
+    let id = env.open("Uploads failing", &[]);
+    let out = env.ok(&["update", &id, "--message", "Uploads still fail."]);
+    assert!(
+        out.stderr
+            .contains("Not published: update 2 is recorded, but nothing was sent to local."),
+        "{out}"
+    );
+    assert!(
+        out.stderr.contains(&format!("`incident publish {id}`")),
+        "{out}"
+    );
+    let shown = env.ok(&["show", &id]).stdout;
+    assert!(
+        shown.contains(&format!(
+            "NOT PUBLISHED to local (`incident publish {id} --update 2` sends it)"
+        )),
+        "{shown}"
+    );
+    // Within five minutes an update may still be on its way; after, `due` says so.
+    let soon = env.run_at("2026-11-24T08:03:00Z", &["due"]);
+    assert_eq!(soon.code, 0, "{soon}");
+    let late = env.run_at("2026-11-24T08:10:00Z", &["due", "--json"]);
+    assert_eq!(late.code, 1, "{late}");
+    let items: serde_json::Value = serde_json::from_str(&late.stdout).unwrap();
+    let unpublished: Vec<&serde_json::Value> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["reason"] == "unpublished")
+        .collect();
+    assert_eq!(unpublished.len(), 2, "{items}");
+    assert_eq!(unpublished[1]["update"], 2);
+    assert_eq!(unpublished[1]["targets"], serde_json::json!(["local"]));
+    // Published, nothing is owed.
+    env.ok(&["publish", &id, "--update", "1", "--yes"]);
+    env.ok(&["publish", &id, "--update", "2", "--yes"]);
+    let out = env.run_at("2026-11-24T08:10:00Z", &["due"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(!env.ok(&["show", &id]).stdout.contains("NOT PUBLISHED"));
+}
