@@ -64,10 +64,18 @@ impl Prompter {
         }
         self.printer.guidance(question.guidance);
         let theme = ColorfulTheme::default();
+        // Empty answers reach the check, so a required one says why it is asked again
+        // rather than silently asking again, which looks like a hang.
         let mut input = Input::<String>::with_theme(&theme)
             .with_prompt(question.prompt)
-            .allow_empty(!required)
-            .validate_with(|text: &String| check(text.trim()));
+            .allow_empty(true)
+            .validate_with(|text: &String| {
+                let text = text.trim();
+                if text.is_empty() && required {
+                    return Err("required: type an answer (Ctrl-C stops)".to_string());
+                }
+                check(text)
+            });
         if let Some(default) = default {
             input = input.default(default.to_string());
         }

@@ -435,3 +435,29 @@ fn enter_at_resolve_does_not_say_no_data_was_lost() {
         "{shown}"
     );
 }
+
+#[test]
+fn enter_at_a_required_prompt_says_it_is_required() {
+    let env = TestEnv::new();
+    let mut command = terminal_command(&env, BIN);
+    command.arg("open");
+    let mut session = spawn(command);
+    answer(&mut session, "Title", "");
+    session.exp_string("required: type an answer").unwrap();
+    key(&mut session, "Uploads failing\r");
+    for prompt in [
+        "Severity",
+        "Affected components",
+        "Impact",
+        "What can you say right now?",
+        "Next update in",
+    ] {
+        answer(&mut session, prompt, "");
+    }
+    session.exp_string("Opened").unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(
+        env.show_json(&only_incident(&env))["title"],
+        "Uploads failing"
+    );
+}
