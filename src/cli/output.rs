@@ -101,6 +101,9 @@ impl Printer {
 
     /// Shows guidance before a question (stderr).
     pub fn guidance(&self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
         eprintln!("  {}", style(text).for_stderr().dim());
     }
 

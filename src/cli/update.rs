@@ -104,7 +104,8 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         None => prompter.text(
             Question {
                 prompt: &stage.message_prompt,
-                guidance: &stage.guidance,
+                // The stage's heading above already gave its guidance.
+                guidance: "",
                 flag: "--message",
             },
             None,
