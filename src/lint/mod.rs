@@ -228,6 +228,11 @@ impl<'a> Linter<'a> {
                 });
             }
         }
+        for range in self.matchers[&Rule::Placeholder].find_all(text) {
+            found.at(Rule::Placeholder, channel, text, range, |placeholder| {
+                format!("\"{placeholder}\" is a placeholder `incident init` wrote")
+            });
+        }
         if channel != Channel::Banner && !self.says_who_is_affected(incident, text) {
             found.missing(
                 Rule::AffectedUnsaid,
@@ -299,6 +304,25 @@ impl<'a> Linter<'a> {
         drafts: &[Draft],
         found: &mut Found,
     ) {
+        // What `init` wrote goes out in every draft that names the org or links its page,
+        // so it is a finding of the record even when this update's drafts do not show it.
+        let org = &self.config.org;
+        let placeholders: Vec<String> = [Some(org.name.as_str()), org.status_url.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|value| self.matchers[&Rule::Placeholder].is_match(value))
+            .map(|value| format!("\"{value}\""))
+            .collect();
+        if !placeholders.is_empty() {
+            found.missing(
+                Rule::Placeholder,
+                None,
+                format!(
+                    "`incident.toml` still says {}, which `incident init` wrote as placeholders",
+                    placeholders.join(" and ")
+                ),
+            );
+        }
         let resolved = update.status == Status::Resolved;
         if !resolved && update.next_update_at.is_none() {
             found.missing(

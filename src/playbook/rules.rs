@@ -52,6 +52,7 @@ pub enum Rule {
     FixTimePromised,
     InternalDetail,
     DataLossUnsaid,
+    Placeholder,
 }
 
 /// What a rule's phrases mean: text that must not appear, or text that shows the rule is
@@ -67,7 +68,7 @@ pub enum PhraseUse {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 12] = [
         Rule::AffectedUnsaid,
         Rule::ApologyMissing,
         Rule::NextUpdateMissing,
@@ -79,6 +80,7 @@ impl Rule {
         Rule::FixTimePromised,
         Rule::InternalDetail,
         Rule::DataLossUnsaid,
+        Rule::Placeholder,
     ];
 
     pub fn id(self) -> &'static str {
@@ -94,6 +96,7 @@ impl Rule {
             Rule::FixTimePromised => "fix-time-promised",
             Rule::InternalDetail => "internal-detail",
             Rule::DataLossUnsaid => "data-loss-unsaid",
+            Rule::Placeholder => "placeholder",
         }
     }
 
@@ -117,7 +120,8 @@ impl Rule {
             | Rule::BlameShifting
             | Rule::VendorBlame
             | Rule::FixTimePromised
-            | Rule::InternalDetail => PhraseUse::Forbidden,
+            | Rule::InternalDetail
+            | Rule::Placeholder => PhraseUse::Forbidden,
             Rule::NextUpdateMissing | Rule::SocialLimit | Rule::AcknowledgeLate => PhraseUse::None,
         }
     }
@@ -203,6 +207,8 @@ impl Rule {
                 "deleted",
                 "intact",
             ],
+            // What `incident init` writes until someone replaces it.
+            Rule::Placeholder => &["Example Org"],
             Rule::InternalDetail
             | Rule::NextUpdateMissing
             | Rule::SocialLimit
@@ -228,6 +234,8 @@ impl Rule {
                 // Ticket ids like OPS-1234 or INC-42.
                 r"\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b",
             ],
+            // The documentation domains (RFC 2606), which `init` writes as the status page.
+            Rule::Placeholder => &[r"(?i)\b(?:[a-z0-9-]+\.)*example\.(?:com|org|net)\b"],
             _ => &[],
         }
     }
@@ -264,6 +272,9 @@ impl Rule {
             }
             Rule::DataLossUnsaid => {
                 "say whether any data was lost or corrupted, or clearly that none was (`--field data_loss=none`)"
+            }
+            Rule::Placeholder => {
+                "replace what `incident init` wrote: `[org] name` and `status_url` in `incident.toml`"
             }
         }
     }

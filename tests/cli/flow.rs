@@ -262,3 +262,48 @@ fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
     assert_eq!(out.code, 0, "{out}");
     assert!(!env.ok(&["show", &id]).stdout.contains("NOT PUBLISHED"));
 }
+
+#[test]
+fn lint_on_a_fresh_init_reports_the_placeholder_organisation() {
+    let env = TestEnv::empty();
+    env.ok(&["init"]);
+    let id = env.open("Login broken", &["--summary", "People cannot sign in."]);
+    let out = env.run(&["lint", &id, "--json"]);
+    assert_eq!(out.code, 1, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let placeholders: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == "placeholder")
+        .collect();
+    assert!(!placeholders.is_empty(), "{report}");
+    assert!(
+        placeholders
+            .iter()
+            .all(|finding| finding["level"] == "error")
+    );
+    let said: Vec<&str> = placeholders
+        .iter()
+        .filter_map(|finding| finding["message"].as_str())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|message| message.contains("\"Example Org\"")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|message| message.contains("\"https://status.example.com\"")),
+        "{said:?}"
+    );
+
+    // Replaced, the finding goes.
+    let config = env
+        .read("incident.toml")
+        .replace("Example Org", "Acme Photos")
+        .replace("https://status.example.com", "https://status.acme.test");
+    env.write("incident.toml", &config);
+    let out = env.run(&["lint", &id, "--json"]);
+    assert!(!out.stdout.contains("\"placeholder\""), "{out}");
+}
