@@ -323,6 +323,27 @@ impl<'a> Linter<'a> {
                 ),
             );
         }
+        // The blog draft is the whole story, rendered again from the record for every update:
+        // an edit of an earlier update's story is not in it unless a person carries it over.
+        if let Some(blog) = drafts.iter().find(|draft| draft.channel == Channel::Blog)
+            && !blog.edited
+        {
+            let edited: Vec<String> = incident.updates[..update.seq.saturating_sub(1)]
+                .iter()
+                .filter(|earlier| earlier.edits.contains_key(&Channel::Blog))
+                .map(|earlier| earlier.seq.to_string())
+                .collect();
+            if !edited.is_empty() {
+                found.missing(
+                    Rule::EditLost,
+                    Some(Channel::Blog),
+                    format!(
+                        "the blog draft of update {} was edited, and this story renders it again without the edit",
+                        edited.join(" and ")
+                    ),
+                );
+            }
+        }
         let resolved = update.status == Status::Resolved;
         if !resolved && update.next_update_at.is_none() {
             found.missing(

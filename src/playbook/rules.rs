@@ -53,6 +53,7 @@ pub enum Rule {
     InternalDetail,
     DataLossUnsaid,
     Placeholder,
+    EditLost,
 }
 
 /// What a rule's phrases mean: text that must not appear, or text that shows the rule is
@@ -68,7 +69,7 @@ pub enum PhraseUse {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 13] = [
         Rule::AffectedUnsaid,
         Rule::ApologyMissing,
         Rule::NextUpdateMissing,
@@ -81,6 +82,7 @@ impl Rule {
         Rule::InternalDetail,
         Rule::DataLossUnsaid,
         Rule::Placeholder,
+        Rule::EditLost,
     ];
 
     pub fn id(self) -> &'static str {
@@ -97,6 +99,7 @@ impl Rule {
             Rule::InternalDetail => "internal-detail",
             Rule::DataLossUnsaid => "data-loss-unsaid",
             Rule::Placeholder => "placeholder",
+            Rule::EditLost => "edit-lost",
         }
     }
 
@@ -122,7 +125,10 @@ impl Rule {
             | Rule::FixTimePromised
             | Rule::InternalDetail
             | Rule::Placeholder => PhraseUse::Forbidden,
-            Rule::NextUpdateMissing | Rule::SocialLimit | Rule::AcknowledgeLate => PhraseUse::None,
+            Rule::NextUpdateMissing
+            | Rule::SocialLimit
+            | Rule::AcknowledgeLate
+            | Rule::EditLost => PhraseUse::None,
         }
     }
 
@@ -212,7 +218,8 @@ impl Rule {
             Rule::InternalDetail
             | Rule::NextUpdateMissing
             | Rule::SocialLimit
-            | Rule::AcknowledgeLate => &[],
+            | Rule::AcknowledgeLate
+            | Rule::EditLost => &[],
         }
     }
 
@@ -275,6 +282,9 @@ impl Rule {
             }
             Rule::Placeholder => {
                 "replace what `incident init` wrote: `[org] name` and `status_url` in `incident.toml`"
+            }
+            Rule::EditLost => {
+                "carry the earlier edit into this update's story: `incident edit ID --update N --channel blog`"
             }
         }
     }

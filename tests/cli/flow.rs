@@ -307,3 +307,64 @@ fn lint_on_a_fresh_init_reports_the_placeholder_organisation() {
     let out = env.run(&["lint", &id, "--json"]);
     assert!(!out.stdout.contains("\"placeholder\""), "{out}");
 }
+
+#[test]
+fn an_edit_of_an_earlier_blog_story_is_never_lost_in_silence() {
+    // Issue 12: the blog draft is the whole story; a later update renders it again.
+    let env = TestEnv::with_config(
+        "[targets.blog]\nkind = \"file\"\npath = \"blog\"\nchannel = \"blog\"\n",
+    );
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    env.ok(&[
+        "update",
+        &id,
+        "--stage",
+        "explain",
+        "--message",
+        "A full disk on one node.",
+    ]);
+    let edited =
+        "# Uploads failing\n\nOur own words about the full disk, for everyone who uploads.";
+    env.edit(edited, &[&id, "--update", "2", "--channel", "blog"]);
+    env.ok(&[
+        "update",
+        &id,
+        "--message",
+        "Uploads work for most people again.",
+    ]);
+
+    let out = env.run(&["lint", &id, "--json"]);
+    assert_eq!(out.code, 1, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let lost: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == "edit-lost")
+        .collect();
+    assert_eq!(lost.len(), 1, "{report}");
+    assert_eq!(lost[0]["channel"], "blog");
+    assert!(
+        lost[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the blog draft of update 2 was edited"),
+        "{report}"
+    );
+    // `publish` says so before it sends anything.
+    let out = env.run(&["publish", &id, "--target", "blog", "--yes"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stderr.contains("edit-lost"), "{out}");
+    assert!(!env.root().join("blog").exists(), "nothing was written");
+
+    // Carried over by a person, the story goes out.
+    env.edit(
+        &format!("{edited}\n\nUploads work for most people again."),
+        &[&id, "--update", "3", "--channel", "blog"],
+    );
+    let out = env.run(&["lint", &id, "--json"]);
+    assert!(!out.stdout.contains("edit-lost"), "{out}");
+}
