@@ -92,6 +92,13 @@ impl Printer {
         }
     }
 
+    /// Shows what the person can do next, as a `hint:` line (stderr; hidden by `-q`).
+    pub fn hint(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{} {text}", style("hint:").for_stderr().cyan().bold());
+        }
+    }
+
     /// Shows a success line with a check mark (stderr; hidden by `-q`).
     pub fn success(&self, text: &str) {
         if !self.quiet {

@@ -116,10 +116,21 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
     let incident = session.load_incident(&store, &id)?;
     let seq = pick_update(&incident, args.update)?;
     let update = &incident.updates[seq - 1];
+    if config.targets.is_empty() {
+        return Err(CommandError::usage(format!(
+            "`{}` defines no targets, so there is nowhere to publish",
+            config.path.display()
+        ))
+        .hint("add a `[targets.NAME]` table with a `kind` (`incident init` writes an example; the README lists every kind)"));
+    }
     let targets = select_targets(&config, update, &args.targets)?;
     if targets.is_empty() {
         session.printer.status(&format!(
             "No target receives the `{}` stage; nothing to publish.",
+            update.stage
+        ));
+        session.printer.hint(&format!(
+            "a target receives a stage when its `stages` list names it (or it has no `stages`); add `{}` to one",
             update.stage
         ));
         return Ok(());

@@ -368,3 +368,40 @@ fn an_edit_of_an_earlier_blog_story_is_never_lost_in_silence() {
     let out = env.run(&["lint", &id, "--json"]);
     assert!(!out.stdout.contains("edit-lost"), "{out}");
 }
+
+#[test]
+fn publish_with_no_targets_says_how_to_add_one() {
+    let env = TestEnv::new();
+    let bare = env.read("incident.toml").replace(
+        "[targets.local]\nkind = \"file\"\npath = \"published\"\n",
+        "",
+    );
+    env.write("incident.toml", &bare);
+    let id = env.open("Uploads failing", &[]);
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("defines no targets"), "{out}");
+    assert!(
+        out.stderr.contains("hint: add a `[targets.NAME]` table"),
+        "{out}"
+    );
+
+    // A target that does not receive the stage: nothing to do, and how to change that.
+    env.write(
+        "incident.toml",
+        &format!(
+            "{bare}\n[targets.blog]\nkind = \"file\"\npath = \"blog\"\nstages = [\"explain\"]\n"
+        ),
+    );
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr
+            .contains("No target receives the `acknowledge` stage"),
+        "{out}"
+    );
+    assert!(
+        out.stderr.contains("hint: a target receives a stage"),
+        "{out}"
+    );
+}
