@@ -455,6 +455,20 @@ fn dry_run_rows(
                             row.error = Some(error.to_string());
                         }
                     }
+                    // The request is shown with `$VAR` in place of what is unset; say it
+                    // would not go out as it is.
+                    let missing = secrets.missing_for(&target.name);
+                    if !missing.is_empty() && row.error.is_none() {
+                        row.error = Some(format!(
+                            "{} not set here: a real publish would fail",
+                            missing
+                                .iter()
+                                .map(|variable| format!("`{variable}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                                + if missing.len() == 1 { " is" } else { " are" }
+                        ));
+                    }
                 }
                 (Plan::Done { url } | Plan::CannotEdit { url }, _) => row.url = url.clone(),
                 (Plan::Uncertain, _) => {

@@ -16,6 +16,8 @@ use crate::config::{Secret, Target};
 pub struct Secrets {
     dry_run: bool,
     seen: Rc<RefCell<Vec<String>>>,
+    /// In a dry run, the variables a target names that are not set: (target, variable).
+    missing: Rc<RefCell<Vec<(String, String)>>>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -30,6 +32,7 @@ impl Secrets {
         Secrets {
             dry_run,
             seen: Rc::default(),
+            missing: Rc::default(),
         }
     }
 
@@ -46,13 +49,32 @@ impl Secrets {
                 self.register(&secret);
                 Ok(Some(secret))
             }
-            None if self.dry_run => Ok(None),
+            None if self.dry_run => {
+                self.missing
+                    .borrow_mut()
+                    .push((target.name.clone(), variable.to_string()));
+                Ok(None)
+            }
             None => Err(PublishError::MissingSecret {
                 variable: variable.to_string(),
                 key,
                 target: target.name.clone(),
             }),
         }
+    }
+
+    /// Returns the variables `target` names that a dry run found unset: a real publish to
+    /// it would fail on each.
+    pub fn missing_for(&self, target: &str) -> Vec<String> {
+        let mut missing: Vec<String> = self
+            .missing
+            .borrow()
+            .iter()
+            .filter(|(name, _)| name == target)
+            .map(|(_, variable)| variable.clone())
+            .collect();
+        missing.dedup();
+        missing
     }
 
     /// Returns the secret as [`Secrets::lookup`] does, with `$VARIABLE` standing in for one

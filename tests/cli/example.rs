@@ -107,6 +107,8 @@ fn the_demo_publishes_to_the_archive_and_dry_runs_the_rest() {
         "archive  file  published",
         "── partner-hook (webhook, status): will post",
         "POST $ACME_SLACK_WEBHOOK_URL",
+        // Issue 14: a dry run names what a real one would lack.
+        "`ACME_SLACK_WEBHOOK_URL` is not set here: a real publish would fail",
         "Dry run: nothing was sent.",
     ] {
         assert!(
