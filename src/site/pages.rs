@@ -69,7 +69,7 @@ impl IncidentView {
     pub fn new(config: &Config, summary: &Summary, impact: Option<String>) -> IncidentView {
         IncidentView {
             id: summary.id.clone(),
-            title: summary.title.clone(),
+            title: printable(&summary.title),
             status: summary.status,
             status_label: summary.status.label(),
             severity: SeverityView {
@@ -90,7 +90,7 @@ impl IncidentView {
                         .unwrap_or_else(|| id.clone()),
                 })
                 .collect(),
-            impact,
+            impact: impact.as_deref().map(printable),
             started_at: rfc3339(summary.started_at),
             acknowledged_at: summary.acknowledged_at.map(rfc3339),
             resolved_at: summary.resolved_at.map(rfc3339),
@@ -101,6 +101,15 @@ impl IncidentView {
             path: incident_path(&summary.id),
         }
     }
+}
+
+/// Returns `text` without control characters (line feeds and tabs kept): the site shows
+/// what people typed, never a terminal escape or a character XML forbids, on every page,
+/// feed and `status.json`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 /// Returns the path of an incident's page, relative to the site's root.
@@ -148,8 +157,8 @@ impl UpdateView {
             status_label: update.status.label(),
             at: rfc3339(update.at),
             next_update_at: update.next_update_at.map(rfc3339),
-            text,
-            html,
+            text: printable(&text),
+            html: printable(&html),
             path: format!("{}#update-{}", incident_path(incident_id), update.seq),
         }
     }
@@ -276,4 +285,17 @@ pub struct IncidentPage<'a> {
     pub updates: Vec<UpdateView>,
     /// The SVG timeline, a standalone `<svg>` element with its own text alternative.
     pub timeline_svg: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(
+            printable("a\u{1b}]0;x\u{7}b\u{1b}[2J\nc\td\u{9b}\r"),
+            "a]0;xb[2J\nc\td"
+        );
+    }
 }
