@@ -400,6 +400,11 @@ fn mention(fields: &Fields) -> Result<Option<Mention>, TargetProblem> {
             _ => None,
         };
         let Some(form) = form else {
+            let service = match fields.kind {
+                TargetKind::Slack => "Slack",
+                TargetKind::Mattermost => "Mattermost",
+                _ => "Discord",
+            };
             let hint = match fields.kind {
                 TargetKind::Slack => {
                     "Slack notifies a user group by its id, `<!subteam^S0123ABCD>` (or `<!subteam^S0123ABCD|@oncall>`), a person as `<@U0123ABCD>`, and everyone as `@here` or `@channel`"
@@ -414,8 +419,8 @@ fn mention(fields: &Fields) -> Result<Option<Mention>, TargetProblem> {
             return Err(fields.at(
                 written.span(),
                 format!(
-                    "`{word}` in `[targets.{}]` is not a {} mention",
-                    fields.name, fields.kind
+                    "`{word}` in `[targets.{}]` is not a {service} mention",
+                    fields.name
                 ),
                 Some(hint.to_string()),
             ));

@@ -17,6 +17,7 @@ mod crash;
 mod errors;
 mod example;
 mod git;
+mod hostile_text;
 mod layers;
 mod postmortem;
 mod prompts;

@@ -8,8 +8,9 @@
 const JOINER: char = '\u{2060}';
 
 /// Returns `text` with every mention a person typed made inert: `@channel`, `@here`,
-/// `@all`, `@everyone` and `@someone` at the start of a word, and Discord's `<@123>` and
-/// `<@&123>`. An `@` inside a word (an email address) is left alone.
+/// `@all`, `@everyone` and `@someone` at the start of a word, Discord's `<@123>` and
+/// `<@&123>`, and Slack's `<!channel>`, which Mattermost's webhooks also read. An `@` inside
+/// a word (an email address) is left alone.
 pub fn defuse_mentions(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut previous: Option<char> = None;
@@ -22,7 +23,7 @@ pub fn defuse_mentions(text: &str) -> String {
             ('@', Some(n)) if word_start && n.is_alphanumeric() => {
                 out.push(JOINER);
             }
-            ('<', Some('@')) => out.push(JOINER),
+            ('<', Some('@' | '!')) => out.push(JOINER),
             _ => {}
         }
         previous = Some(c);
@@ -141,6 +142,7 @@ mod tests {
             format!("<{j}@{j}123> <{j}@&9>")
         );
         assert_eq!(defuse_mentions("a @ b"), "a @ b");
+        assert_eq!(defuse_mentions("<!here>"), format!("<{j}!here>"));
     }
 
     #[test]

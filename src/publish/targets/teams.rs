@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::chat_text::{close, cut, markdown_more};
+use super::chat_text::{close, cut, defuse_mentions, markdown_more};
 use super::shared::headline;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
 
@@ -38,7 +38,9 @@ impl Publisher for Teams {
 
 /// The message with the card, its text cut to keep the body within [`MESSAGE_LIMIT`].
 pub fn message(post: &Post) -> serde_json::Value {
-    let text = paragraphs(post.draft.text.trim_end());
+    // Teams notifies only `<at>` mentions listed in the card's entities, which we never
+    // send; typed `@channel`-style words are made inert all the same, as on every chat.
+    let text = paragraphs(&defuse_mentions(post.draft.text.trim_end()));
     let whole = card(post, &text);
     if size(&whole) <= MESSAGE_LIMIT {
         return whole;
@@ -88,7 +90,7 @@ fn card(post: &Post, text: &str) -> serde_json::Value {
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": [
-            {"type": "TextBlock", "text": cut(&headline(post), HEADLINE_LIMIT, ""), "weight": "Bolder", "size": "Medium", "wrap": true},
+            {"type": "TextBlock", "text": cut(&defuse_mentions(&headline(post)), HEADLINE_LIMIT, ""), "weight": "Bolder", "size": "Medium", "wrap": true},
             {"type": "TextBlock", "text": text, "wrap": true},
             {"type": "FactSet", "facts": facts},
         ],
