@@ -476,3 +476,198 @@ fn a_template_override_that_runs_forever_is_stopped_and_named() {
         "{out}"
     );
 }
+
+/// The cState site's `config.yml`: the theme from `tests/fixtures/cstate/`, our components
+/// as its systems, and the JSON outputs its templates make.
+const CSTATE_CONFIG: &str = r##"title: Acme Photos Status
+baseURL: https://status.acme.example/
+buildFuture: true
+languageCode: en
+defaultContentLanguage: en
+theme: cstate
+preserveTaxonomyNames: true
+params:
+  categories:
+    - name: Uncategorized
+      untitled: true
+  systems:
+    - name: Photo storage
+      category: Uncategorized
+    - name: Website
+      category: Uncategorized
+  enableLastMod: true
+  useRelativeTime: false
+  dateFormat: January 2, 2006 at 3:04 PM
+  shortDateFormat: 15:04 — Jan 2
+  incidentHistoryFormat: "yearly"
+  incidentPostsPerPage: 5
+  enableUptimeHistogram: true
+  description: What works and what does not.
+  brand: "#0a0c0f"
+  ok: "#008000"
+  disrupted: "#cc4400"
+  down: "#e60000"
+  notice: "#24478f"
+taxonomies:
+  affected: affected
+outputs:
+  page: [html, json]
+  section: [html, json, rss]
+  home: [html, json, rss]
+  term: [html, json, rss]
+"##;
+
+/// A plain Hugo site showing each post's title and content.
+const HUGO_CONFIG: &str = "baseURL = \"https://blog.acme.example/\"\ntitle = \"Acme\"\n";
+const HUGO_SINGLE: &str = "<html><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n";
+const HUGO_LIST: &str =
+    "<html><body>{{ range .Pages }}<p>{{ .Title }}</p>{{ end }}</body></html>\n";
+
+/// Returns Debian's `hugo`, or fails saying how to get it.
+fn find_hugo() -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("hugo"))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "this test needs Hugo, and none is on PATH: `apt-get install -y hugo` \
+                 (or run everything with `bash .ci/run`)"
+            )
+        })
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Builds the Hugo site in `dir` and fails on any error or warning about our content.
+fn hugo_build(hugo: &Path, dir: &Path) {
+    let out = output(
+        std::process::Command::new(hugo)
+            .current_dir(dir)
+            .env("HUGO_CACHEDIR", dir.join(".cache"))
+            .args(["--destination", "public"]),
+    );
+    assert_eq!(out.code, 0, "hugo in {}: {out}", dir.display());
+    assert!(!out.stderr.contains("ERROR"), "{out}");
+}
+
+/// Issue 12, must-show 7: an update with `<script>` and a title with `"`, published to a
+/// cState and a Hugo content folder, builds with real Hugo without errors; the text shows
+/// as typed, and the JSON cState makes from it parses.
+#[test]
+#[ignore = "needs hugo: apt-get install hugo (bash .ci/run does), then cargo test -- --include-ignored"]
+fn typed_html_and_quotes_build_as_text_with_real_hugo_and_cstate() {
+    let hugo = find_hugo();
+    let env = TestEnv::with_config(
+        r#"
+[targets.cstate]
+kind = "static"
+flavor = "cstate"
+path = "cstate/content/issues"
+
+[targets.blog]
+kind = "static"
+flavor = "hugo"
+path = "hugo/content/posts"
+"#,
+    );
+    let id = env.open(
+        "Uploads \"down\" <b>again</b> \\ here",
+        &[
+            "--id",
+            "uploads",
+            "--component",
+            "photos",
+            "--summary",
+            "Uploads fail. <script>alert(1)</script> & {{< ref x >}} stays text.",
+        ],
+    );
+    env.ok(&[
+        "update",
+        &id,
+        "--message",
+        "Still <i>failing</i>; \"we\" are on it.",
+    ]);
+    env.ok(&[
+        "publish", &id, "--yes", "--target", "cstate", "--target", "blog",
+    ]);
+
+    let cstate = env.root().join("cstate");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cstate"),
+        &cstate.join("themes/cstate"),
+    );
+    std::fs::write(cstate.join("config.yml"), CSTATE_CONFIG).unwrap();
+    hugo_build(&hugo, &cstate);
+
+    let page = crate::support::read(&cstate.join("public/issues/2026-11-24-uploads/index.html"));
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(page.contains("&lt;i&gt;failing&lt;/i&gt;"), "{page}");
+    assert!(page.contains("{{&lt; ref x &gt;}}"), "{page}");
+    // Every JSON file cState wrote parses, and the issue's title reads as typed, its
+    // straight quotes made typographic.
+    let mut jsons = Vec::new();
+    let mut stack = vec![cstate.join("public")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                jsons.push(path);
+            }
+        }
+    }
+    assert!(jsons.len() >= 3, "{jsons:?}");
+    for path in &jsons {
+        let text = crate::support::read(path);
+        serde_json::from_str::<Value>(&text)
+            .unwrap_or_else(|error| panic!("{}: {error}\n{text}", path.display()));
+    }
+    let issue: Value = serde_json::from_str(&crate::support::read(
+        &cstate.join("public/issues/2026-11-24-uploads/index.json"),
+    ))
+    .unwrap();
+    assert_eq!(issue["title"], "Uploads “down” <b>again</b> ⧵ here");
+    let listed: Value = serde_json::from_str(&crate::support::read(
+        &cstate.join("public/issues/index.json"),
+    ))
+    .unwrap();
+    assert_eq!(listed["pages"][0]["title"], issue["title"], "{listed}");
+    assert_ne!(
+        listed["pages"][0]["lastMod"], listed["pages"][0]["createdAt"],
+        "{listed}"
+    );
+
+    let blog = env.root().join("hugo");
+    std::fs::write(blog.join("config.toml"), HUGO_CONFIG).unwrap();
+    std::fs::create_dir_all(blog.join("layouts/_default")).unwrap();
+    std::fs::write(blog.join("layouts/_default/single.html"), HUGO_SINGLE).unwrap();
+    std::fs::write(blog.join("layouts/_default/list.html"), HUGO_LIST).unwrap();
+    hugo_build(&hugo, &blog);
+    let post = crate::support::read(&blog.join("public/posts/uploads/index.html"));
+    assert!(!post.contains("<script>alert"), "{post}");
+    assert!(
+        post.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{post}"
+    );
+    assert!(
+        post.contains("Uploads &#34;down&#34; &lt;b&gt;again&lt;/b&gt;"),
+        "{post}"
+    );
+}
