@@ -21,9 +21,9 @@ use crate::config::Config;
 use crate::fsutil::{Context as _, IoError};
 use crate::templates;
 
-/// How many steps one render may take: the postmortem of an incident of 10,000 updates or
-/// the history page of 5,000 incidents take a small part of it (about a tenth), and a
-/// runaway loop uses it up in well under a second.
+/// How many steps one render may take. The postmortem and pages of an incident of 10,000
+/// updates, and the site of 5,000 incidents, render within a tenth of it (they did with a
+/// limit of 1,000,000); a runaway loop uses it up in well under a second.
 pub const FUEL: u64 = 10_000_000;
 /// How many bytes one render may write.
 pub const OUTPUT_LIMIT: usize = 64 * 1024 * 1024;
