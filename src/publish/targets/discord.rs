@@ -45,7 +45,11 @@ impl Discord {
         };
         let content = format!(
             "{mention}\n{}",
-            cut(&text, CONTENT_LIMIT - mention.chars().count() - 1, &more)
+            cut(
+                &text,
+                CONTENT_LIMIT.saturating_sub(mention.chars().count() + 1),
+                &more
+            )
         );
         let (mut parse, mut users, mut roles) = (Vec::new(), Vec::new(), Vec::new());
         for word in mention.split_whitespace() {

@@ -37,7 +37,11 @@ impl Publisher for Mattermost {
         let text = match mention {
             Some(mention) => format!(
                 "{mention}\n{}",
-                cut(&text, POST_LIMIT - mention.chars().count() - 1, &more)
+                cut(
+                    &text,
+                    POST_LIMIT.saturating_sub(mention.chars().count() + 1),
+                    &more
+                )
             ),
             None => cut(&text, POST_LIMIT, &more),
         };

@@ -70,7 +70,11 @@ fn body(post: &Post, mention: &Option<Mention>) -> serde_json::Value {
     let fallback = match mention {
         Some(mention) => format!(
             "{mention} {}",
-            cut(&text, FALLBACK_LIMIT - mention.chars().count() - 1, &more)
+            cut(
+                &text,
+                FALLBACK_LIMIT.saturating_sub(mention.chars().count() + 1),
+                &more
+            )
         ),
         None => cut(&text, FALLBACK_LIMIT, &more),
     };
