@@ -53,7 +53,7 @@ pub fn run(args: LintArgs, session: &Session) -> Result<(), CommandError> {
             .printer
             .success(&format!("No findings in update {seq} of {}.", incident.id));
     } else {
-        session.printer.out(&describe(&findings, false))?;
+        session.printer.out_styled(&describe(&findings, false))?;
         if tally.errors == 0 {
             session.printer.status(&summary(tally));
         }

@@ -1,7 +1,14 @@
 //! `Printer`: the one place that writes to the terminal. Data (and `--json`) goes to stdout;
 //! status, warnings, hints and errors go to stderr.
+//!
+//! Titles, messages and server answers are text from people and remotes, so whatever is
+//! written goes through [`visible`]: a control character (an `ESC]0;…BEL` that retitles the
+//! window, an `ESC[2J` that clears it, OSC 52 that writes the clipboard) shows as `\u{1b}`
+//! instead of acting. Only the `*_styled` writers pass text as is, for lines whose colors we
+//! made around parts already made visible.
 #![allow(clippy::print_stderr)]
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::io::Write;
@@ -60,8 +67,15 @@ impl Printer {
         self.json
     }
 
-    /// Writes data to stdout. A closed pipe ends the command quietly.
+    /// Writes data to stdout, control characters made [`visible`]. A closed pipe ends the
+    /// command quietly.
     pub fn out(&self, text: &str) -> Result<(), CommandError> {
+        self.out_styled(&visible(text))
+    }
+
+    /// Writes to stdout as is: text this program made whole (completion scripts, a man
+    /// page), or colored lines whose parts from people went through [`visible`].
+    pub fn out_styled(&self, text: &str) -> Result<(), CommandError> {
         let mut stdout = std::io::stdout().lock();
         stdout
             .write_all(text.as_bytes())
@@ -87,6 +101,12 @@ impl Printer {
 
     /// Tells the person what happened (stderr; hidden by `-q`).
     pub fn status(&self, text: &str) {
+        self.status_styled(&visible(text));
+    }
+
+    /// Tells the person what happened, as is: a colored line whose parts from people went
+    /// through [`visible`] (stderr; hidden by `-q`).
+    pub fn status_styled(&self, text: &str) {
         if !self.quiet {
             eprintln!("{text}");
         }
@@ -102,7 +122,11 @@ impl Printer {
     /// Shows a success line with a check mark (stderr; hidden by `-q`).
     pub fn success(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{} {text}", style("✓").for_stderr().green().bold());
+            eprintln!(
+                "{} {}",
+                style("✓").for_stderr().green().bold(),
+                visible(text)
+            );
         }
     }
 
@@ -111,25 +135,29 @@ impl Printer {
         if text.is_empty() {
             return;
         }
-        eprintln!("  {}", style(text).for_stderr().dim());
+        eprintln!("  {}", style(visible(text)).for_stderr().dim());
     }
 
     /// Shows a stage heading (stderr).
     pub fn heading(&self, text: &str) {
-        eprintln!("{}", style(text).for_stderr().bold());
+        eprintln!("{}", style(visible(text)).for_stderr().bold());
     }
 
     /// Warns once per distinct message per run (stderr; shown even with `-q`).
     pub fn warn(&self, text: &str) {
         if self.warned.borrow_mut().insert(text.to_string()) {
-            eprintln!("{} {text}", style("warning:").for_stderr().yellow().bold());
+            eprintln!(
+                "{} {}",
+                style("warning:").for_stderr().yellow().bold(),
+                visible(text)
+            );
         }
     }
 
     /// Logs a detail for `-v` (stderr).
     pub fn debug(&self, text: &str) {
         if self.verbose {
-            eprintln!("{} {text}", style("debug:").for_stderr().dim());
+            eprintln!("{} {}", style("debug:").for_stderr().dim(), visible(text));
         }
     }
 
@@ -138,13 +166,21 @@ impl Printer {
         eprintln!(
             "{} {}",
             style("error:").for_stderr().red().bold(),
-            error.message
+            visible(&error.message)
         );
         for hint in &error.hints {
-            eprintln!("{} {hint}", style("hint:").for_stderr().cyan().bold());
+            eprintln!(
+                "{} {}",
+                style("hint:").for_stderr().cyan().bold(),
+                visible(hint)
+            );
         }
         for cause in error.causes() {
-            eprintln!("{} {cause}", style("caused by:").for_stderr().dim());
+            eprintln!(
+                "{} {}",
+                style("caused by:").for_stderr().dim(),
+                visible(&cause.to_string())
+            );
         }
     }
 }
@@ -162,8 +198,36 @@ fn stdout_failed(error: std::io::Error) -> CommandError {
     }
 }
 
-/// Lays out rows in columns separated by two spaces; the last column is not padded.
+/// Returns `text` with every control character but line feed and tab written as a visible
+/// escape (`\u{1b}`, `\u{7}`, `\u{d}`), and the bidirectional overrides that reorder what
+/// a terminal shows as well: how text from people and remotes reaches a terminal.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Lays out rows in columns separated by two spaces; the last column is not padded. Cells
+/// are made [`visible`] first, so the columns line up as shown.
 pub fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let visible_row = |row: &[String; N]| row.clone().map(|cell| visible(&cell).into_owned());
+    let header = visible_row(header);
+    let rows: Vec<[String; N]> = rows.iter().map(visible_row).collect();
+    let header = &header;
+    let rows = rows.as_slice();
     let mut widths = [0usize; N];
     for row in std::iter::once(header).chain(rows) {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -200,7 +264,8 @@ pub fn sections(drafts: &[Draft]) -> String {
 }
 
 /// Returns findings for people: one line each, `level[rule] place: message`, and a hint;
-/// colored for stderr or stdout.
+/// colored for stderr or stdout, so written with the `*_styled` writers: the message and
+/// hint, which quote drafts, are made [`visible`] here.
 pub fn describe(findings: &[Finding], for_stderr: bool) -> String {
     let paint = |text: String| {
         let styled = style(text);
@@ -224,7 +289,7 @@ pub fn describe(findings: &[Finding], for_stderr: bool) -> String {
         if let Some(span) = &finding.span {
             place.push_str(&format!(":{}:{}", span.line, span.column));
         }
-        text.push_str(&format!("{label} {place}: {}", finding.message));
+        text.push_str(&format!("{label} {place}: {}", visible(&finding.message)));
         if !finding.also_in.is_empty() {
             let others: Vec<&str> = finding
                 .also_in
@@ -236,7 +301,7 @@ pub fn describe(findings: &[Finding], for_stderr: bool) -> String {
         text.push_str(&format!(
             "\n  {} {}\n",
             paint("hint:".to_string()).cyan(),
-            finding.hint
+            visible(finding.hint)
         ));
     }
     text
@@ -272,6 +337,15 @@ mod tests {
         assert_eq!(next_update_text(Some(later), now), "in 12 minutes");
         assert_eq!(next_update_text(Some(earlier), now), "OVERDUE by 5 minutes");
         assert_eq!(next_update_text(None, now), "-");
+    }
+
+    #[test]
+    fn control_characters_show_as_escapes() {
+        assert_eq!(
+            visible("a\u{1b}]0;pwned\u{7}b\u{1b}[2J\r\n\tc\u{9b}\u{202e}"),
+            "a\\u{1b}]0;pwned\\u{7}b\\u{1b}[2J\\u{d}\n\tc\\u{9b}\\u{202e}"
+        );
+        assert!(matches!(visible("plain\ntext"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use console::style;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::output::Printer;
+use super::output::{Printer, visible};
 use crate::publish::engine::Outcome;
 
 pub struct Progress {
@@ -50,13 +50,19 @@ impl Progress {
             Ok(remote) => format!(
                 "{} {}",
                 style("✓").for_stderr().green(),
-                remote.url.as_deref().unwrap_or("published")
+                visible(remote.url.as_deref().unwrap_or("published"))
             ),
-            Err(error) => format!("{} {error}", style("✗ failed:").for_stderr().red()),
+            Err(error) => format!(
+                "{} {}",
+                style("✗ failed:").for_stderr().red(),
+                visible(&error.to_string())
+            ),
         };
         match self.bars.as_ref().and_then(|(_, bars)| bars.get(target)) {
             Some(bar) => bar.finish_with_message(line),
-            None if !self.printer.json_mode() => self.printer.status(&format!("{target}: {line}")),
+            None if !self.printer.json_mode() => {
+                self.printer.status_styled(&format!("{target}: {line}"));
+            }
             None => {}
         }
     }

@@ -349,7 +349,9 @@ fn check_findings(
 ) -> Result<Vec<String>, CommandError> {
     let findings = Linter::new(config).lint(incident, seq, drafts);
     if !findings.is_empty() && !session.printer.json_mode() {
-        session.printer.status(describe(&findings, true).trim_end());
+        session
+            .printer
+            .status_styled(describe(&findings, true).trim_end());
     }
     let errors: Vec<String> = findings
         .iter()

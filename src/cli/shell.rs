@@ -26,7 +26,9 @@ pub fn completions(
 ) -> Result<(), CommandError> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cli, "incident", &mut script);
-    session.printer.out(&String::from_utf8_lossy(&script))
+    session
+        .printer
+        .out_styled(&String::from_utf8_lossy(&script))
 }
 
 /// Prints the manual page of `cli`, the whole command line.
@@ -35,5 +37,5 @@ pub fn man(_args: ManArgs, cli: clap::Command, session: &Session) -> Result<(), 
     clap_mangen::Man::new(cli)
         .render(&mut page)
         .map_err(|error| CommandError::local("cannot write the manual page").because(error))?;
-    session.printer.out(&String::from_utf8_lossy(&page))
+    session.printer.out_styled(&String::from_utf8_lossy(&page))
 }

@@ -48,7 +48,9 @@ pub fn review(session: &Session, config: &Config, incident: &Incident, seq: usiz
         session
             .printer
             .heading(&format!("\nChecks: {}", summary(tally)));
-        session.printer.status(describe(&findings, true).trim_end());
+        session
+            .printer
+            .status_styled(describe(&findings, true).trim_end());
     }
     if !drafts.is_empty() {
         session.printer.status(&format!(

@@ -25,8 +25,8 @@ pub use error::{ConfigError, line_column};
 pub use secret::Secret;
 pub use settings::{
     ChatSettings, Choice, EmailSettings, FileSettings, Flavor, GhostSettings, Login,
-    MastodonSettings, Settings, StaticSettings, StatuspageSettings, Tls, UrlSetting, Visibility,
-    WebhookSettings, WordpressMode, WordpressSettings,
+    MastodonSettings, Mention, Settings, StaticSettings, StatuspageSettings, Tls, UrlSetting,
+    Visibility, WebhookSettings, WordpressMode, WordpressSettings,
 };
 pub use severity::{ComponentStatus, Indicator, Severity};
 pub use target::{DeliveryRule, Target, TargetKind, check_url, is_loopback};
@@ -257,7 +257,7 @@ impl Config {
                     Some("it becomes part of idempotency keys and webhook ids".to_string()),
                 ));
             }
-            let mut target = target::validate(name, table, &stage_names, &component_ids)
+            let mut target = target::validate(name, table, &stage_names, &component_ids, &names)
                 .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
             if table.get_ref().require_approval.is_none() {
                 target.require_approval = raw.publishing.require_approval.unwrap_or(false);

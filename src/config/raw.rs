@@ -83,6 +83,8 @@ pub struct RawTarget {
     pub tls: Option<Spanned<String>>,
     pub from: Option<Spanned<String>>,
     pub to: Option<Spanned<Vec<Spanned<String>>>>,
+    pub mention: Option<Spanned<String>>,
+    pub mention_severities: Option<Spanned<Vec<Spanned<String>>>>,
 
     // Literal secrets are accepted by the parser only so that the error can say which
     // `*_env` key to use instead of a bare "unknown key".

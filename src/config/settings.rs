@@ -55,10 +55,37 @@ pub struct WebhookSettings {
     pub secret_env: Option<String>,
 }
 
-/// `slack`, `discord`, `teams`, `mattermost`: an incoming-webhook URL, which is a secret.
+/// `slack`, `discord`, `teams`, `mattermost`: an incoming-webhook URL, which is a secret,
+/// and the one deliberate mention its posts may carry.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChatSettings {
     pub url_env: String,
+    /// `mention` (with `mention_severities`): who is notified. Text people type never
+    /// notifies anyone; only this does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mention: Option<Mention>,
+}
+
+/// A mention a chat target puts at the top of its posts, already written the way its
+/// service reads one (`<!subteam^S0123>` for Slack, `@oncall` for Mattermost, `<@&123>` for
+/// Discord).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    /// The mentions as sent, separated by spaces.
+    pub text: String,
+    /// The severities whose updates carry it; `None` for every severity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severities: Option<Vec<String>>,
+}
+
+impl Mention {
+    /// Returns the mention an update of `severity` carries, if any.
+    pub fn for_severity(&self, severity: &str) -> Option<&str> {
+        self.severities
+            .as_ref()
+            .is_none_or(|severities| severities.iter().any(|name| name == severity))
+            .then_some(self.text.as_str())
+    }
 }
 
 /// `wordpress`: the core REST API with an application password.
@@ -258,6 +285,7 @@ pub struct Fields<'a> {
     pub raw: &'a Spanned<RawTarget>,
     pub allow_insecure: bool,
     pub component_ids: &'a [&'a str],
+    pub severity_names: &'a [&'a str],
 }
 
 impl<'a> Fields<'a> {
@@ -342,7 +370,165 @@ pub fn webhook(fields: &Fields) -> Result<Settings, TargetProblem> {
 fn chat(fields: &Fields) -> Result<ChatSettings, TargetProblem> {
     Ok(ChatSettings {
         url_env: fields.required(&fields.table().url_env, "url_env")?,
+        mention: mention(fields)?,
     })
+}
+
+/// Reads `mention` and `mention_severities`: each mention in the one form its service
+/// notifies by, so that a typo is an error here rather than a silent non-ping at 3 a.m.
+fn mention(fields: &Fields) -> Result<Option<Mention>, TargetProblem> {
+    let table = fields.table();
+    let Some(written) = &table.mention else {
+        if let Some(severities) = &table.mention_severities {
+            return Err(fields.at(
+                severities.span(),
+                format!(
+                    "`mention_severities` in `[targets.{}]` needs a `mention`",
+                    fields.name
+                ),
+                Some("add `mention = \"…\"`, or remove `mention_severities`".to_string()),
+            ));
+        }
+        return Ok(None);
+    };
+    let mut sent = Vec::new();
+    for word in written.get_ref().split_whitespace() {
+        let form = match fields.kind {
+            TargetKind::Slack => slack_mention(word),
+            TargetKind::Mattermost => mattermost_mention(word),
+            TargetKind::Discord => discord_mention(word),
+            _ => None,
+        };
+        let Some(form) = form else {
+            let service = match fields.kind {
+                TargetKind::Slack => "Slack",
+                TargetKind::Mattermost => "Mattermost",
+                _ => "Discord",
+            };
+            let hint = match fields.kind {
+                TargetKind::Slack => {
+                    "Slack notifies a user group by its id, `<!subteam^S0123ABCD>` (or `<!subteam^S0123ABCD|@oncall>`), a person as `<@U0123ABCD>`, and everyone as `@here` or `@channel`"
+                }
+                TargetKind::Mattermost => {
+                    "Mattermost notifies `@username` (lowercase letters, digits, `.`, `-`, `_`), `@here`, `@channel` or `@all`"
+                }
+                _ => {
+                    "Discord notifies a role as `<@&123456789>`, a person as `<@123456789>`, and everyone as `@here` or `@everyone`"
+                }
+            };
+            return Err(fields.at(
+                written.span(),
+                format!(
+                    "`{word}` in `[targets.{}]` is not a {service} mention",
+                    fields.name
+                ),
+                Some(hint.to_string()),
+            ));
+        };
+        sent.push(form);
+    }
+    if sent.is_empty() {
+        return Err(fields.at(
+            written.span(),
+            format!("`mention` in `[targets.{}]` is empty", fields.name),
+            Some("remove it, or name who to notify".to_string()),
+        ));
+    }
+    let severities = match &table.mention_severities {
+        None => None,
+        Some(list) => {
+            if list.get_ref().is_empty() {
+                return Err(fields.at(
+                    list.span(),
+                    format!("`mention_severities` in `[targets.{}]` is empty", fields.name),
+                    Some("list the severities that notify, like `[\"sev1\"]`, or remove it to notify for every severity".to_string()),
+                ));
+            }
+            for severity in list.get_ref() {
+                if !fields.severity_names.contains(&severity.get_ref().as_str()) {
+                    return Err(fields.at(
+                        severity.span(),
+                        format!(
+                            "unknown severity `{}` in `mention_severities` of `[targets.{}]`",
+                            severity.get_ref(),
+                            fields.name
+                        ),
+                        Some(crate::vocab::suggestion(
+                            severity.get_ref(),
+                            "severities",
+                            fields.severity_names,
+                        )),
+                    ));
+                }
+            }
+            Some(list.get_ref().iter().map(|s| s.get_ref().clone()).collect())
+        }
+    };
+    Ok(Some(Mention {
+        text: sent.join(" "),
+        severities,
+    }))
+}
+
+/// Slack's forms: `<!subteam^ID>` or `<!subteam^ID|@handle>`, `<@ID>`, and the special
+/// mentions written `@here` or as Slack writes them, `<!here>`.
+fn slack_mention(word: &str) -> Option<String> {
+    let special = |name: &str| ["here", "channel", "everyone"].contains(&name);
+    if let Some(name) = word.strip_prefix('@')
+        && special(name)
+    {
+        return Some(format!("<!{name}>"));
+    }
+    let inner = word.strip_prefix('<')?.strip_suffix('>')?;
+    let id_ok = |id: &str| {
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    let handle_ok = |handle: &str| {
+        handle.strip_prefix('@').is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
+    };
+    let ok = if let Some(group) = inner.strip_prefix("!subteam^") {
+        match group.split_once('|') {
+            Some((id, handle)) => id_ok(id) && handle_ok(handle),
+            None => id_ok(group),
+        }
+    } else if let Some(user) = inner.strip_prefix('@') {
+        id_ok(user)
+    } else if let Some(name) = inner.strip_prefix('!') {
+        special(name)
+    } else {
+        false
+    };
+    ok.then(|| word.to_string())
+}
+
+/// Mattermost's: `@username`, and `@here`, `@channel`, `@all`.
+fn mattermost_mention(word: &str) -> Option<String> {
+    let name = word.strip_prefix('@')?;
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.as_bytes()[0].is_ascii_alphabetic()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    ok.then(|| word.to_string())
+}
+
+/// Discord's: `<@ID>` (a person), `<@&ID>` (a role), `@here`, `@everyone`.
+fn discord_mention(word: &str) -> Option<String> {
+    if word == "@here" || word == "@everyone" {
+        return Some(word.to_string());
+    }
+    let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
+    let id = inner.strip_prefix('&').unwrap_or(inner);
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then(|| word.to_string())
 }
 
 pub fn slack(fields: &Fields) -> Result<Settings, TargetProblem> {

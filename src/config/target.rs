@@ -102,7 +102,7 @@ const KINDS: &[KindSpec] = &[
         delivery: DeliveryRule::Blind,
         name: "slack",
         channel: Channel::Chat,
-        keys: &["url_env"],
+        keys: &["url_env", "mention", "mention_severities"],
         required: &[&["url_env"]],
         url_is_secret: true,
         settings: settings::slack,
@@ -112,7 +112,7 @@ const KINDS: &[KindSpec] = &[
         delivery: DeliveryRule::Blind,
         name: "discord",
         channel: Channel::Chat,
-        keys: &["url_env"],
+        keys: &["url_env", "mention", "mention_severities"],
         required: &[&["url_env"]],
         url_is_secret: true,
         settings: settings::discord,
@@ -132,7 +132,7 @@ const KINDS: &[KindSpec] = &[
         delivery: DeliveryRule::Blind,
         name: "mattermost",
         channel: Channel::Chat,
-        keys: &["url_env"],
+        keys: &["url_env", "mention", "mention_severities"],
         required: &[&["url_env"]],
         url_is_secret: true,
         settings: settings::mattermost,
@@ -319,6 +319,7 @@ pub fn validate(
     raw: &Spanned<RawTarget>,
     stage_names: &[&str],
     component_ids: &[&str],
+    severity_names: &[&str],
 ) -> Result<Target, TargetProblem> {
     let table = raw.get_ref();
     reject_literal_secrets(name, table)?;
@@ -375,6 +376,7 @@ pub fn validate(
         raw,
         allow_insecure,
         component_ids,
+        severity_names,
     };
     for group in spec.required {
         if !group
@@ -539,6 +541,8 @@ fn present_keys(table: &RawTarget) -> Vec<(&'static str, Range<usize>)> {
         ("tls", span(&table.tls)),
         ("from", span(&table.from)),
         ("to", span(&table.to)),
+        ("mention", span(&table.mention)),
+        ("mention_severities", span(&table.mention_severities)),
     ]
     .into_iter()
     .filter_map(|(key, span)| span.map(|span| (key, span)))

@@ -298,7 +298,7 @@ impl Shared<'_> {
         for update in &updates {
             read.feed.push(FeedEntry {
                 incident_id: incident.id.clone(),
-                incident_title: incident.title.clone(),
+                incident_title: page.incident.title.clone(),
                 update: update.clone(),
             });
         }

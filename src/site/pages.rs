@@ -28,7 +28,13 @@ impl IncidentView {
     /// Returns the view of an incident from its summary.
     pub fn new(config: &Config, summary: &Summary, impact: Option<String>) -> IncidentView {
         IncidentView {
-            facts: view::IncidentView::of_summary(config, summary, impact),
+            facts: {
+                let mut facts = view::IncidentView::of_summary(config, summary, impact);
+                // The site shows what people typed, never a control character.
+                facts.title = printable(&facts.title);
+                facts.impact = facts.impact.as_deref().map(printable);
+                facts
+            },
             path: incident_path(&summary.id),
         }
     }
@@ -40,6 +46,15 @@ impl std::ops::Deref for IncidentView {
     fn deref(&self) -> &view::IncidentView {
         &self.facts
     }
+}
+
+/// Returns `text` without control characters (line feeds and tabs kept): the site shows
+/// what people typed, never a terminal escape or a character XML forbids, on every page,
+/// feed and `status.json`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 /// Returns the path of an incident's page, relative to the site's root.
@@ -87,8 +102,8 @@ impl UpdateView {
             status_label: update.status.label(),
             at: rfc3339(update.at),
             next_update_at: update.next_update_at.map(rfc3339),
-            text,
-            html,
+            text: printable(&text),
+            html: printable(&html),
             path: format!("{}#update-{}", incident_path(incident_id), update.seq),
         }
     }
@@ -212,4 +227,17 @@ pub struct IncidentPage<'a> {
     pub updates: Vec<UpdateView>,
     /// The SVG timeline, a standalone `<svg>` element with its own text alternative.
     pub timeline_svg: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(
+            printable("a\u{1b}]0;x\u{7}b\u{1b}[2J\nc\td\u{9b}\r"),
+            "a]0;xb[2J\nc\td"
+        );
+    }
 }

@@ -18,6 +18,7 @@ mod errors;
 mod example;
 mod flow;
 mod git;
+mod hostile_text;
 mod layers;
 mod postmortem;
 mod prompts;

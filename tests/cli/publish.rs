@@ -421,6 +421,12 @@ fn each_chat_target_gets_its_own_protocol() {
     );
 
     // Teams (Workflows): an Adaptive Card 1.4 in a `message`; the URL's query is kept.
+    // A TextBlock joins lines into one paragraph, so each line is its own (issue 12).
+    let paragraphs = text
+        .lines()
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
     let teams = only("/teams/");
     assert_eq!(teams.url.path(), TEAMS);
     assert_eq!(teams.url.query(), Some(TEAMS_QUERY));
@@ -438,7 +444,7 @@ fn each_chat_target_gets_its_own_protocol() {
                     "body": [
                         {"type": "TextBlock", "text": "Investigating: Uploads failing",
                          "weight": "Bolder", "size": "Medium", "wrap": true},
-                        {"type": "TextBlock", "text": text, "wrap": true},
+                        {"type": "TextBlock", "text": paragraphs, "wrap": true},
                         {"type": "FactSet", "facts": [
                             {"title": "Status", "value": "investigating"},
                             {"title": "Severity", "value": "sev2"},

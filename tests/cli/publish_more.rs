@@ -723,6 +723,7 @@ fn a_dry_run_shows_each_request_without_secrets_and_sends_nothing() {
 const CSTATE_3_UPDATES: &str = r#"---
 title: "Uploads failing"
 date: 2026-11-24T08:00:00Z
+lastmod: 2026-11-24T08:04:00Z
 resolved: true
 resolvedWhen: 2026-11-24T08:04:00Z
 severity: down
@@ -734,21 +735,15 @@ section: issue
 
 *Resolved* - Uploads work again. We are sorry for the trouble.
 
-No data was lost or corrupted.
-
-Posted 2026-11-24 03:04 EST (08:04 UTC). {{< track "2026-11-24 08:04:00" >}}
+No data was lost or corrupted. {{< track "2026-11-24 08:04:00" >}}
 
 *Identified* - A full disk stopped uploads; we are freeing space.
 
-We will post the next update by 03:32 EST (08:32 UTC), sooner if anything changes.
-
-Posted 2026-11-24 03:02 EST (08:02 UTC). {{< track "2026-11-24 08:02:00" >}}
+We will post the next update by 03:32 EST (08:32 UTC), sooner if anything changes. {{< track "2026-11-24 08:02:00" >}}
 
 *Investigating* - Uploads fail for some people.
 
-We will post the next update by 03:30 EST (08:30 UTC), sooner if anything changes.
-
-Posted 2026-11-24 03:00 EST (08:00 UTC). {{< track "2026-11-24 08:00:00" >}}
+We will post the next update by 03:30 EST (08:30 UTC), sooner if anything changes. {{< track "2026-11-24 08:00:00" >}}
 "#;
 
 #[test]
@@ -830,7 +825,7 @@ fn the_cstate_file_shows_every_update_newest_first_and_is_rewritten_the_same_way
     );
     assert_eq!(state_of(&out, "site"), "edited", "{out}");
     let expected = CSTATE_3_UPDATES.replace(
-        "*Investigating* - Uploads fail for some people.\n\nWe will post the next update by 03:30 EST (08:30 UTC), sooner if anything changes.\n\nPosted 2026-11-24 03:00 EST (08:00 UTC).",
+        "*Investigating* - Uploads fail for some people.\n\nWe will post the next update by 03:30 EST (08:30 UTC), sooner if anything changes.",
         "*Investigating* - Uploads fail for everyone in Europe.",
     );
     assert_ne!(expected, CSTATE_3_UPDATES);
@@ -866,27 +861,26 @@ fn hugo_and_jekyll_posts_get_their_own_front_matter_and_safe_bodies() {
         "---\n\
          title: \"Uploads \\\"failing\\\"\"\n\
          date: 2026-11-24T08:00:00Z\n\
+         lastmod: 2026-11-24T08:00:00Z\n\
          draft: false\n\
          tags: [\"incident\", \"photos\"]\n\
          ---\n\
          \n\
          ### Investigating — 2026-11-24 03:00 EST (08:00 UTC)\n\
          \n\
-         Uploads fail for some people; {{&lt; ref x >}} and {% include y %} stay text.\n\
+         Uploads fail for some people; {{&lt; ref x &gt;}} and {% include y %} stay text.\n\
          \n\
-         We will post the next update by 04:00 EST (09:00 UTC), sooner if anything changes.\n\
-         \n\
-         Posted 2026-11-24 03:00 EST (08:00 UTC).\n"
+         We will post the next update by 04:00 EST (09:00 UTC), sooner if anything changes.\n"
     );
     let jekyll = env.read("jekyll/_posts/2026-11-24-uploads.md");
     assert!(
         jekyll.starts_with(
-            "---\nlayout: post\ntitle: \"Uploads \\\"failing\\\"\"\ndate: 2026-11-24 08:00:00 +0000\ntags: [\"incident\", \"photos\"]\n---\n\n### Investigating — "
+            "---\nlayout: post\ntitle: \"Uploads \\\"failing\\\"\"\ndate: 2026-11-24 08:00:00 +0000\nlast_modified_at: 2026-11-24 08:00:00 +0000\ntags: [\"incident\", \"photos\"]\n---\n\n### Investigating — "
         ),
         "{jekyll}"
     );
     assert!(
-        jekyll.contains("&#123;&#123;< ref x >}} and &#123;% include y %} stay text."),
+        jekyll.contains("&#123;&#123;&lt; ref x &gt;}} and &#123;% include y %} stay text."),
         "{jekyll}"
     );
 }

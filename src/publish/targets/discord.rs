@@ -2,10 +2,17 @@
 //! id is kept and a changed text edits the message in place (`PATCH …/messages/{id}`).
 //! Its delivery rule is *blind*. A success whose body cannot be read still posted the
 //! message: it is delivered, without an id to edit it by later.
+//!
+//! `allowed_mentions` lets only the target's `mention` notify, and mentions people typed
+//! are made inert as well (so a typed `<@&role>` cannot ride on a configured one). A text
+//! over Discord's 2,000 characters is cut at a word boundary with "…" and a link to the
+//! status page.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::chat_text::{cut, defuse_mentions, markdown_more};
+use crate::config::Mention;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
 
@@ -15,11 +22,53 @@ const CONTENT_LIMIT: usize = 2000;
 #[derive(Debug)]
 pub struct Discord {
     url: Url,
+    mention: Option<Mention>,
 }
 
 impl Discord {
-    pub fn new(url: Url) -> Discord {
-        Discord { url }
+    pub fn new(url: Url, mention: Option<Mention>) -> Discord {
+        Discord { url, mention }
+    }
+
+    /// The message: the mention this update's severity carries, if any, then the text;
+    /// and `allowed_mentions` naming exactly who may be notified.
+    fn body(&self, post: &Post) -> serde_json::Value {
+        let text = defuse_mentions(post.draft.text.trim_end());
+        let more = markdown_more(post.config.org.status_url.as_deref());
+        let mention = self
+            .mention
+            .as_ref()
+            .and_then(|mention| mention.for_severity(&post.incident.severity));
+        let Some(mention) = mention else {
+            return json!({
+                "content": cut(&text, CONTENT_LIMIT, &more),
+                "allowed_mentions": { "parse": [] },
+            });
+        };
+        let content = format!(
+            "{mention}\n{}",
+            cut(
+                &text,
+                CONTENT_LIMIT.saturating_sub(mention.chars().count() + 1),
+                &more
+            )
+        );
+        let (mut parse, mut users, mut roles) = (Vec::new(), Vec::new(), Vec::new());
+        for word in mention.split_whitespace() {
+            match word.strip_prefix("<@").and_then(|id| id.strip_suffix('>')) {
+                Some(id) => match id.strip_prefix('&') {
+                    Some(role) => roles.push(role),
+                    None => users.push(id),
+                },
+                // `@here` and `@everyone` are both allowed by "everyone".
+                None => parse.push("everyone"),
+            }
+        }
+        parse.dedup();
+        json!({
+            "content": content,
+            "allowed_mentions": { "parse": parse, "users": users, "roles": roles },
+        })
     }
 }
 
@@ -29,16 +78,7 @@ impl Publisher for Discord {
     }
 
     fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
-        let text = post.draft.text.trim_end();
-        let length = text.chars().count();
-        if length > CONTENT_LIMIT {
-            return Err(PublishError::unsendable(format!(
-                "the {} text is {length} characters; Discord allows {CONTENT_LIMIT}: shorten it with `incident edit`",
-                post.draft.channel
-            )));
-        }
-        // Text people typed must not ping @everyone or a role.
-        let body = json!({ "content": text, "allowed_mentions": { "parse": [] } });
+        let body = self.body(post);
         let outgoing = match (post.action, post.remote_id) {
             (PublishAction::Edit, Some(id)) => Outgoing::new(
                 reqwest::Method::PATCH,

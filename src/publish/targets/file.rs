@@ -1,5 +1,9 @@
 //! `file`: each post written into a folder, one file per update and channel. Writing the
 //! same post again rewrites the same file, so it is always safe to resend.
+//!
+//! The path is made of names read back from the record (the incident id, the stage), which
+//! a merged branch can carry anything in; each is checked as config names are, so a path
+//! never leaves the folder.
 
 use std::path::PathBuf;
 
@@ -23,15 +27,17 @@ impl File {
     }
 
     /// `<folder>/<incident>/<seq>-<stage>.<channel>.<ext>`
-    fn path(&self, post: &Post) -> PathBuf {
+    fn path(&self, post: &Post) -> Result<PathBuf, PublishError> {
         let extension = match post.draft.channel {
             Channel::Status | Channel::Blog | Channel::Chat => "md",
             Channel::Social | Channel::Email | Channel::Banner => "txt",
         };
-        self.folder.join(&post.incident.id).join(format!(
-            "{:03}-{}.{}.{extension}",
-            post.update.seq, post.update.stage, post.draft.channel
-        ))
+        let incident = checked_name("incident id", &post.incident.id)?;
+        let stage = checked_name("stage", &post.update.stage)?;
+        Ok(self.folder.join(incident).join(format!(
+            "{:03}-{stage}.{}.{extension}",
+            post.update.seq, post.draft.channel
+        )))
     }
 }
 
@@ -43,7 +49,7 @@ impl Publisher for File {
     fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         Ok(format!(
             "WRITE {}\n\n{}",
-            self.path(post).display(),
+            self.path(post)?.display(),
             post.draft.plain()
         ))
     }
@@ -55,7 +61,10 @@ impl Publisher for File {
         _policy: Policy,
     ) -> Delivery<'a> {
         Box::pin(async move {
-            let path = self.path(&post);
+            let path = match self.path(&post) {
+                Ok(path) => path,
+                Err(error) => return Delivered::refused(error),
+            };
             let written = path
                 .parent()
                 .map_or(Ok(()), crate::fsutil::create_dir_durable)
@@ -70,5 +79,18 @@ impl Publisher for File {
                 errors: Vec::new(),
             }
         })
+    }
+}
+
+/// Returns `name` if it is a name as config names are (lowercase letters, digits, `-`):
+/// what a file path may be made of. A record can hold anything, `x/../../PWNED` included.
+pub fn checked_name<'a>(what: &str, name: &'a str) -> Result<&'a str, PublishError> {
+    if crate::vocab::is_valid_name(name) {
+        Ok(name)
+    } else {
+        Err(PublishError::unsendable(format!(
+            "the record names {what} `{}`, which is not a name (lowercase letters, digits and `-`): no file is written from it",
+            name.escape_debug()
+        )))
     }
 }

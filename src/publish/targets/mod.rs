@@ -1,6 +1,7 @@
 //! The kinds of target that can publish, and how each is built from its checked settings.
 //! Adding a kind means one module here and one arm in `build_kind`.
 
+mod chat_text;
 mod discord;
 mod email;
 mod file;
@@ -86,12 +87,19 @@ fn build_kind(
             };
             Box::new(webhook::Webhook::new(url, secret, secrets)?)
         }
-        Settings::Slack(chat) => Box::new(slack::Slack::new(url_from_env(&chat.url_env)?)),
-        Settings::Discord(chat) => Box::new(discord::Discord::new(url_from_env(&chat.url_env)?)),
+        Settings::Slack(chat) => Box::new(slack::Slack::new(
+            url_from_env(&chat.url_env)?,
+            chat.mention.clone(),
+        )),
+        Settings::Discord(chat) => Box::new(discord::Discord::new(
+            url_from_env(&chat.url_env)?,
+            chat.mention.clone(),
+        )),
         Settings::Teams(chat) => Box::new(teams::Teams::new(url_from_env(&chat.url_env)?)),
-        Settings::Mattermost(chat) => {
-            Box::new(mattermost::Mattermost::new(url_from_env(&chat.url_env)?))
-        }
+        Settings::Mattermost(chat) => Box::new(mattermost::Mattermost::new(
+            url_from_env(&chat.url_env)?,
+            chat.mention.clone(),
+        )),
         Settings::Wordpress(settings) => {
             Box::new(wordpress::Wordpress::new(target, settings, secrets)?)
         }

@@ -1,42 +1,86 @@
 //! `slack`: an incoming webhook with Block Kit sections and the text as the notification
 //! fallback. Incoming webhooks return no message id, so a post cannot be edited later.
+//!
+//! The text people typed is escaped for mrkdwn (`&`, `<`, `>`), so `<!channel>`, `<@U123>`
+//! and `<url|label>` show as typed, and `@here`-style words are made inert; only the
+//! target's `mention` notifies. Sections are cut at word boundaries within Slack's 3,000
+//! characters, at most 50 blocks; what does not fit ends with "…" and a link to the status
+//! page.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::chat_text::{chunks, close, cut, defuse_mentions, slack_escape};
+use crate::config::Mention;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
 
 /// Slack's limit for the text of one section block.
 const SECTION_LIMIT: usize = 3000;
+/// Slack's limit for the blocks of one message.
+const BLOCK_LIMIT: usize = 50;
 /// Slack truncates `text` at 40,000 characters; its docs ask for under 4,000.
 const FALLBACK_LIMIT: usize = 4000;
 
 #[derive(Debug)]
 pub struct Slack {
     url: Url,
+    mention: Option<Mention>,
 }
 
 impl Slack {
-    pub fn new(url: Url) -> Slack {
-        Slack { url }
+    pub fn new(url: Url, mention: Option<Mention>) -> Slack {
+        Slack { url, mention }
     }
 }
 
 impl Publisher for Slack {
     fn request(&self, post: &Post, _now: DateTime<Utc>) -> Result<Outgoing, PublishError> {
-        let text = mrkdwn(post.draft.text.trim_end());
-        let text = text.as_str();
-        let blocks: Vec<serde_json::Value> = chunks(text, SECTION_LIMIT)
-            .into_iter()
-            .map(|chunk| json!({"type": "section", "text": {"type": "mrkdwn", "text": chunk}}))
-            .collect();
         Ok(Outgoing::new(reqwest::Method::POST, &self.url)
             .status_only()
-            .json(&json!({
-                "text": truncate(text, FALLBACK_LIMIT),
-                "blocks": blocks,
-            })))
+            .json(&body(post, &self.mention)))
     }
+}
+
+/// The message: the mention (if this update's severity carries one), the sections, and
+/// the fallback text.
+fn body(post: &Post, mention: &Option<Mention>) -> serde_json::Value {
+    let text = slack_escape(&defuse_mentions(&mrkdwn(post.draft.text.trim_end())));
+    let more = post
+        .config
+        .org
+        .status_url
+        .as_deref()
+        .map_or_else(String::new, |url| {
+            format!("<{url}|Read the full update on the status page>")
+        });
+    let mention = mention
+        .as_ref()
+        .and_then(|mention| mention.for_severity(&post.incident.severity));
+    let room = BLOCK_LIMIT - usize::from(mention.is_some());
+    let mut sections = chunks(&text, SECTION_LIMIT);
+    if sections.len() > room {
+        sections.truncate(room);
+        let last = sections.pop().unwrap_or_default();
+        sections.push(close(&last, SECTION_LIMIT, &more));
+    }
+    let blocks: Vec<serde_json::Value> = mention
+        .into_iter()
+        .map(str::to_string)
+        .chain(sections)
+        .map(|chunk| json!({"type": "section", "text": {"type": "mrkdwn", "text": chunk}}))
+        .collect();
+    let fallback = match mention {
+        Some(mention) => format!(
+            "{mention} {}",
+            cut(
+                &text,
+                FALLBACK_LIMIT.saturating_sub(mention.chars().count() + 1),
+                &more
+            )
+        ),
+        None => cut(&text, FALLBACK_LIMIT, &more),
+    };
+    json!({ "text": fallback, "blocks": blocks })
 }
 
 /// Turns Markdown's `**bold**` (which the chat template writes, and Discord, Teams and
@@ -45,51 +89,12 @@ pub fn mrkdwn(text: &str) -> String {
     text.replace("**", "*")
 }
 
-/// Splits `text` into pieces of at most `limit` characters, at paragraph or line breaks
-/// where it can.
-pub fn chunks(text: &str, limit: usize) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut current = String::new();
-    for line in text.split_inclusive('\n') {
-        if current.chars().count() + line.chars().count() > limit && !current.is_empty() {
-            pieces.push(current.trim_end().to_string());
-            current.clear();
-        }
-        let mut line = line;
-        while line.chars().count() > limit {
-            let cut = line
-                .char_indices()
-                .nth(limit)
-                .map_or(line.len(), |(index, _)| index);
-            pieces.push(line[..cut].to_string());
-            line = &line[cut..];
-        }
-        current.push_str(line);
-    }
-    if !current.trim().is_empty() {
-        pieces.push(current.trim_end().to_string());
-    }
-    pieces
-}
-
-/// Shortens `text` to `limit` characters, ending with "…" when it cut.
-pub fn truncate(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit.saturating_sub(1)) {
-        Some((cut, _)) if text.chars().count() > limit => format!("{}…", &text[..cut]),
-        _ => text.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn chunks_at_line_breaks_within_the_limit() {
-        assert_eq!(chunks("ab\ncd\nef", 5), ["ab", "cd\nef"]);
-        assert_eq!(chunks("abcdefg", 3), ["abc", "def", "g"]);
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 4), "abc");
+    fn bold_becomes_mrkdwn() {
         assert_eq!(mrkdwn("**[SEV1] Down**\nmore"), "*[SEV1] Down*\nmore");
     }
 }

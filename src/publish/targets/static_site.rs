@@ -4,6 +4,12 @@
 //!
 //! The file is made from the record alone, so publishing the same state again writes the
 //! same bytes; rewriting is always safe to repeat, and an edited text rewrites it in place.
+//!
+//! What people typed shows as text on every flavor: `<`, `>` and `&` become entities (a
+//! typed `<script>` shows as typed, where Jekyll would run it and Hugo drop it), and the
+//! generators' own syntax (shortcodes, Liquid) is broken up. Titles are YAML strings, and for
+//! cState also safe inside the theme's JSON templates, which paste them between quotes
+//! unescaped. Each update shows its time once, and `lastmod` is the latest update's.
 
 use std::path::PathBuf;
 
@@ -32,7 +38,10 @@ impl StaticSite {
         }
     }
 
-    fn path(&self, incident: &Incident) -> PathBuf {
+    /// The file of `incident`, refused when the record's id is not a name: a path read back
+    /// from the record must stay in the folder.
+    fn path(&self, incident: &Incident) -> Result<PathBuf, PublishError> {
+        super::file::checked_name("incident id", &incident.id)?;
         let name = match self.flavor {
             Flavor::Cstate | Flavor::Jekyll => format!(
                 "{}-{}.md",
@@ -41,7 +50,7 @@ impl StaticSite {
             ),
             Flavor::Hugo => format!("{}.md", incident.id),
         };
-        self.folder.join(name)
+        Ok(self.folder.join(name))
     }
 
     /// The updates the file shows: those this target receives, up to the one published now
@@ -95,7 +104,9 @@ impl StaticSite {
             .iter()
             .rev()
             .map(|(update, text)| {
-                let text = self.escape(without_heading(text, update, post.incident));
+                let text =
+                    without_posted(without_heading(text, update, post.incident), update, zone);
+                let text = self.escape(text);
                 let label = update.status.label();
                 match self.flavor {
                     Flavor::Cstate => format!(
@@ -114,7 +125,11 @@ impl StaticSite {
     }
 
     fn front_matter(&self, config: &Config, incident: &Incident, latest: &Update) -> String {
-        let title = quote(&incident.title);
+        let title = match self.flavor {
+            Flavor::Cstate => quote(&json_template_safe(&incident.title)),
+            Flavor::Hugo | Flavor::Jekyll => quote(&without_controls(&incident.title)),
+        };
+        let lastmod = crate::time::rfc3339(latest.at.max(incident.started_at));
         let mut lines = vec!["---".to_string()];
         match self.flavor {
             Flavor::Cstate => {
@@ -124,6 +139,7 @@ impl StaticSite {
                     "date: {}",
                     crate::time::rfc3339(incident.started_at)
                 ));
+                lines.push(format!("lastmod: {lastmod}"));
                 lines.push(format!("resolved: {resolved}"));
                 if resolved {
                     let when = incident.resolved_at.unwrap_or(latest.at);
@@ -142,7 +158,7 @@ impl StaticSite {
                     lines.push("affected:".to_string());
                     for id in &incident.components {
                         let name = config.components.get(id).unwrap_or(id);
-                        lines.push(format!("  - {}", quote(name)));
+                        lines.push(format!("  - {}", quote(&json_template_safe(name))));
                     }
                 }
                 lines.push("section: issue".to_string());
@@ -153,6 +169,7 @@ impl StaticSite {
                     "date: {}",
                     crate::time::rfc3339(incident.started_at)
                 ));
+                lines.push(format!("lastmod: {lastmod}"));
                 lines.push("draft: false".to_string());
                 lines.push(format!("tags: {}", tags(incident)));
             }
@@ -163,6 +180,14 @@ impl StaticSite {
                     "date: {}",
                     incident.started_at.format("%Y-%m-%d %H:%M:%S +0000")
                 ));
+                // Jekyll's name for it (jekyll-seo-tag, jekyll-sitemap and most themes).
+                lines.push(format!(
+                    "last_modified_at: {}",
+                    latest
+                        .at
+                        .max(incident.started_at)
+                        .format("%Y-%m-%d %H:%M:%S +0000")
+                ));
                 lines.push(format!("tags: {}", tags(incident)));
             }
         }
@@ -172,15 +197,25 @@ impl StaticSite {
         out
     }
 
-    /// Keeps text people typed from being read as the generator's own syntax: Hugo
-    /// shortcodes (`{{<`, `{{%`), Liquid tags and output (`{%`, `{{`) in Jekyll. The
-    /// entities render as the characters they replace.
+    /// Keeps text people typed from being read as HTML or as the generator's own syntax:
+    /// `&`, `<`, `>` as entities (so no raw HTML reaches the page, and Hugo's shortcodes
+    /// `{{<` cannot open), `{{%` in Hugo, Liquid's `{%` and `{{` in Jekyll; control
+    /// characters dropped. The entities render as the characters they replace.
     fn escape(&self, text: &str) -> String {
-        match self.flavor {
-            Flavor::Cstate | Flavor::Hugo => {
-                text.replace("{{<", "{{&lt;").replace("{{%", "{{&#37;")
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\n' | '\t' => out.push(c),
+                c if c.is_control() => {}
+                c => out.push(c),
             }
-            Flavor::Jekyll => text.replace("{{", "&#123;&#123;").replace("{%", "&#123;%"),
+        }
+        match self.flavor {
+            Flavor::Cstate | Flavor::Hugo => out.replace("{{%", "{{&#37;"),
+            Flavor::Jekyll => out.replace("{{", "&#123;&#123;").replace("{%", "&#123;%"),
         }
     }
 }
@@ -193,7 +228,7 @@ impl Publisher for StaticSite {
     fn preview(&self, post: &Post, _now: DateTime<Utc>) -> Result<String, PublishError> {
         Ok(format!(
             "WRITE {}\n\n{}",
-            self.path(post.incident).display(),
+            self.path(post.incident)?.display(),
             self.document(post)?
         ))
     }
@@ -205,7 +240,10 @@ impl Publisher for StaticSite {
         _policy: Policy,
     ) -> Delivery<'a> {
         Box::pin(async move {
-            let path = self.path(post.incident);
+            let path = match self.path(post.incident) {
+                Ok(path) => path,
+                Err(error) => return Delivered::refused(error),
+            };
             let written = self.document(&post).and_then(|document| {
                 crate::fsutil::create_dir_durable(&self.folder)
                     .and_then(|()| crate::fsutil::write_atomic(&path, document.as_bytes()))
@@ -231,6 +269,41 @@ fn without_heading<'t>(text: &'t str, update: &Update, incident: &Incident) -> &
         Some(rest) if rest.starts_with('\n') && !rest.trim().is_empty() => rest.trim_start(),
         _ => text,
     }
+}
+
+/// The text without the closing line the default status template gives it ("Posted
+/// 03:00 EST (08:00 UTC)."): the file shows each update's time once, its own way.
+fn without_posted<'t>(text: &'t str, update: &Update, zone: chrono_tz::Tz) -> &'t str {
+    let posted = format!("Posted {}.", crate::time::local_with_utc(update.at, zone));
+    match text.trim_end().strip_suffix(&posted) {
+        Some(rest) if rest.is_empty() || rest.ends_with('\n') => rest.trim_end(),
+        _ => text,
+    }
+}
+
+/// `text` without control characters.
+fn without_controls(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// `text` as cState's JSON templates can paste it between quotes unescaped (`"title":
+/// "{{ .Title }}"`): straight double quotes become typographic ones, a backslash a look-alike,
+/// control characters go. It reads the same on the page.
+fn json_template_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open = true;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                out.push(if open { '“' } else { '”' });
+                open = !open;
+            }
+            '\\' => out.push('⧵'),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A YAML double-quoted string (JSON's escapes are YAML's).
