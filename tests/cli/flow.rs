@@ -4,6 +4,20 @@
 
 use crate::support::TestEnv;
 
+/// Runs `lint ID --json` and returns its exit code and the findings of `rule`.
+fn findings_of(env: &TestEnv, id: &str, rule: &str) -> (i32, Vec<serde_json::Value>) {
+    let out = env.run(&["lint", id, "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == rule)
+        .cloned()
+        .collect();
+    (out.code, findings)
+}
+
 #[test]
 fn every_time_and_duration_argument_takes_a_leading_minus() {
     let env = TestEnv::new();
@@ -268,16 +282,9 @@ fn lint_on_a_fresh_init_reports_the_placeholder_organisation() {
     let env = TestEnv::empty();
     env.ok(&["init"]);
     let id = env.open("Login broken", &["--summary", "People cannot sign in."]);
-    let out = env.run(&["lint", &id, "--json"]);
-    assert_eq!(out.code, 1, "{out}");
-    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let placeholders: Vec<&serde_json::Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|finding| finding["rule"] == "placeholder")
-        .collect();
-    assert!(!placeholders.is_empty(), "{report}");
+    let (code, placeholders) = findings_of(&env, &id, "placeholder");
+    assert_eq!(code, 1);
+    assert!(!placeholders.is_empty());
     assert!(
         placeholders
             .iter()
@@ -336,23 +343,16 @@ fn an_edit_of_an_earlier_blog_story_is_never_lost_in_silence() {
         "Uploads work for most people again.",
     ]);
 
-    let out = env.run(&["lint", &id, "--json"]);
-    assert_eq!(out.code, 1, "{out}");
-    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let lost: Vec<&serde_json::Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|finding| finding["rule"] == "edit-lost")
-        .collect();
-    assert_eq!(lost.len(), 1, "{report}");
+    let (code, lost) = findings_of(&env, &id, "edit-lost");
+    assert_eq!(code, 1);
+    assert_eq!(lost.len(), 1, "{lost:?}");
     assert_eq!(lost[0]["channel"], "blog");
     assert!(
         lost[0]["message"]
             .as_str()
             .unwrap()
             .contains("the blog draft of update 2 was edited"),
-        "{report}"
+        "{lost:?}"
     );
     // `publish` says so before it sends anything.
     let out = env.run(&["publish", &id, "--target", "blog", "--yes"]);

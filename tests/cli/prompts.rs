@@ -31,6 +31,15 @@ fn answer(session: &mut PtySession, prompt: &str, text: &str) {
 }
 
 const DOWN: &str = "\x1b[B";
+
+/// What `open` asks after the title, in order.
+const OPEN_PROMPTS_AFTER_TITLE: [&str; 5] = [
+    "Severity",
+    "Affected components",
+    "Impact",
+    "What can you say right now?",
+    "Next update in",
+];
 const UP: &str = "\x1b[A";
 
 fn only_incident(env: &TestEnv) -> String {
@@ -115,13 +124,7 @@ fn a_title_and_enter_through_the_rest_is_a_complete_acknowledgement() {
     command.arg("open");
     let mut session = spawn(command);
     answer(&mut session, "Title", "Uploads failing");
-    for prompt in [
-        "Severity",
-        "Affected components",
-        "Impact",
-        "What can you say right now?",
-        "Next update in",
-    ] {
+    for prompt in OPEN_PROMPTS_AFTER_TITLE {
         answer(&mut session, prompt, "");
     }
     session.exp_string("Opened").unwrap();
@@ -445,13 +448,7 @@ fn enter_at_a_required_prompt_says_it_is_required() {
     answer(&mut session, "Title", "");
     session.exp_string("required: type an answer").unwrap();
     key(&mut session, "Uploads failing\r");
-    for prompt in [
-        "Severity",
-        "Affected components",
-        "Impact",
-        "What can you say right now?",
-        "Next update in",
-    ] {
+    for prompt in OPEN_PROMPTS_AFTER_TITLE {
         answer(&mut session, prompt, "");
     }
     session.exp_string("Opened").unwrap();
