@@ -111,16 +111,29 @@ fn one_post_per_incident_edited_as_the_story_grows() {
         "--field",
         "cause=a full storage node",
     ]);
+    // The story is rendered again from the record, which would drop the person's edit of
+    // update 1: publish says so and sends nothing (issue 12) ...
+    let out = publish(&env, &password, &[&id, "--yes"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stderr.contains("error[edit-lost] blog"), "{out}");
+    let post = fetch(&format!("{url}/wp-json/wp/v2/posts/{post_id}"));
+    assert!(
+        !post["content"]["rendered"]
+            .as_str()
+            .unwrap()
+            .contains("we moved the data")
+    );
+    // ... until the edit is carried into the new story, which then goes out whole.
+    env.edit(
+        "Uploads fail for everyone. A storage node is full; we are moving data off it.\n\nA storage node filled up and uploads to it failed; we moved the data.",
+        &[&id, "--update", "2", "--channel", "blog"],
+    );
     let out = publish(&env, &password, &[&id, "--yes"]);
     assert_eq!(out.code, 0, "{out}");
     let post = fetch(&format!("{url}/wp-json/wp/v2/posts/{post_id}"));
-    assert!(
-        post["content"]["rendered"]
-            .as_str()
-            .unwrap()
-            .contains("we moved the data"),
-        "{post}"
-    );
+    let content = post["content"]["rendered"].as_str().unwrap();
+    assert!(content.contains("we moved the data"), "{post}");
+    assert!(content.contains("A storage node is full"), "{post}");
 
     // Nothing new to send: nothing is sent.
     let modified = post["modified_gmt"].clone();
