@@ -23,7 +23,18 @@ pub fn run(args: ShowArgs, session: &Session) -> Result<(), CommandError> {
     let store = Store::new(config.incidents_dir());
     let incident = session.load_incident(&store, &args.id)?;
     if session.printer.json_mode() {
-        let printed = session.printer.json(&incident);
+        let unpublished = incident
+            .unpublished(&config.targets)
+            .into_iter()
+            .map(|missing| UnpublishedJson {
+                update: missing.seq,
+                targets: missing.targets,
+            })
+            .collect();
+        let printed = session.printer.json(&ShowJson {
+            incident: &incident,
+            unpublished,
+        });
         // The process ends next: freeing a long incident piece by piece is wasted time.
         std::mem::forget(incident);
         return printed;
@@ -33,6 +44,21 @@ pub fn run(args: ShowArgs, session: &Session) -> Result<(), CommandError> {
     session
         .printer
         .out(&describe(&incident, &config, session.clock.now(), live))
+}
+
+/// `show --json`: the incident as the record folds it, and which updates a receiving
+/// target has not published.
+#[derive(serde::Serialize)]
+struct ShowJson<'a> {
+    #[serde(flatten)]
+    incident: &'a crate::record::Incident,
+    unpublished: Vec<UnpublishedJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct UnpublishedJson<'a> {
+    update: usize,
+    targets: Vec<&'a str>,
 }
 
 /// Characters of each timeline entry shown; the updates above carry the whole text.

@@ -254,6 +254,12 @@ fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
         )),
         "{shown}"
     );
+    let json = env.show_json(&id);
+    assert_eq!(
+        json["unpublished"],
+        serde_json::json!([{"update": 1, "targets": ["local"]}, {"update": 2, "targets": ["local"]}]),
+        "{json}"
+    );
     // Within five minutes an update may still be on its way; after, `due` says so.
     let soon = env.run_at("2026-11-24T08:03:00Z", &["due"]);
     assert_eq!(soon.code, 0, "{soon}");
@@ -275,6 +281,7 @@ fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
     let out = env.run_at("2026-11-24T08:10:00Z", &["due"]);
     assert_eq!(out.code, 0, "{out}");
     assert!(!env.ok(&["show", &id]).stdout.contains("NOT PUBLISHED"));
+    assert_eq!(env.show_json(&id)["unpublished"], serde_json::json!([]));
 }
 
 #[test]
