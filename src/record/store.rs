@@ -114,6 +114,12 @@ impl Store {
 
     /// Returns the one incident id that `prefix` names.
     pub fn resolve(&self, prefix: &str) -> Result<String, StoreError> {
+        // A whole id (the usual case in scripts) needs no listing of every incident, and
+        // an exact id wins over longer ones it prefixes, as `resolve_prefix` decides.
+        let wanted = prefix.trim().to_ascii_lowercase();
+        if crate::vocab::is_valid_name(&wanted) && self.events_path(&wanted).exists() {
+            return Ok(wanted);
+        }
         let ids = self.ids()?;
         Ok(id::resolve_prefix(prefix, ids.iter().map(String::as_str))?.to_string())
     }
@@ -159,7 +165,9 @@ impl Store {
         let path = self.events_path(id);
         let mut file = File::open(&path).context("open", &path)?;
         file.lock_shared().context("lock", &path)?;
-        let mut bytes = Vec::new();
+        // Sized once: a long log read into a growing buffer is copied again at every doubling.
+        let size = file.metadata().map_or(0, |metadata| metadata.len());
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
         file.read_to_end(&mut bytes).context("read", &path)?;
         Ok((path, bytes))
     }
