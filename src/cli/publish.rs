@@ -31,8 +31,8 @@ use crate::vocab::did_you_mean;
 /// what was published, retries what failed, and edits in place what changed since.
 ///
 /// One publish per incident runs at a time: another one of the same incident waits for it
-/// to finish, saying who holds it, or with `--no-wait` skips and exits 0 having sent
-/// nothing. A lock left by a publisher that died (even `kill -9`) is freed by the system.
+/// to finish, saying who holds it, or with `--no-wait` leaves it to that one and exits 0
+/// having sent nothing. A lock left by a publisher that died (even `kill -9`) is freed by the system.
 #[derive(Debug, Args)]
 pub struct PublishArgs {
     /// Incident id, or a unique prefix of it
@@ -90,11 +90,11 @@ struct Report<'a> {
     targets: &'a [Row],
 }
 
-/// What `--json` says when `--no-wait` skipped.
+/// What `--json` says when `--no-wait` left the update to the publisher already running.
 #[derive(Debug, Serialize)]
-struct Skipped<'a> {
+struct Deferred<'a> {
     incident: &'a str,
-    skipped: bool,
+    deferred: bool,
     held_by: Option<&'a Holder>,
 }
 
@@ -250,7 +250,7 @@ pub fn run(args: PublishArgs, session: &Session) -> Result<(), CommandError> {
 }
 
 /// Takes the incident's publish lock, waiting for another publisher unless `no_wait`.
-/// Returns `None` when `no_wait` skipped, having said so.
+/// Returns `None` when `no_wait` left it to the running publisher, having said so.
 fn take_lock(
     session: &Session,
     store: &Store,
@@ -273,14 +273,14 @@ fn take_lock(
         Ok(lock) => Ok(Some(lock)),
         Err(other) => {
             if session.printer.json_mode() {
-                session.printer.json(&Skipped {
+                session.printer.json(&Deferred {
                     incident: id,
-                    skipped: true,
+                    deferred: true,
                     held_by: other.as_ref(),
                 })?;
             }
             session.printer.warn(&format!(
-                "skipped: another publish of {id} is running ({}); nothing was sent",
+                "left to the publish of {id} already running ({}); this run sent nothing",
                 who(other.as_ref())
             ));
             Ok(None)

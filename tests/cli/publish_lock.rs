@@ -6,7 +6,7 @@
 //! - An update recorded by a clock ten minutes ahead, published three times by one that is
 //!   behind (pinned, or the real clock): one delivery per target.
 //! - A publish holding the lock (its webhook answers late): a second one with `--no-wait`
-//!   skips and says who holds it (and `show` says the try is in flight, not interrupted);
+//!   leaves it to the running one and says who holds it (and `show` says the try is in flight, not interrupted);
 //!   without it, it waits, says who it waits for, and goes on once the holder is killed
 //!   with -9.
 
@@ -275,7 +275,7 @@ fn holding_publisher(env: &TestEnv, server: &LocalServer, id: &str) -> Child {
 }
 
 #[test]
-fn no_wait_skips_while_another_publish_holds_the_lock() {
+fn no_wait_leaves_the_update_to_the_publish_holding_the_lock() {
     let server = LocalServer::start();
     let env = project(&server);
     let id = env.open(
@@ -292,15 +292,18 @@ fn no_wait_skips_while_another_publish_holds_the_lock() {
         None,
         &[&id, "--yes", "--no-wait"],
     ));
-    assert_eq!(out.code, 0, "skipping is not a failure:\n{out}");
+    assert_eq!(
+        out.code, 0,
+        "leaving it to the running publish is not a failure:\n{out}"
+    );
     assert_eq!(out.stdout, "", "{out}");
     assert!(
         out.stderr.contains(&format!(
-            "skipped: another publish of {id} is running (held by Test Author (pid {pid} on "
+            "left to the publish of {id} already running (held by Test Author (pid {pid} on "
         )),
         "{out}"
     );
-    assert!(out.stderr.contains("nothing was sent"), "{out}");
+    assert!(out.stderr.contains("this run sent nothing"), "{out}");
     let out = output(&mut publish(
         &env,
         &server,
@@ -309,14 +312,14 @@ fn no_wait_skips_while_another_publish_holds_the_lock() {
     ));
     assert_eq!(out.code, 0, "{out}");
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(report["skipped"], true, "{out}");
+    assert_eq!(report["deferred"], true, "{out}");
     assert_eq!(report["incident"], id.as_str());
     assert_eq!(report["held_by"]["pid"], pid);
     assert_eq!(report["held_by"]["author"], "Test Author");
     assert_eq!(
         env.events(&id),
         before,
-        "the skipped publishes recorded nothing"
+        "the deferred publishes recorded nothing"
     );
     assert_eq!(server.requests_to(HOOK).len(), 1);
     assert!(
