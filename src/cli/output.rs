@@ -115,7 +115,11 @@ impl Printer {
     /// Shows what the person can do next, as a `hint:` line (stderr; hidden by `-q`).
     pub fn hint(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{} {text}", style("hint:").for_stderr().cyan().bold());
+            eprintln!(
+                "{} {}",
+                style("hint:").for_stderr().cyan().bold(),
+                visible(text)
+            );
         }
     }
 

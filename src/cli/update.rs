@@ -13,10 +13,11 @@ use crate::time;
 use crate::vocab::RESOLVE;
 use crate::vocab::Status;
 
-/// Add an update to an incident (any stage, any status)
+/// Add an update to an open incident
 ///
-/// Without `--stage`, the next stage of the playbook is offered. The status defaults to the
-/// one the stage implies; a resolved incident stays resolved unless `--status` says otherwise.
+/// Without `--stage`, the next stage of the playbook is offered. The status stays as it is
+/// unless `--status` or `--stage` says otherwise. A resolved incident takes no updates:
+/// `incident reopen` it first; `incident resolve` is how one ends.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// Incident id, or a unique prefix of it
@@ -48,6 +49,15 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
     }
 
     let status_flag = args.status.as_deref().map(parse_status).transpose()?;
+    if status_flag == Some(Status::Resolved) {
+        // Resolving asks what only `resolve` asks: the end time and whether data was lost.
+        return Err(
+            CommandError::usage("`--status resolved` is not an update").hint(format!(
+                "use `incident resolve {}` to resolve the incident",
+                args.id
+            )),
+        );
+    }
     let stage_flag = args
         .stage
         .as_deref()

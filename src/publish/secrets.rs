@@ -73,6 +73,7 @@ impl Secrets {
             .filter(|(name, _)| name == target)
             .map(|(_, variable)| variable.clone())
             .collect();
+        missing.sort_unstable();
         missing.dedup();
         missing
     }

@@ -293,7 +293,13 @@ impl Incident {
             ),
         };
         let was_resolved = self.status == Status::Resolved && !self.updates.is_empty();
-        self.status = body.status;
+        // Only a `reopened` event takes an incident out of `resolved`: an update that sorts
+        // after the resolution (a merged clone, a clock running ahead) does not.
+        self.status = if was_resolved {
+            Status::Resolved
+        } else {
+            body.status
+        };
         if body.stage == crate::vocab::ACKNOWLEDGE && self.acknowledged_at.is_none() {
             self.acknowledged_at = Some(at);
         }
@@ -306,7 +312,7 @@ impl Incident {
         }
         self.resolved_at = match (resolved_at, body.status) {
             (Some(resolved_at), _) => Some(resolved_at),
-            (None, Status::Resolved) if was_resolved => self.resolved_at,
+            (None, _) if was_resolved => self.resolved_at,
             (None, Status::Resolved) => Some(at),
             _ => None,
         };
@@ -604,13 +610,30 @@ mod tests {
         let kinds: Vec<&str> = incident.timeline.iter().map(|t| t.kind.as_str()).collect();
         assert_eq!(kinds, ["started", "opened", "updated", "resolved"]);
 
-        let reopened = event(
+        // An update after the resolution (a merged clone) leaves it resolved ...
+        let late = event(
             "01D",
             "2026-11-24T10:00:00Z",
             EventBody::Updated(body("explain", Status::Investigating, "It is back")),
         );
         let mut more = events.clone();
-        more.push(reopened);
+        more.push(late);
+        let incident = Incident::fold("abc", &more).unwrap();
+        assert_eq!(incident.status, Status::Resolved);
+        assert!(incident.resolved_at.is_some());
+        // ... and only a reopening takes it out.
+        more.push(event(
+            "01E",
+            "2026-11-24T10:05:00Z",
+            EventBody::Reopened(Reopened {
+                reason: "It is back".to_string(),
+            }),
+        ));
+        more.push(event(
+            "01F",
+            "2026-11-24T10:10:00Z",
+            EventBody::Updated(body("explain", Status::Investigating, "Looking again")),
+        ));
         let incident = Incident::fold("abc", &more).unwrap();
         assert_eq!(incident.status, Status::Investigating);
         assert_eq!(incident.resolved_at, None);

@@ -94,13 +94,18 @@ impl Summary {
                 }
             };
             let was_resolved = summary.status == Status::Resolved && summary.updates > 0;
-            summary.status = update.status;
+            // As `Incident::fold` reads it: only `reopened` ends a resolution.
+            summary.status = if was_resolved {
+                Status::Resolved
+            } else {
+                update.status
+            };
             if update.stage == crate::vocab::ACKNOWLEDGE && summary.acknowledged_at.is_none() {
                 summary.acknowledged_at = Some(event.at);
             }
             summary.resolved_at = match (resolved_at, update.status) {
                 (Some(at), _) => Some(at),
-                (None, Status::Resolved) if was_resolved => summary.resolved_at,
+                (None, _) if was_resolved => summary.resolved_at,
                 (None, Status::Resolved) => Some(event.at),
                 _ => None,
             };
