@@ -146,6 +146,13 @@ fn message_only_updates_keep_the_status_and_a_resolved_incident_needs_reopen() {
         "A fix is out.",
     ]);
     assert_eq!(env.show_json(&id)["status"], "monitoring");
+    // Resolving is `resolve`'s: it asks the end time and whether data was lost.
+    let out = env.run(&["update", &id, "--status", "resolved", "--message", "Done."]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains(&format!("`incident resolve {id}`")),
+        "{out}"
+    );
 
     env.ok(&[
         "resolve",
