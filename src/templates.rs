@@ -44,6 +44,59 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "site/style.css",
         include_str!("../templates/site/style.css"),
     ),
+    // Maintenance windows: one long-form and one one-line body per stage.
+    (
+        "maintenance/_macros.j2",
+        include_str!("../templates/maintenance/_macros.j2"),
+    ),
+    (
+        "maintenance/announce.md",
+        include_str!("../templates/maintenance/announce.md"),
+    ),
+    (
+        "maintenance/announce.txt",
+        include_str!("../templates/maintenance/announce.txt"),
+    ),
+    (
+        "maintenance/remind.md",
+        include_str!("../templates/maintenance/remind.md"),
+    ),
+    (
+        "maintenance/remind.txt",
+        include_str!("../templates/maintenance/remind.txt"),
+    ),
+    (
+        "maintenance/start.md",
+        include_str!("../templates/maintenance/start.md"),
+    ),
+    (
+        "maintenance/start.txt",
+        include_str!("../templates/maintenance/start.txt"),
+    ),
+    (
+        "maintenance/verify.md",
+        include_str!("../templates/maintenance/verify.md"),
+    ),
+    (
+        "maintenance/verify.txt",
+        include_str!("../templates/maintenance/verify.txt"),
+    ),
+    (
+        "maintenance/complete.md",
+        include_str!("../templates/maintenance/complete.md"),
+    ),
+    (
+        "maintenance/complete.txt",
+        include_str!("../templates/maintenance/complete.txt"),
+    ),
+    (
+        "maintenance/cancel.md",
+        include_str!("../templates/maintenance/cancel.md"),
+    ),
+    (
+        "maintenance/cancel.txt",
+        include_str!("../templates/maintenance/cancel.txt"),
+    ),
 ];
 
 /// Returns the embedded source of `name`.
@@ -64,6 +117,18 @@ pub fn body_template(channel: Channel) -> &'static str {
         Channel::Email => "email.txt",
         Channel::Banner => "banner.txt",
     }
+}
+
+/// Returns the template of a maintenance stage (`maintenance-start`, …) for a channel, or
+/// `None` for any other stage.
+pub fn maintenance_template(stage: &str, channel: Channel) -> Option<&'static str> {
+    let short = stage.strip_prefix("maintenance-")?;
+    let one_line = matches!(channel, Channel::Social | Channel::Banner);
+    EMBEDDED.iter().map(|(name, _)| *name).find(|name| {
+        name.strip_prefix("maintenance/")
+            .and_then(|rest| rest.strip_suffix(if one_line { ".txt" } else { ".md" }))
+            == Some(short)
+    })
 }
 
 /// The template of the email subject line.

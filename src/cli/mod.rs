@@ -9,6 +9,7 @@ mod global;
 mod init;
 mod lint;
 mod list;
+mod maintenance;
 mod open;
 mod output;
 mod postmortem;
@@ -22,6 +23,7 @@ mod session;
 mod shell;
 mod show;
 mod site;
+mod tick;
 mod update;
 mod walkthrough;
 
@@ -61,6 +63,8 @@ pub enum Command {
     Publish(publish::PublishArgs),
     Postmortem(postmortem::PostmortemArgs),
     Site(site::SiteArgs),
+    Maintenance(maintenance::MaintenanceArgs),
+    Tick(tick::TickArgs),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
 }
@@ -100,6 +104,8 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Approve(args) => approve::run(args, session),
         Command::Postmortem(args) => postmortem::run(args, session),
         Command::Site(args) => site::run(args, session),
+        Command::Maintenance(args) => maintenance::run(args, session),
+        Command::Tick(args) => tick::run(args, session),
         Command::Completions(args) => shell::completions(args, Cli::command(), session),
         Command::Man(args) => shell::man(args, Cli::command(), session),
     }

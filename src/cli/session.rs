@@ -9,6 +9,7 @@ use super::prompt::Prompter;
 use crate::config::{self, Config};
 use crate::env::Env;
 use crate::error::CommandError;
+use crate::record::maintenance::{self, Window};
 use crate::record::store::in_parallel;
 use crate::record::{Incident, Store, Summary, Warning};
 use crate::render::{Draft, RenderError, Renderer};
@@ -174,4 +175,37 @@ pub fn load_summaries(
             .then_with(|| a.id.cmp(&b.id))
     });
     Ok(summaries)
+}
+
+/// Reads every maintenance window, earliest start first, with the incident each folds
+/// from. Unreadable lines and windows are warned about and skipped.
+pub fn load_window_records(
+    session: &Session,
+    config: &Config,
+) -> Result<Vec<(Window, Incident)>, CommandError> {
+    let store = maintenance::store(&config.incidents_dir());
+    let mut windows = Vec::new();
+    for id in store.ids()? {
+        let loaded = store.read(&id)?;
+        session.warn_skipped(&loaded.warnings);
+        match Incident::from_events(&id, loaded.events) {
+            Ok(incident) => match Window::of(&incident) {
+                Some(window) => windows.push((window, incident)),
+                None => session
+                    .printer
+                    .warn(&format!("`{id}` is not a maintenance window; skipped")),
+            },
+            Err(error) => session.printer.warn(&error.to_string()),
+        }
+    }
+    windows.sort_by(|(a, _), (b, _)| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+    Ok(windows)
+}
+
+/// Reads every maintenance window, earliest start first.
+pub fn load_windows(session: &Session, config: &Config) -> Result<Vec<Window>, CommandError> {
+    Ok(load_window_records(session, config)?
+        .into_iter()
+        .map(|(window, _)| window)
+        .collect())
 }

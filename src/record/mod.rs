@@ -5,6 +5,7 @@
 pub mod event;
 pub mod id;
 pub mod lock;
+pub mod maintenance;
 pub mod state;
 pub mod store;
 pub mod summary;

@@ -68,7 +68,9 @@ impl<'a> Renderer<'a> {
             .playbook
             .any_stage(&update.stage)
             .and_then(|stage| stage.templates.get(&channel))
-            .map_or(templates::body_template(channel), String::as_str);
+            .map(String::as_str)
+            .or_else(|| templates::maintenance_template(&update.stage, channel))
+            .unwrap_or(templates::body_template(channel));
         let text = match edited {
             Some(text) => text.clone(),
             None => self.render_template(template, &context)?,
