@@ -41,7 +41,7 @@ enum MaintenanceCommand {
 struct ScheduleArgs {
     #[arg(long)]
     title: String,
-    /// When the window starts (TIME: RFC 3339, `2026-11-24 09:00`, `14:30`, `+2h`)
+    /// When the window starts (TIME: RFC 3339 or `YYYY-MM-DD HH:MM` in the configured zone)
     #[arg(long, value_name = "TIME")]
     starts: String,
     /// When the window ends (TIME)

@@ -20,6 +20,7 @@ mod flow;
 mod git;
 mod hostile_text;
 mod layers;
+mod maintenance;
 mod postmortem;
 mod prompts;
 mod publish;

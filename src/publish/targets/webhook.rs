@@ -13,7 +13,7 @@ use sha2::Sha256;
 
 use crate::config::Secret;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Secrets, Url};
-use crate::record::PublishAction;
+use crate::record::{PublishAction, maintenance};
 use crate::vocab::Status;
 
 #[derive(Debug)]
@@ -65,6 +65,19 @@ pub fn sign(key: &[u8], id: &str, timestamp: i64, body: &str) -> String {
 
 /// The event type: what happened to the incident in this update.
 fn event_type(post: &Post) -> &'static str {
+    if let Some(stage) = maintenance::Stage::from_name(&post.update.stage)
+        && post.incident.severity == maintenance::SEVERITY
+    {
+        return match (post.action, stage) {
+            (PublishAction::Edit, _) => "maintenance.update_edited",
+            (_, maintenance::Stage::Announce) => "maintenance.scheduled",
+            (_, maintenance::Stage::Remind) => "maintenance.reminder",
+            (_, maintenance::Stage::Start) => "maintenance.started",
+            (_, maintenance::Stage::Verify) => "maintenance.verifying",
+            (_, maintenance::Stage::Complete) => "maintenance.completed",
+            (_, maintenance::Stage::Cancel) => "maintenance.cancelled",
+        };
+    }
     match (post.action, post.update.seq, post.update.status) {
         (PublishAction::Edit, _, _) => "incident.update_edited",
         (_, 1, _) => "incident.opened",
