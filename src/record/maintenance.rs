@@ -302,7 +302,7 @@ impl Due {
 #[derive(Debug)]
 pub enum Refused {
     Store(StoreError),
-    NotAllowed(Window),
+    NotAllowed(Box<Window>),
 }
 
 impl From<StoreError> for Refused {
@@ -341,7 +341,7 @@ pub fn append(
             })
         })?;
         if !window.state.allows(notice.stage) || !allowed(&window) {
-            return Err(Refused::NotAllowed(window));
+            return Err(Refused::NotAllowed(Box::new(window)));
         }
         let mut fields = window_fields(window.starts_at, window.ends_at);
         if let Some(minutes) = notice.reminder {
