@@ -4,6 +4,8 @@
 //! (a promised next update, an apology by resolution, the time to acknowledge). The same
 //! phrase found in several channels is one finding that lists them all.
 
+mod negation;
+mod sentences;
 #[cfg(test)]
 mod tests;
 
@@ -168,7 +170,11 @@ impl<'a> Linter<'a> {
         text: &str,
         found: &mut Found,
     ) {
+        let scope = Scope::of(text);
         for range in self.matchers[&Rule::Minimising].find_all(text) {
+            if !scope.judged(&range) {
+                continue;
+            }
             found.at(Rule::Minimising, channel, text, range, |phrase| {
                 format!("\"{phrase}\" minimises what happened")
             });
@@ -179,6 +185,9 @@ impl<'a> Linter<'a> {
             .is_some_and(|impact| !impact.trim().is_empty())
         {
             for range in self.no_impact.find_all(text) {
+                if !scope.judged(&range) {
+                    continue;
+                }
                 found.at(Rule::Minimising, channel, text, range, |phrase| {
                     format!("\"{phrase}\" while an impact is recorded")
                 });
@@ -187,6 +196,9 @@ impl<'a> Linter<'a> {
         let lasted = incident.resolved_at.unwrap_or(update.at) - incident.started_at;
         if lasted > Duration::minutes(A_FEW_MINUTES) {
             for range in self.briefly.find_all(text) {
+                if !scope.judged(&range) {
+                    continue;
+                }
                 found.at(Rule::Minimising, channel, text, range, |phrase| {
                     format!(
                         "\"{phrase}\" but the record says it lasted {}",
@@ -196,18 +208,27 @@ impl<'a> Linter<'a> {
             }
         }
         for range in self.matchers[&Rule::BlameShifting].find_all(text) {
+            if !scope.judged(&range) {
+                continue;
+            }
             found.at(Rule::BlameShifting, channel, text, range, |phrase| {
                 format!("\"{phrase}\" shifts the blame")
             });
         }
         if !self.ownership.is_match(text) {
             for range in self.matchers[&Rule::VendorBlame].find_all(text) {
+                if !scope.judged(&range) {
+                    continue;
+                }
                 found.at(Rule::VendorBlame, channel, text, range, |phrase| {
                     format!("\"{phrase}\" blames a supplier without owning the outcome")
                 });
             }
         }
         for range in self.matchers[&Rule::FixTimePromised].find_all(text) {
+            if !scope.judged(&range) {
+                continue;
+            }
             let sentence_start = text[..range.start]
                 .rfind(['.', '!', '?', '\n'])
                 .map_or(0, |index| index + 1);
@@ -477,5 +498,40 @@ impl Found {
 
     fn into_findings(self) -> Vec<Finding> {
         self.findings
+    }
+}
+
+/// Which parts of a draft the judging rules speak to: not a customer's words quoted back or
+/// a code span, and not a phrase the sentence denies ("this was not user error").
+struct Scope<'a> {
+    text: &'a str,
+    sentences: Vec<std::ops::Range<usize>>,
+    quoted: Vec<std::ops::Range<usize>>,
+}
+
+impl<'a> Scope<'a> {
+    fn of(text: &'a str) -> Self {
+        Scope {
+            text,
+            sentences: sentences::sentences(text),
+            quoted: sentences::quoted(text),
+        }
+    }
+
+    /// Returns whether the phrase found at `range` is said by the draft itself.
+    fn judged(&self, range: &std::ops::Range<usize>) -> bool {
+        if self
+            .quoted
+            .iter()
+            .any(|quote| quote.start <= range.start && range.end <= quote.end)
+        {
+            return false;
+        }
+        let sentence = self
+            .sentences
+            .iter()
+            .find(|sentence| sentence.start <= range.start && range.start < sentence.end)
+            .map_or(0, |sentence| sentence.start);
+        !negation::negated(&self.text[sentence..], range.start - sentence)
     }
 }

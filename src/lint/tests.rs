@@ -598,3 +598,77 @@ replace_defaults = true
         .collect();
     assert_eq!(texts, ["Project Falcon"]);
 }
+
+#[test]
+fn judging_rules_stay_quiet_when_negated_or_quoted_and_fire_again_after_but() {
+    let config = config("");
+    // (rule, negated, quoted, said again after a scope end, the phrase said)
+    let table: &[(Rule, &str, &str, &str, &str)] = &[
+        (
+            Rule::BlameShifting,
+            "This was not user error; our code rejected valid logins.",
+            "A customer asked whether it was \"user error\"; it was our code.",
+            "It was not our code but user error.",
+            "user error",
+        ),
+        (
+            Rule::Minimising,
+            "Uploads are not working as intended for anyone.",
+            "One reply said uploads were “working as intended”; they were not.",
+            "We never changed the limit, however it is working as intended.",
+            "working as intended",
+        ),
+        (
+            Rule::VendorBlame,
+            "No third party was involved: our upload change failed.",
+            "We were asked about a `third party` cache; there is none.",
+            "It was not our code but a third party storage provider.",
+            "third party",
+        ),
+        (
+            Rule::FixTimePromised,
+            "Uploads will not be back within the hour, and we will say more at 3 pm.",
+            "Someone wrote \"back within the hour\" on a forum; we cannot promise that.",
+            "We cannot say yet, but uploads will be back within the hour.",
+            "back within the hour",
+        ),
+    ];
+    let found_in = |message: &str, rule: Rule| {
+        let story = Story::new("Uploads are failing.")
+            .then(10, body("explain", Status::Identified, message, Some(40)));
+        let (findings, _) = lint(&config, &story);
+        of_rule(&findings, rule)
+            .iter()
+            .filter_map(|finding| finding.span.as_ref().map(|span| span.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    for (rule, negated, quoted, again, phrase) in table {
+        assert!(
+            found_in(negated, *rule).is_empty(),
+            "{rule} fired on a denial: {negated:?}"
+        );
+        assert!(
+            found_in(quoted, *rule).is_empty(),
+            "{rule} fired on words quoted back: {quoted:?}"
+        );
+        assert!(
+            found_in(again, *rule).iter().any(|span| span == phrase),
+            "{rule} missed `{phrase}` said after a scope end: {again:?}"
+        );
+    }
+    // "Not only" denies nothing, and a sentence's denial does not reach the next sentence.
+    assert_eq!(
+        found_in(
+            "Not only was this user error, it was bad luck.",
+            Rule::BlameShifting
+        ),
+        ["user error"]
+    );
+    assert_eq!(
+        found_in(
+            "It was not the network. It was user error.",
+            Rule::BlameShifting
+        ),
+        ["user error"]
+    );
+}
