@@ -8,6 +8,7 @@ use std::fmt;
 use crate::config::ConfigError;
 use crate::fsutil::IoError;
 use crate::record::id::PrefixError;
+use crate::record::maintenance::Refused;
 use crate::record::{FoldError, StoreError};
 use crate::render::RenderError;
 use crate::site::SiteError;
@@ -219,6 +220,18 @@ impl From<StoreError> for CommandError {
             StoreError::IdTaken { .. } => CommandError::caused(ErrorKind::Usage, error)
                 .hint("choose another `--id`, or leave it out to get a fresh one"),
             StoreError::Empty { .. } => CommandError::caused(ErrorKind::Usage, error),
+        }
+    }
+}
+
+impl From<Refused> for CommandError {
+    fn from(error: Refused) -> CommandError {
+        match error {
+            Refused::Store(error) => error.into(),
+            Refused::Fold(error) => error.into(),
+            Refused::NotAWindow { .. } => CommandError::caused(ErrorKind::Usage, error)
+                .hint("`incident maintenance list` shows the windows"),
+            Refused::NotAllowed(_) => CommandError::caused(ErrorKind::Usage, error),
         }
     }
 }

@@ -52,7 +52,7 @@ pub fn run(_args: DueArgs, session: &Session) -> Result<(), CommandError> {
     let mut overdue: Vec<Overdue> = incidents
         .iter()
         .filter_map(|incident| {
-            let promised = incident.next_update_at.filter(|at| *at < now)?;
+            let promised = incident.overdue_promise(now)?;
             Some(Overdue {
                 reason: "overdue",
                 id: &incident.id,

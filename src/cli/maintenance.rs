@@ -3,9 +3,9 @@
 
 use clap::{Args, Subcommand};
 
+use super::answers::check_component;
 use super::output::table;
 use super::session::{Session, load_windows};
-use crate::config::Config;
 use crate::error::CommandError;
 use crate::record::id::{new_event_id, new_incident_id};
 use crate::record::maintenance::{
@@ -13,7 +13,6 @@ use crate::record::maintenance::{
 };
 use crate::record::{Event, EventBody, FIRST_SEQ, Opened, UpdateBody};
 use crate::time;
-use crate::vocab;
 
 #[derive(Debug, Args)]
 pub struct MaintenanceArgs {
@@ -196,12 +195,12 @@ fn change(args: ChangeArgs, stage: Stage, session: &Session) -> Result<(), Comma
                 .hint("recorded, not sent: `incident tick` publishes the notice");
             Ok(())
         }
-        Err(Refused::Store(error)) => Err(error.into()),
         Err(Refused::NotAllowed(window)) => Err(CommandError::usage(format!(
             "maintenance {id} is {}, so it cannot be {}",
             window.state.name().replace('_', " "),
             past_tense(stage)
         ))),
+        Err(refused) => Err(refused.into()),
     }
 }
 
@@ -241,15 +240,4 @@ fn list(args: ListArgs, session: &Session) -> Result<(), CommandError> {
         })
         .collect();
     session.printer.out(&table(&header, &rows))
-}
-
-fn check_component(config: &Config, name: &str) -> Result<(), CommandError> {
-    if config.components.contains_key(name) {
-        return Ok(());
-    }
-    let known: Vec<&str> = config.components.keys().map(String::as_str).collect();
-    Err(
-        CommandError::usage(format!("unknown component `{name}` in `--component`"))
-            .hint(vocab::suggestion(name, "components", &known)),
-    )
 }

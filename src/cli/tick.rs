@@ -25,7 +25,7 @@ use crate::record::maintenance::{self, Notice, Refused, Window};
 use crate::record::{Holder, Incident, Store};
 use crate::render::Draft;
 use crate::time;
-use crate::vocab::Channel;
+use crate::vocab::{Channel, plural};
 
 #[derive(Debug, Args)]
 pub struct TickArgs {
@@ -107,13 +107,8 @@ pub fn run(args: TickArgs, session: &Session) -> Result<(), CommandError> {
         return Ok(());
     }
     Err(CommandError::remote(format!(
-        "{} maintenance {} did not go out: {}",
-        failed.len(),
-        if failed.len() == 1 {
-            "notice"
-        } else {
-            "notices"
-        },
+        "{} did not go out: {}",
+        plural(failed.len(), "maintenance notice"),
         failed
             .iter()
             .map(|sent| format!("{} update {} to {}", sent.window, sent.update, sent.target))
@@ -156,7 +151,7 @@ fn record_due(
                 stage: due.stage().short(),
             }),
             Err(Refused::NotAllowed(_)) => {}
-            Err(Refused::Store(error)) => return Err(error.into()),
+            Err(refused) => return Err(refused.into()),
         }
         let loaded = store.read(&window.id)?;
         let incident = Incident::from_events(&window.id, loaded.events)?;
@@ -199,14 +194,13 @@ fn publish_unsent(
         if run.jobs.is_empty() {
             continue;
         }
-        if context.is_none() {
-            context = Some(Context {
+        // Built once, and only when something is to be sent.
+        let context = match &mut context {
+            Some(context) => &*context,
+            slot @ None => &*slot.insert(Context {
                 http: Http::new().map_err(|error| CommandError::usage(error.to_string()))?,
                 clock: session.clock,
-            });
-        }
-        let Some(context) = context.as_ref() else {
-            continue;
+            }),
         };
         let publishing = Publishing {
             config,
@@ -254,7 +248,7 @@ fn overdue(
     Ok(load_summaries(session, &store, false)?
         .into_iter()
         .filter_map(|summary| {
-            let promised = summary.next_update_at.filter(|at| *at < now)?;
+            let promised = summary.overdue_promise(now)?;
             Some(Overdue {
                 id: summary.id.clone(),
                 title: summary.title.clone(),

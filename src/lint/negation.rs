@@ -6,11 +6,6 @@
 const TRIGGERS: &[&str] = &[
     "not",
     "never",
-    "no",
-    "none",
-    "nothing",
-    "neither",
-    "nor",
     "isn't",
     "wasn't",
     "aren't",
@@ -30,6 +25,11 @@ const TRIGGERS: &[&str] = &[
     "rather",
     "instead",
 ];
+/// Words that deny only the words right after them ("no user error", "no third party"),
+/// not the clause: "no one could log in for a few minutes" still says "a few minutes".
+const DETERMINERS: &[&str] = &["no", "none", "nothing", "neither", "nor"];
+/// How many words a denying determiner reaches.
+const DETERMINER_REACH: usize = 2;
 /// Triggers followed by one of these are no negation ("not only", "no doubt").
 const PSEUDO: &[&str] = &[
     "only", "just", "merely", "simply", "doubt", "longer", "matter",
@@ -72,12 +72,13 @@ pub fn negated(sentence: &str, at: usize) -> bool {
         if SCOPE_ENDS.contains(&word) {
             return false;
         }
-        if !TRIGGERS.contains(&word) {
-            continue;
-        }
         let next = words.get(index + 1).map(String::as_str);
-        let two_word = next.is_some_and(|next| TWO_WORD_TRIGGERS.contains(&(word, next)));
-        if two_word || !next.is_some_and(|next| PSEUDO.contains(&next)) {
+        if next.is_some_and(|next| TWO_WORD_TRIGGERS.contains(&(word, next))) {
+            return true;
+        }
+        let opens =
+            TRIGGERS.contains(&word) || (DETERMINERS.contains(&word) && back < DETERMINER_REACH);
+        if opens && !next.is_some_and(|next| PSEUDO.contains(&next)) {
             return true;
         }
     }
@@ -104,6 +105,20 @@ mod tests {
             "working as"
         ));
         assert!(!negated_before("This was user error", "user error"));
+    }
+
+    #[test]
+    fn a_determiner_denies_only_the_words_right_after_it() {
+        assert!(negated_before("There was no user error", "user error"));
+        assert!(negated_before("No third party was involved", "third party"));
+        assert!(!negated_before(
+            "No one could log in for a few minutes",
+            "for a few minutes"
+        ));
+        assert!(negated_before(
+            "The limit is no longer quietly working as intended",
+            "working as intended"
+        ));
     }
 
     #[test]

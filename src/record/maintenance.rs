@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::event::{Event, EventBody, UpdateBody};
 use super::id::new_event_id;
-use super::state::Incident;
+use super::state::{FoldError, Incident};
 use super::store::{Store, StoreError};
 use super::timestamp;
 use crate::vocab::Status;
@@ -243,7 +243,7 @@ impl Window {
         })
     }
 
-    /// Whether the window's components are under maintenance at `now`.
+    /// Whether the window's components are under maintenance now, as its record says.
     pub fn is_running(&self) -> bool {
         matches!(self.state, State::InProgress | State::Verifying)
     }
@@ -297,18 +297,21 @@ impl Due {
     }
 }
 
-/// Why a stage was not recorded: the window was in a state that does not allow it, or
-/// time no longer made it due (another run recorded it first).
-#[derive(Debug)]
+/// Why a stage was not recorded: the log could not be read as a window, or the window
+/// was in a state that does not allow it, or time no longer made it due (another run
+/// recorded it first).
+#[derive(Debug, thiserror::Error)]
 pub enum Refused {
-    Store(StoreError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fold(#[from] FoldError),
+    #[error(
+        "`{id}` in `incidents/{FOLDER}/` is not a maintenance window (its first update is not an announcement)"
+    )]
+    NotAWindow { id: String },
+    #[error("maintenance {} is {}", .0.id, .0.state.name().replace('_', " "))]
     NotAllowed(Box<Window>),
-}
-
-impl From<StoreError> for Refused {
-    fn from(error: StoreError) -> Refused {
-        Refused::Store(error)
-    }
 }
 
 /// What a new notice of a window says.
@@ -330,16 +333,9 @@ pub fn append(
     allowed: impl FnOnce(&Window) -> bool,
 ) -> Result<Event, Refused> {
     let (event, _) = store.append(id, |loaded| {
-        let incident = Incident::fold(id, &loaded.events).map_err(|_| {
-            Refused::Store(StoreError::Empty {
-                path: store.events_path(id),
-            })
-        })?;
-        let window = Window::of(&incident).ok_or_else(|| {
-            Refused::Store(StoreError::Empty {
-                path: store.events_path(id),
-            })
-        })?;
+        let incident = Incident::fold(id, &loaded.events)?;
+        let window =
+            Window::of(&incident).ok_or_else(|| Refused::NotAWindow { id: id.to_string() })?;
         if !window.state.allows(notice.stage) || !allowed(&window) {
             return Err(Refused::NotAllowed(Box::new(window)));
         }

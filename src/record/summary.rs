@@ -36,6 +36,12 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The promised time of the next update when `now` is past it: what `due` and `tick`
+    /// report.
+    pub fn overdue_promise(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.next_update_at.filter(|at| *at < now)
+    }
+
     /// Returns the summary of a fully folded incident.
     pub fn of(incident: &Incident) -> Summary {
         Summary {

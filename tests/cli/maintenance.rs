@@ -160,3 +160,61 @@ fn a_window_moves_only_forward_by_hand() {
     ]);
     assert_eq!(out.code, 2, "{out}");
 }
+
+#[test]
+fn a_notice_the_receiver_refused_is_sent_again_by_the_next_tick_with_the_same_id() {
+    let server = LocalServer::start();
+    server.answer("/hook", ResponseTemplate::new(500));
+    let env = TestEnv::with_config(&format!(
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\nattempts = 1\n",
+        server.uri()
+    ));
+    env.ok_at(
+        "2026-11-20T09:00:00Z",
+        &[
+            "maintenance",
+            "schedule",
+            "--title",
+            "Database upgrade",
+            "--starts",
+            "2026-11-24T10:00:00Z",
+            "--ends",
+            "2026-11-24T12:00:00Z",
+            "--no-remind",
+        ],
+    );
+    let out = env.run_at("2026-11-20T09:02:00Z", &["tick", "--json"]);
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stderr.contains("1 maintenance notice did not go out"),
+        "{out}"
+    );
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let failed: Vec<&Value> = report["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|sent| sent["published"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1, "{report:#}");
+    assert_eq!(failed[0]["target"], "hook");
+
+    let webhook_id = |request: &wiremock::Request| {
+        crate::support::header(request, "webhook-id")
+            .expect("a webhook-id header")
+            .to_string()
+    };
+    let refused: Vec<String> = server.requests_to("/hook").iter().map(webhook_id).collect();
+    assert_eq!(refused.len(), 1);
+
+    server.reset();
+    server.answer("/hook", ResponseTemplate::new(200));
+    let report = tick(&env, "2026-11-20T09:03:00Z");
+    assert_eq!(sent(&report), [pair("announce", "hook")]);
+    assert_eq!(sent(&tick(&env, "2026-11-20T09:04:00Z")), []);
+    let taken: Vec<String> = server.requests_to("/hook").iter().map(webhook_id).collect();
+    assert_eq!(
+        taken, refused,
+        "sent once more, with the id the receiver dedupes on"
+    );
+}
