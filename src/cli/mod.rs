@@ -16,6 +16,7 @@ mod postmortem;
 mod progress;
 mod prompt;
 mod publish;
+mod publishing;
 mod render;
 mod reopen;
 mod resolve;

@@ -7,6 +7,7 @@ use super::answers::{
     ask_stage_questions, check_component, check_severity, parse_fields, parse_promise,
 };
 use super::prompt::Question;
+use super::publishing;
 use super::session::Session;
 use super::walkthrough;
 use crate::config::Config;
@@ -53,6 +54,10 @@ pub struct OpenArgs {
     /// Use this id instead of a random one (lowercase letters, digits and `-`)
     #[arg(long, value_name = "ID")]
     id: Option<String>,
+    /// Publish the acknowledgement right after recording it, without asking (the same
+    /// checks and approvals as `incident publish`)
+    #[arg(long)]
+    publish: bool,
 }
 
 pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
@@ -80,18 +85,11 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
     for component in &args.components {
         check_component(&config, component)?;
     }
-    let started_at = args
+    let started_flag = args
         .started_at
         .as_deref()
-        .map(|text| time::parse_time(text, now, zone))
-        .transpose()?
-        .unwrap_or(now);
-    if started_at > now {
-        return Err(CommandError::usage(format!(
-            "`--started-at` is in the future ({})",
-            time::local_with_utc(started_at, zone)
-        )));
-    }
+        .map(|text| check_started_at(text, now, zone))
+        .transpose()?;
     let next_update_flag = args.next_update.as_deref().map(parse_promise).transpose()?;
     let mut fields = parse_fields(&args.fields)?;
     if let Some(impact) = args
@@ -173,6 +171,27 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
             .map(|index| ids[index].clone())
             .collect()
     };
+    // Time to acknowledge counts from here, so it is asked rather than assumed to be now.
+    let started_at = match started_flag {
+        Some(at) => at,
+        None => {
+            let answer = prompter.text(
+                Question {
+                    prompt: "When did it start?",
+                    guidance: "`now`, `-45m`, `2h ago`, or a time such as `2026-01-31 02:40` (in the organisation's zone) or RFC 3339.",
+                    flag: "--started-at",
+                },
+                Some("now"),
+                true,
+                |text| {
+                    check_started_at(text, now, zone)
+                        .map(drop)
+                        .map_err(|error| error.message)
+                },
+            )?;
+            check_started_at(&answer, now, zone)?
+        }
+    };
     ask_stage_questions(session, stage, &mut fields, now, zone)?;
     let summary = match args.summary {
         Some(summary) => summary,
@@ -227,7 +246,21 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
     let author = session.author(config.root());
     let (id, event) = create(&store, args.id, now, author, opened)?;
     let incident = Incident::fold(&id, std::slice::from_ref(&event))?;
-    report(session, &config, &incident)
+    report(session, &config, &incident)?;
+    publishing::offer(
+        session,
+        &config,
+        &incident,
+        FIRST_SEQ as usize,
+        args.publish,
+    )?;
+    if !session.printer.json_mode() {
+        session.printer.status(&format!(
+            "\nNext: `incident update {}` when you know more; `incident show {}` to review.",
+            incident.id, incident.id
+        ));
+    }
+    Ok(())
 }
 
 /// Writes the first event, drawing another random id in the unlikely case one is taken.
@@ -279,11 +312,24 @@ fn report(session: &Session, config: &Config, incident: &Incident) -> Result<(),
         ));
     }
     walkthrough::review(session, config, incident, 1);
-    session.printer.status(&format!(
-        "\nNext: `incident update {}` when you know more; `incident show {}` to review.",
-        incident.id, incident.id
-    ));
     Ok(())
+}
+
+/// Returns when the problem started, or why `text` cannot say it: a time that does not
+/// parse, or one in the future.
+fn check_started_at(
+    text: &str,
+    now: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+) -> Result<DateTime<Utc>, CommandError> {
+    let at = time::parse_time(text, now, zone)?;
+    if at > now {
+        return Err(CommandError::usage(format!(
+            "`--started-at` is in the future ({})",
+            time::local_with_utc(at, zone)
+        )));
+    }
+    Ok(at)
 }
 
 /// Returns the trimmed title, or why it cannot be one.

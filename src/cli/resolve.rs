@@ -5,8 +5,9 @@ use clap::Args;
 use super::answers::{ask_stage_questions, parse_fields};
 use super::prompt::Question;
 use super::session::Session;
-use super::walkthrough::report_update;
+use super::walkthrough::{Precheck, check_before_recording, report_update};
 use crate::error::CommandError;
+use crate::playbook::Stage;
 use crate::record::{Event, EventBody, Incident, Loaded, Resolved, Store, UpdateBody, id};
 use crate::time;
 use crate::vocab::RESOLVE;
@@ -51,6 +52,13 @@ pub struct ResolveArgs {
     /// When the problem actually ended (default: now); RFC 3339, `YYYY-MM-DD HH:MM` or `-10m`
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     resolved_at: Option<String>,
+    /// Record the resolution despite error-level findings of the checks
+    #[arg(long)]
+    force: bool,
+    /// Publish the resolution right after recording it, without asking (the same checks
+    /// and approvals as `incident publish`)
+    #[arg(long)]
+    publish: bool,
 }
 
 pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
@@ -60,35 +68,30 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
     already_resolved(&incident, config.org.timezone)?;
     let now = session.clock.now();
     let zone = config.org.timezone;
-    let resolved_at = args
-        .resolved_at
-        .as_deref()
-        .map(|text| time::parse_time(text, now, zone))
-        .transpose()?
-        .unwrap_or(now);
-    if resolved_at > now {
-        return Err(CommandError::usage("`--resolved-at` is in the future"));
-    }
-    if resolved_at < incident.started_at {
-        return Err(CommandError::usage(format!(
-            "`--resolved-at` is before the incident started ({})",
-            time::local_with_utc(incident.started_at, zone)
-        )));
-    }
+    let check_end = |text: &str| check_resolved_at(text, &incident, now, zone);
+    let resolved_flag = args.resolved_at.as_deref().map(check_end).transpose()?;
     let stage = &config.playbook.resolve;
     let mut fields = parse_fields(&args.fields)?;
-    let message = match args.message {
+    let mut message = match args.message {
         Some(message) => message.trim().to_string(),
-        None => session.prompter.text(
-            Question {
-                prompt: &stage.message_prompt,
-                guidance: &stage.guidance,
-                flag: "--message",
-            },
-            None,
-            false,
-            |_| Ok(()),
-        )?,
+        None => ask_message(session, stage, None)?,
+    };
+    // The incident's duration counts to here, so it is asked rather than assumed to be now.
+    let resolved_at = match resolved_flag {
+        Some(at) => at,
+        None => {
+            let answer = session.prompter.text(
+                Question {
+                    prompt: "When did it end?",
+                    guidance: "`now`, `-10m`, `1h ago`, or a time such as `2026-01-31 04:05` (in the organisation's zone) or RFC 3339.",
+                    flag: "--resolved-at",
+                },
+                Some("now"),
+                true,
+                |text| check_end(text).map(drop).map_err(|error| error.message),
+            )?;
+            check_end(&answer)?
+        }
     };
     if let Some(answer) = args.data_loss {
         fields.insert(DATA_LOSS.to_string(), answer.name().to_string());
@@ -103,28 +106,86 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
     ask_stage_questions(session, stage, &mut fields, now, zone)?;
 
     let author = session.author(config.root());
+    let resolution = |loaded: &Loaded, message: &str| Event {
+        id: id::new_event_id(),
+        at: now,
+        author: author.clone(),
+        body: EventBody::Resolved(Resolved {
+            resolved_at,
+            update: UpdateBody {
+                seq: loaded.next_seq(),
+                stage: RESOLVE.to_string(),
+                status: Status::Resolved,
+                message: Some(message.to_string()).filter(|text| !text.is_empty()),
+                fields: fields.clone(),
+                next_update_at: None,
+            },
+        }),
+    };
+    loop {
+        let candidate = |loaded: &Loaded| resolution(loaded, &message);
+        match check_before_recording(
+            session,
+            &config,
+            &store,
+            &incident.id,
+            candidate,
+            args.force,
+        )? {
+            Precheck::Record => break,
+            Precheck::Edit => message = ask_message(session, stage, Some(&message))?,
+        }
+    }
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
         // Checked again under the lock: someone else may have resolved it meanwhile.
         let current = Incident::fold(&incident.id, &loaded.events)?;
         already_resolved(&current, zone)?;
-        Ok::<_, CommandError>(Event {
-            id: id::new_event_id(),
-            at: now,
-            author,
-            body: EventBody::Resolved(Resolved {
-                resolved_at,
-                update: UpdateBody {
-                    seq: loaded.next_seq(),
-                    stage: RESOLVE.to_string(),
-                    status: Status::Resolved,
-                    message: Some(message).filter(|text| !text.is_empty()),
-                    fields,
-                    next_update_at: None,
-                },
-            }),
-        })
+        Ok::<_, CommandError>(resolution(loaded, &message))
     })?;
-    report_update(session, &config, &incident.id, loaded, event)
+    report_update(session, &config, &incident.id, loaded, event, args.publish)
+}
+
+/// Asks what to tell people now that it is over, offering `current` when asked again
+/// after the checks. Enter alone uses the stage's standard text.
+fn ask_message(
+    session: &Session,
+    stage: &Stage,
+    current: Option<&str>,
+) -> Result<String, CommandError> {
+    session.prompter.text(
+        Question {
+            prompt: &stage.message_prompt,
+            guidance: &stage.guidance,
+            flag: "--message",
+        },
+        current,
+        false,
+        |_| Ok(()),
+    )
+}
+
+/// Returns when the problem ended, or why `text` cannot say it: it does not parse, or is
+/// in the future, or before the incident started.
+fn check_resolved_at(
+    text: &str,
+    incident: &Incident,
+    now: chrono::DateTime<chrono::Utc>,
+    zone: chrono_tz::Tz,
+) -> Result<chrono::DateTime<chrono::Utc>, CommandError> {
+    let at = time::parse_time(text, now, zone)?;
+    if at > now {
+        return Err(CommandError::usage(format!(
+            "`--resolved-at` is in the future ({})",
+            time::local_with_utc(at, zone)
+        )));
+    }
+    if at < incident.started_at {
+        return Err(CommandError::usage(format!(
+            "`--resolved-at` is before the incident started ({})",
+            time::local_with_utc(incident.started_at, zone)
+        )));
+    }
+    Ok(at)
 }
 
 fn already_resolved(incident: &Incident, zone: chrono_tz::Tz) -> Result<(), CommandError> {

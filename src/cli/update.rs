@@ -5,7 +5,7 @@ use clap::Args;
 use super::answers::{ask_stage_questions, parse_fields, parse_promise, parse_status};
 use super::prompt::Question;
 use super::session::Session;
-use super::walkthrough::report_update;
+use super::walkthrough::{Precheck, check_before_recording, report_update};
 use crate::error::CommandError;
 use crate::playbook::{Playbook, Stage};
 use crate::record::{Event, EventBody, Incident, Loaded, Store, StoreError, UpdateBody, id};
@@ -37,6 +37,13 @@ pub struct UpdateArgs {
     /// When the next update is promised, from now (default: the severity's `update_every`)
     #[arg(long, value_name = "DUR", allow_hyphen_values = true)]
     next_update: Option<String>,
+    /// Record the update despite error-level findings of the checks
+    #[arg(long)]
+    force: bool,
+    /// Publish the update right after recording it, without asking (the same checks and
+    /// approvals as `incident publish`)
+    #[arg(long)]
+    publish: bool,
 }
 
 pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
@@ -111,17 +118,7 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
             return Err(CommandError::usage("`--message` is empty"));
         }
         Some(message) => message.trim().to_string(),
-        None => prompter.text(
-            Question {
-                prompt: &stage.message_prompt,
-                // The stage's heading above already gave its guidance.
-                guidance: "",
-                flag: "--message",
-            },
-            None,
-            true,
-            |_| Ok(()),
-        )?,
+        None => ask_message(session, stage, None)?,
     };
     let now = session.clock.now();
     let zone = config.org.timezone;
@@ -159,7 +156,7 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
     };
 
     let author = session.author(config.root());
-    let body = UpdateBody {
+    let mut body = UpdateBody {
         seq: 0,
         stage: stage.name.clone(),
         status,
@@ -167,6 +164,30 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         fields,
         next_update_at: next_update.map(|duration| now + duration),
     };
+    loop {
+        let candidate = |loaded: &Loaded| Event {
+            id: id::new_event_id(),
+            at: now,
+            author: author.clone(),
+            body: EventBody::Updated(UpdateBody {
+                seq: loaded.next_seq(),
+                ..body.clone()
+            }),
+        };
+        match check_before_recording(
+            session,
+            &config,
+            &store,
+            &incident.id,
+            candidate,
+            args.force,
+        )? {
+            Precheck::Record => break,
+            Precheck::Edit => {
+                body.message = Some(ask_message(session, stage, body.message.as_deref())?);
+            }
+        }
+    }
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
         // Someone may have resolved the incident since it was read; an update recorded
         // now keeps it resolved, as a later `reopen` is what says it is not over.
@@ -192,7 +213,26 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
             }),
         })
     })?;
-    report_update(session, &config, &incident.id, loaded, event)
+    report_update(session, &config, &incident.id, loaded, event, args.publish)
+}
+
+/// Asks for the update's text, offering `current` when it is asked again after the checks.
+fn ask_message(
+    session: &Session,
+    stage: &Stage,
+    current: Option<&str>,
+) -> Result<String, CommandError> {
+    session.prompter.text(
+        Question {
+            prompt: &stage.message_prompt,
+            // The stage's heading above already gave its guidance.
+            guidance: "",
+            flag: "--message",
+        },
+        current,
+        true,
+        |_| Ok(()),
+    )
 }
 
 /// Returns the error for an update to a resolved incident: reopening it is a decision of

@@ -2,11 +2,14 @@
 //! it and what the checks found in them, so nothing is published unseen.
 
 use super::output::{describe, sections, summary};
+use super::prompt::Question;
+use super::publishing;
 use super::session::{Session, routed_drafts};
 use crate::config::Config;
 use crate::error::CommandError;
-use crate::lint::{Linter, Tally};
-use crate::record::{Event, Incident, Loaded};
+use crate::lint::{Finding, Linter, Tally};
+use crate::playbook::{Level, Rule};
+use crate::record::{Event, Incident, Loaded, Store};
 use crate::time;
 
 /// Prints the drafts of update `seq` and the checks' findings on stderr (not with `--json` or `-q`). The update is
@@ -58,21 +61,6 @@ pub fn review(session: &Session, config: &Config, incident: &Incident, seq: usiz
             incident.id
         ));
     }
-    // Recording is not sending: say so, and how to send, every time.
-    if let Some(missing) = incident
-        .unpublished(&config.targets)
-        .into_iter()
-        .find(|missing| missing.seq == seq)
-    {
-        session.printer.heading(&format!(
-            "\nNot published: update {seq} is recorded, but nothing was sent to {}.",
-            missing.targets.join(", ")
-        ));
-        session.printer.status(&format!(
-            "Send it with `incident publish {}` (it asks before sending; `--yes` does not).",
-            incident.id
-        ));
-    }
 }
 
 /// Prints what was recorded: the incident as JSON with `--json`, else a status line.
@@ -82,6 +70,7 @@ pub fn report_update(
     id: &str,
     mut loaded: Loaded,
     event: Event,
+    publish_now: bool,
 ) -> Result<(), CommandError> {
     let event_id = event.id.clone();
     loaded.events.push(event);
@@ -107,6 +96,103 @@ pub fn report_update(
             time::local_with_utc(next, config.org.timezone)
         ));
     }
-    review(session, config, &incident, update.seq);
-    Ok(())
+    let seq = update.seq;
+    review(session, config, &incident, seq);
+    publishing::offer(session, config, &incident, seq, publish_now)
+}
+
+/// What a person decided about the checks' errors in an update not yet recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precheck {
+    /// Nothing to fix, or recorded anyway (`--force`, or chosen on a terminal).
+    Record,
+    /// Ask for the message again.
+    Edit,
+}
+
+/// Runs the checks on the drafts an update would have, before it is written: an error
+/// recorded is public once published, and a resolved incident cannot be mended after. On a
+/// terminal the person chooses to edit the message or record anyway; without one the
+/// update is refused (exit 1) unless `force`.
+pub fn check_before_recording(
+    session: &Session,
+    config: &Config,
+    store: &Store,
+    id: &str,
+    candidate: impl FnOnce(&Loaded) -> Event,
+    force: bool,
+) -> Result<Precheck, CommandError> {
+    let mut loaded = store.read(id)?;
+    let event = candidate(&loaded);
+    let event_id = event.id.clone();
+    loaded.events.push(event);
+    loaded
+        .events
+        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    let incident = Incident::fold(id, &loaded.events)?;
+    let Some(seq) = incident
+        .updates
+        .iter()
+        .find(|update| update.event_id == event_id)
+        .map(|update| update.seq)
+    else {
+        return Ok(Precheck::Record);
+    };
+    // A template that does not render is reported after recording, as it always was.
+    let Ok(drafts) = routed_drafts(config, &incident, seq) else {
+        return Ok(Precheck::Record);
+    };
+    let errors: Vec<Finding> = Linter::new(config)
+        .lint(&incident, seq, &drafts)
+        .into_iter()
+        .filter(|finding| finding.level == Level::Error && fixed_by_the_update(finding.rule))
+        .collect();
+    if errors.is_empty() {
+        return Ok(Precheck::Record);
+    }
+    let count = crate::vocab::plural(errors.len(), "error-level finding");
+    if force {
+        session.printer.warn(&format!(
+            "recording update {seq} with {count} (`--force`); `incident publish` stops on them too"
+        ));
+        return Ok(Precheck::Record);
+    }
+    if !session.printer.json_mode() {
+        session
+            .printer
+            .heading(&format!("\nChecks before recording update {seq}: {count}"));
+        session
+            .printer
+            .status_styled(describe(&errors, true).trim_end());
+    }
+    if !session.prompter.is_interactive() {
+        return Err(CommandError::findings(format!(
+            "update {seq} of {id} would have {count}; nothing was recorded"
+        ))
+        .hint("change the text (`--message`) or answer what the checks ask (`--field`), or pass `--force` to record it anyway"));
+    }
+    let choice = session.prompter.select(
+        Question {
+            prompt: "What now?",
+            guidance: "",
+            flag: "--force",
+        },
+        &[
+            "Edit the message".to_string(),
+            "Record anyway (publishing will stop on these until fixed or forced)".to_string(),
+        ],
+        0,
+    )?;
+    Ok(if choice == 0 {
+        Precheck::Edit
+    } else {
+        Precheck::Record
+    })
+}
+
+/// Whether what the update says can mend a finding of `rule`. A lost edit is mended by
+/// editing the recorded update's draft, and a placeholder in `incident.toml`; `publish`
+/// still stops on both.
+fn fixed_by_the_update(rule: Rule) -> bool {
+    !matches!(rule, Rule::EditLost | Rule::Placeholder)
 }

@@ -406,6 +406,19 @@ impl<'a> Linter<'a> {
                 );
             }
         }
+        // "Still being checked" is honest only while someone is checking: it stays a
+        // warning until a later update answers.
+        let latest_data_loss = incident.updates[..update.seq]
+            .iter()
+            .rev()
+            .find_map(|earlier| earlier.fields.get("data_loss"));
+        if latest_data_loss.is_some_and(|answer| answer.trim().eq_ignore_ascii_case("unknown")) {
+            found.missing(
+                Rule::DataLossUnknown,
+                None,
+                "whether any data was lost or corrupted is still being checked".to_string(),
+            );
+        }
         if update.seq == 1 {
             let within = self
                 .config

@@ -52,6 +52,7 @@ pub enum Rule {
     FixTimePromised,
     InternalDetail,
     DataLossUnsaid,
+    DataLossUnknown,
     Placeholder,
     EditLost,
 }
@@ -69,7 +70,7 @@ pub enum PhraseUse {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 14] = [
         Rule::AffectedUnsaid,
         Rule::ApologyMissing,
         Rule::NextUpdateMissing,
@@ -81,6 +82,7 @@ impl Rule {
         Rule::FixTimePromised,
         Rule::InternalDetail,
         Rule::DataLossUnsaid,
+        Rule::DataLossUnknown,
         Rule::Placeholder,
         Rule::EditLost,
     ];
@@ -98,6 +100,7 @@ impl Rule {
             Rule::FixTimePromised => "fix-time-promised",
             Rule::InternalDetail => "internal-detail",
             Rule::DataLossUnsaid => "data-loss-unsaid",
+            Rule::DataLossUnknown => "data-loss-unknown",
             Rule::Placeholder => "placeholder",
             Rule::EditLost => "edit-lost",
         }
@@ -109,7 +112,7 @@ impl Rule {
 
     pub fn default_level(self) -> Level {
         match self {
-            Rule::AffectedUnsaid | Rule::AcknowledgeLate => Level::Warning,
+            Rule::AffectedUnsaid | Rule::AcknowledgeLate | Rule::DataLossUnknown => Level::Warning,
             _ => Level::Error,
         }
     }
@@ -128,6 +131,7 @@ impl Rule {
             Rule::NextUpdateMissing
             | Rule::SocialLimit
             | Rule::AcknowledgeLate
+            | Rule::DataLossUnknown
             | Rule::EditLost => PhraseUse::None,
         }
     }
@@ -219,6 +223,7 @@ impl Rule {
             | Rule::NextUpdateMissing
             | Rule::SocialLimit
             | Rule::AcknowledgeLate
+            | Rule::DataLossUnknown
             | Rule::EditLost => &[],
         }
     }
@@ -279,6 +284,9 @@ impl Rule {
             }
             Rule::DataLossUnsaid => {
                 "say whether any data was lost or corrupted, or clearly that none was (`--field data_loss=none`)"
+            }
+            Rule::DataLossUnknown => {
+                "when the check is done, say what was found: `incident update ID --field data_loss=none` (or `some`, with what)"
             }
             Rule::Placeholder => {
                 "replace what `incident init` wrote: `[org] name` and `status_url` in `incident.toml`"

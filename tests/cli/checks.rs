@@ -173,10 +173,10 @@ fn bad_rule_settings_are_config_errors() {
 }
 
 #[test]
-fn findings_follow_the_drafts_after_an_update_through_flags() {
+fn an_update_with_errors_is_refused_before_recording_unless_forced() {
     let env = TestEnv::new();
     let id = env.open("Uploads failing", &[]);
-    let out = env.run(&[
+    let update = [
         "update",
         &id,
         "--stage",
@@ -185,8 +185,26 @@ fn findings_follow_the_drafts_after_an_update_through_flags() {
         "It is a feature, not a bug.",
         "--field",
         "cause=a full disk",
-    ]);
+    ];
+    // Without a terminal there is nobody to choose "record anyway": refused, nothing written.
+    let out = env.run(&update);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stderr.contains(&format!(
+            "error: update 2 of {id} would have 1 error-level finding; nothing was recorded"
+        )),
+        "{out}"
+    );
+    assert!(out.stderr.contains("`--force`"), "{out}");
+    assert_eq!(env.show_json(&id)["updates"].as_array().unwrap().len(), 1);
+
+    let out = env.run(&[&update[..], &["--force"]].concat());
     assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr
+            .contains("recording update 2 with 1 error-level finding (`--force`)"),
+        "{out}"
+    );
     let drafts = out
         .stderr
         .find("Drafts of update 2")

@@ -24,7 +24,7 @@ fn open_update_resolve_show() {
         "--data-loss",
         "none",
         "--message",
-        "Fixed. No data was lost.",
+        "Fixed; we are sorry for the mix-up. No data was lost.",
     ]);
     let shown = env.show_json(&id);
     assert_eq!(shown["status"], "resolved");

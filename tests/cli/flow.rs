@@ -240,14 +240,74 @@ fn resolve_without_a_terminal_needs_the_data_loss_answer() {
 }
 
 #[test]
+fn publish_after_recording_sends_at_once_with_the_checks_of_publish() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone.", "--publish"],
+    );
+    assert!(env.finished(&id, "local"), "the acknowledgement went out");
+    assert_eq!(env.show_json(&id)["unpublished"], serde_json::json!([]));
+
+    let out = env.ok(&[
+        "update",
+        &id,
+        "--message",
+        "A full disk on one storage node; we are clearing it.",
+        "--publish",
+    ]);
+    assert!(!out.stderr.contains("Not published"), "{out}");
+    assert_eq!(env.publications_to(&id, 2, "local").len(), 1);
+
+    // Recorded over its errors with `--force`, an update is not published by `--publish`:
+    // that takes `incident publish --force`, a decision of its own.
+    let out = env.run(&[
+        "update",
+        &id,
+        "--message",
+        "It is a feature, not a bug.",
+        "--force",
+        "--publish",
+    ]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stderr.contains("nothing was published"), "{out}");
+    assert_eq!(env.show_json(&id)["updates"].as_array().unwrap().len(), 3);
+    assert!(env.publications_to(&id, 3, "local").is_empty());
+}
+
+#[test]
+fn a_resolution_that_fails_the_checks_is_refused_and_the_incident_stays_open() {
+    let env = TestEnv::new();
+    let id = env.open("Uploads failing", &[]);
+    let out = env.run(&["resolve", &id, "--message", "Fixed.", "--data-loss", "none"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stderr.contains("error[apology-missing]"), "{out}");
+    assert!(out.stderr.contains("nothing was recorded"), "{out}");
+    let shown = env.show_json(&id);
+    assert_eq!(shown["status"], "investigating");
+    assert_eq!(shown["updates"].as_array().unwrap().len(), 1);
+    // What the checks asked for, said, resolves it: nothing was lost to the refusal.
+    env.ok(&[
+        "resolve",
+        &id,
+        "--message",
+        "Fixed. We are sorry: uploads failed for an hour.",
+        "--data-loss",
+        "none",
+    ]);
+    assert_eq!(env.show_json(&id)["status"], "resolved");
+}
+
+#[test]
 fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
     let env = TestEnv::new();
     // Opened at 08:00; the `local` file target receives every stage.
     let id = env.open("Uploads failing", &[]);
     let out = env.ok(&["update", &id, "--message", "Uploads still fail."]);
     assert!(
-        out.stderr
-            .contains("Not published: update 2 is recorded, but nothing was sent to local."),
+        out.stderr.contains(&format!(
+            "Not published: update 2 of {id} is recorded, but was not sent to local."
+        )),
         "{out}"
     );
     assert!(

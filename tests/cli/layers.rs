@@ -398,6 +398,7 @@ fn command_modules_do_not_import_each_other() {
         "output",
         "progress",
         "prompt",
+        "publishing",
         "session",
         "walkthrough",
     ];

@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
 use crate::support::{AUTHOR, BIN, TestEnv, output};
@@ -32,10 +33,31 @@ fn answer(session: &mut PtySession, prompt: &str, text: &str) {
 
 const DOWN: &str = "\x1b[B";
 
+/// Says no (Enter) at the walk-through's last question and checks what the tool then says
+/// was not sent, and how to send it.
+fn decline_publishing(session: &mut PtySession, id: &str) {
+    session.exp_string("Publish now to 1 target?").unwrap();
+    key(session, "\r");
+    session.exp_string("Not published: update").unwrap();
+    session
+        .exp_string(&format!("Send it with `incident publish {id}"))
+        .unwrap();
+}
+
+/// Waits for the command to end and returns its exit code.
+fn exit_code(session: &mut PtySession) -> i32 {
+    session.exp_eof().unwrap();
+    match session.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("the command did not exit: {other:?}"),
+    }
+}
+
 /// What `open` asks after the title, in order.
-const OPEN_PROMPTS_AFTER_TITLE: [&str; 5] = [
+const OPEN_PROMPTS_AFTER_TITLE: [&str; 6] = [
     "Severity",
     "Affected components",
+    "When did it start?",
     "Impact",
     "What can you say right now?",
     "Next update in",
@@ -78,6 +100,9 @@ fn open_walks_a_person_through_the_acknowledgement() {
     key(&mut session, DOWN);
     key(&mut session, " ");
     key(&mut session, "\r");
+    // "Now" is offered; the person says when it really began, as people do: relatively.
+    session.exp_string("When did it start?").unwrap();
+    answer(&mut session, "(now)", "-20m");
     answer(
         &mut session,
         "Impact",
@@ -91,9 +116,10 @@ fn open_walks_a_person_through_the_acknowledgement() {
     // Enter keeps the default promise: sev1 updates every 30 minutes.
     answer(&mut session, "Next update in", "");
     session.exp_string("Opened").unwrap();
-    session.exp_eof().unwrap();
-
     let id = only_incident(&env);
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
+
     let shown = env.show_json(&id);
     assert_eq!(shown["title"], "Some people see other people's photos");
     assert_eq!(shown["severity"], "sev1");
@@ -115,6 +141,9 @@ fn open_walks_a_person_through_the_acknowledgement() {
         chrono::DateTime::parse_from_rfc3339(acknowledgement["next_update_at"].as_str().unwrap())
             .unwrap();
     assert_eq!(next - at, chrono::Duration::minutes(30));
+    let started =
+        chrono::DateTime::parse_from_rfc3339(shown["started_at"].as_str().unwrap()).unwrap();
+    assert_eq!(at - started, chrono::Duration::minutes(20));
 }
 
 #[test]
@@ -128,11 +157,32 @@ fn a_title_and_enter_through_the_rest_is_a_complete_acknowledgement() {
         answer(&mut session, prompt, "");
     }
     session.exp_string("Opened").unwrap();
-    session.exp_eof().unwrap();
-
+    // Recording is not sending: the last question asks, Enter says no, and that is a
+    // normal answer naming what stays unsent.
+    session.exp_string("goes to:").unwrap();
+    session.exp_string("local  (file, status)").unwrap();
     let id = only_incident(&env);
+    // dialoguer's way of saying [y/N]: the answer Enter gives is shown.
+    session.exp_string("Publish now to 1 target?").unwrap();
+    session.exp_string("(y/n)").unwrap();
+    key(&mut session, "\r");
+    session
+        .exp_string(&format!(
+            "Not published: update 1 of {id} is recorded, but was not sent to local."
+        ))
+        .unwrap();
+    session
+        .exp_string(&format!("Send it with `incident publish {id}`."))
+        .unwrap();
+    assert_eq!(exit_code(&mut session), 0);
+    assert!(!env.root().join("published").exists());
+
     let shown = env.show_json(&id);
     assert_eq!(shown["status"], "investigating");
+    assert_eq!(
+        shown["started_at"], shown["updates"][0]["at"],
+        "Enter at the start time is now"
+    );
     assert_eq!(shown["severity"], "sev2");
     assert_eq!(shown["components"], serde_json::json!([]));
     assert!(shown["acknowledged_at"].is_string());
@@ -169,7 +219,8 @@ fn update_offers_the_next_stage_and_asks_for_the_message() {
     key(&mut session, "\r");
     answer(&mut session, "Next update in", "45m");
     session.exp_string("Recorded update 2").unwrap();
-    session.exp_eof().unwrap();
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
     let shown = env.show_json(&id);
     assert_eq!(shown["updates"][1]["stage"], "explain");
     assert_eq!(shown["updates"][1]["status"], "identified");
@@ -181,36 +232,57 @@ fn update_offers_the_next_stage_and_asks_for_the_message() {
 }
 
 #[test]
-fn after_the_explain_stage_the_drafts_and_findings_are_shown() {
+fn errors_found_before_recording_are_edited_away_or_recorded_by_choice() {
     let env = TestEnv::new();
+    let bad = "Uploads over 2 GB fail on db-prod-03; the limit is working as intended.";
+    let write_bad_update = |id: &str| {
+        let mut command = terminal_command(&env, BIN);
+        command.args(["update", id]);
+        let mut session = spawn(command);
+        answer(&mut session, "Stage", "");
+        answer(&mut session, "What happened", bad);
+        answer(&mut session, "Cause", "A size limit");
+        answer(&mut session, "Workaround", "");
+        answer(&mut session, "Status", "");
+        answer(&mut session, "Next update in", "45m");
+        // Checked before anything is written.
+        session
+            .exp_string("Checks before recording update 2: 2 error-level findings")
+            .unwrap();
+        session
+            .exp_string("\"working as intended\" minimises what happened")
+            .unwrap();
+        session
+            .exp_string("\"db-prod-03\" is an internal detail in a public post")
+            .unwrap();
+        session.exp_string("What now?").unwrap();
+        session
+    };
+
+    // Enter edits: the message is asked again, and the mended text is what is recorded.
     let id = env.open("Uploads failing", &[]);
-    let mut command = terminal_command(&env, BIN);
-    command.args(["update", &id]);
-    let mut session = spawn(command);
-    answer(&mut session, "Stage", "");
-    answer(
-        &mut session,
-        "What happened",
-        "Uploads over 2 GB fail on db-prod-03; the limit is working as intended.",
-    );
-    answer(&mut session, "Cause", "A size limit");
-    answer(&mut session, "Workaround", "");
-    answer(&mut session, "Status", "");
-    answer(&mut session, "Next update in", "45m");
+    let mut session = write_bad_update(&id);
+    key(&mut session, "\r");
+    let mended = "Uploads over 2 GB fail: we set the size limit too low.";
+    answer(&mut session, "What happened", mended);
     session.exp_string("Recorded update 2").unwrap();
     session.exp_string("Drafts of update 2").unwrap();
-    session.exp_string("Uploads over 2 GB fail").unwrap();
-    session
-        .exp_string("Checks: 2 errors and 1 warning")
-        .unwrap();
-    session
-        .exp_string("\"working as intended\" minimises what happened")
-        .unwrap();
-    session
-        .exp_string("\"db-prod-03\" is an internal detail in a public post")
-        .unwrap();
+    session.exp_string("we set the size limit too low").unwrap();
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
+    assert_eq!(env.show_json(&id)["updates"][1]["message"], mended);
+
+    // Recording anyway is a choice, one key down; the findings are shown again after.
+    let id = env.open("Uploads failing", &[]);
+    let mut session = write_bad_update(&id);
+    key(&mut session, DOWN);
+    key(&mut session, "\r");
+    session.exp_string("Recorded update 2").unwrap();
+    session.exp_string("Checks: 2 errors").unwrap();
     session.exp_string("incident edit").unwrap();
-    session.exp_eof().unwrap();
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
+    assert_eq!(env.show_json(&id)["updates"][1]["message"], bad);
 }
 
 #[test]
@@ -226,7 +298,7 @@ fn an_update_written_while_someone_resolves_keeps_the_incident_resolved() {
         "--data-loss",
         "none",
         "--message",
-        "Fixed. No data was lost.",
+        "Fixed; we are sorry. No data was lost.",
     ]);
     let mut command = terminal_command(&env, BIN);
     command.args(["update", &id, "--stage", "explain", "--field", "cause=disk"]);
@@ -238,6 +310,7 @@ fn an_update_written_while_someone_resolves_keeps_the_incident_resolved() {
     answer(&mut session, "Workaround", "");
     answer(&mut session, "Next update in", "45m");
     session.exp_string("Recorded update").unwrap();
+    decline_publishing(&mut session, &id);
     session.exp_eof().unwrap();
     let shown = env.show_json(&id);
     assert_eq!(shown["status"], "resolved", "{shown:#}");
@@ -331,9 +404,14 @@ fn publish_on_a_terminal_lists_the_targets_and_asks_first() {
         key(&mut session, answer);
         session
     };
+    // No is an answer, not an error: exit 0, saying what stays unsent.
     let mut declined = publish("n");
-    declined.exp_string("not published").unwrap();
-    declined.exp_eof().unwrap();
+    declined
+        .exp_string(&format!(
+            "Not published: update 1 of {id} is recorded, but was not sent to local."
+        ))
+        .unwrap();
+    assert_eq!(exit_code(&mut declined), 0);
     assert!(!env.root().join("published").exists());
 
     let mut accepted = publish("y");
@@ -394,7 +472,8 @@ fn enter_everywhere_through_three_updates_never_moves_the_status() {
             assert!(prompts < 20, "more prompts than any stage has");
             key(&mut session, "\r");
         }
-        session.exp_eof().unwrap();
+        decline_publishing(&mut session, &id);
+        assert_eq!(exit_code(&mut session), 0);
     }
     let shown = env.show_json(&id);
     let updates = shown["updates"].as_array().unwrap();
@@ -421,6 +500,7 @@ fn enter_at_resolve_does_not_say_no_data_was_lost() {
         "Resolution",
         "Uploads work again. We are sorry.",
     );
+    answer(&mut session, "When did it end?", "");
     session.exp_string("Nothing is chosen for you").unwrap();
     session
         .exp_string("Was any data lost or corrupted?")
@@ -430,7 +510,10 @@ fn enter_at_resolve_does_not_say_no_data_was_lost() {
     key(&mut session, UP);
     key(&mut session, "\r");
     session.exp_string("Recorded update 2").unwrap();
-    session.exp_eof().unwrap();
+    // Still being checked is honest, and the checks keep saying so.
+    session.exp_string("data-loss-unknown").unwrap();
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
     let shown = env.show_json(&id);
     assert_eq!(shown["status"], "resolved");
     assert_eq!(
@@ -452,9 +535,8 @@ fn enter_at_a_required_prompt_says_it_is_required() {
         answer(&mut session, prompt, "");
     }
     session.exp_string("Opened").unwrap();
-    session.exp_eof().unwrap();
-    assert_eq!(
-        env.show_json(&only_incident(&env))["title"],
-        "Uploads failing"
-    );
+    let id = only_incident(&env);
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
+    assert_eq!(env.show_json(&id)["title"], "Uploads failing");
 }

@@ -269,7 +269,7 @@ fn env_with_markup() -> (TestEnv, String) {
         "--data-loss",
         "none",
         "--message",
-        "Uploads are fast again.",
+        "Uploads are fast again; we are sorry they were slow.",
     ]);
     (env, id)
 }
@@ -402,7 +402,7 @@ fn env_with_open_incidents() -> (TestEnv, String, String) {
         "--data-loss",
         "none",
         "--message",
-        "Fixed.",
+        "Fixed; we are sorry for the errors.",
     ]);
     (env, major, partial)
 }
