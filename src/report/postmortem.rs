@@ -30,6 +30,8 @@ pub struct Facts<'a> {
     pub promises: Vec<PromiseFacts>,
     pub promises_kept: usize,
     pub publications: Vec<PublicationFacts>,
+    /// Updates that a target receiving their stage never got.
+    pub unpublished: Vec<UnpublishedFacts>,
     pub overridden: Vec<Overridden>,
     /// The timeline picture's file name, when written beside the Markdown.
     pub picture: Option<String>,
@@ -44,10 +46,15 @@ pub struct Entry {
     pub text: String,
 }
 
+/// Time to acknowledge counts to the first update the public could see: a recorded update
+/// that was never sent acknowledged nothing.
 #[derive(Debug, Serialize)]
 pub struct Acknowledge {
     pub seconds: Option<i64>,
     pub text: String,
+    /// When the first update was recorded, and when one was first published.
+    pub recorded_seconds: Option<i64>,
+    pub published_at: Option<String>,
     pub target_seconds: Option<i64>,
     pub target: Option<String>,
     pub met: bool,
@@ -79,6 +86,13 @@ pub struct PublicationFacts {
 }
 
 #[derive(Debug, Serialize)]
+pub struct UnpublishedFacts {
+    pub update: usize,
+    pub time: String,
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct Overridden {
     pub update: usize,
     pub target: String,
@@ -103,7 +117,15 @@ impl<'a> Facts<'a> {
             .collect();
 
         let acknowledge = {
-            let took = incident
+            let first_published = incident
+                .updates
+                .iter()
+                .flat_map(|update| &update.publications)
+                .filter(|publication| publication.state == PublicationState::Published)
+                .filter_map(|publication| publication.finished_at)
+                .min();
+            let took = first_published.map(|published| published - incident.started_at);
+            let recorded = incident
                 .acknowledged_at
                 .map(|ack| ack - incident.started_at);
             let target = severity.map(|severity| severity.acknowledge_within);
@@ -111,9 +133,19 @@ impl<'a> Facts<'a> {
                 (Some(took), Some(target)) if took > target => Some(took - target),
                 _ => None,
             };
+            let text = match (took, recorded) {
+                (Some(took), _) => human_duration(took),
+                (None, Some(recorded)) => format!(
+                    "never: nothing was published (the first update was recorded {} after the start)",
+                    human_duration(recorded)
+                ),
+                (None, None) => "not acknowledged".to_string(),
+            };
             Acknowledge {
                 seconds: took.map(|took| took.num_seconds()),
-                text: took.map_or("not acknowledged".to_string(), human_duration),
+                text,
+                recorded_seconds: recorded.map(|recorded| recorded.num_seconds()),
+                published_at: first_published.map(at),
                 target_seconds: target.map(|target| target.num_seconds()),
                 target: target.map(human_duration),
                 met: took.is_some() && missed.is_none(),
@@ -191,6 +223,16 @@ impl<'a> Facts<'a> {
             }
         }
 
+        let unpublished = incident
+            .unpublished(&config.targets)
+            .into_iter()
+            .map(|missing| UnpublishedFacts {
+                update: missing.seq,
+                time: at(missing.at),
+                targets: missing.targets.into_iter().map(str::to_string).collect(),
+            })
+            .collect();
+
         Facts {
             draft: incident.status != crate::vocab::Status::Resolved,
             org: OrgView::new(config),
@@ -209,6 +251,7 @@ impl<'a> Facts<'a> {
             promises: promise_facts,
             promises_kept,
             publications,
+            unpublished,
             overridden,
             picture: None,
             picture_alt: format!("Timeline of the incident: {}", incident.title),
@@ -221,10 +264,16 @@ fn summary(
     acknowledge: &Acknowledge,
     resolve: Option<chrono::Duration>,
 ) -> String {
-    let mut text = format!(
-        "{} ({}). The first public acknowledgement came {} after the problem started",
-        incident.title, incident.severity, acknowledge.text
-    );
+    let mut text = match acknowledge.seconds {
+        Some(_) => format!(
+            "{} ({}). The first public acknowledgement came {} after the problem started",
+            incident.title, incident.severity, acknowledge.text
+        ),
+        None => format!(
+            "{} ({}). Nothing about it was ever published",
+            incident.title, incident.severity
+        ),
+    };
     match resolve {
         Some(resolve) => text.push_str(&format!(
             "; it was resolved {} after it started, with {} updates.",

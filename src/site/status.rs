@@ -3,10 +3,15 @@
 //!
 //! An open incident puts each component it names into the status its severity implies (the
 //! scale lives beside `Severity` in `config`). A component named by several open incidents
-//! shows the worst.
+//! shows the worst. One rule for the whole page: its status is the worst row it shows, so an
+//! incident that names no component yet gets a row of its own ([`UNATTRIBUTED`]) instead of
+//! a headline that every row below contradicts.
 
 use crate::config::{ComponentStatus, Config};
 use crate::record::Summary;
+
+/// The id of the row for open incidents that name no component yet.
+pub const UNATTRIBUTED: &str = "unattributed";
 
 /// One component and its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +24,7 @@ pub struct ComponentState {
 /// The whole page's status and each component's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overview {
-    /// The worst status any open incident implies, whether or not it names components.
+    /// The worst status of any row in `components`.
     pub status: ComponentStatus,
     /// Every configured component (by id), then any other component an open incident names.
     pub components: Vec<ComponentState>,
@@ -38,10 +43,12 @@ impl Overview {
             })
             .collect();
         let configured = components.len();
-        let mut status = ComponentStatus::Operational;
+        let mut unattributed: Option<ComponentStatus> = None;
         for incident in open {
             let implied = ComponentStatus::of_severity(config, &incident.severity);
-            status = status.max(implied);
+            if incident.components.is_empty() {
+                unattributed = Some(unattributed.map_or(implied, |worst| worst.max(implied)));
+            }
             for id in &incident.components {
                 match components.iter_mut().find(|component| component.id == *id) {
                     Some(component) => component.status = component.status.max(implied),
@@ -56,6 +63,18 @@ impl Overview {
             }
         }
         components[configured..].sort_by(|a, b| a.id.cmp(&b.id));
+        if let Some(implied) = unattributed {
+            components.push(ComponentState {
+                id: UNATTRIBUTED.to_string(),
+                name: "Not yet known which part".to_string(),
+                status: implied,
+            });
+        }
+        let status = components
+            .iter()
+            .map(|component| component.status)
+            .max()
+            .unwrap_or(ComponentStatus::Operational);
         Overview { status, components }
     }
 }
@@ -151,14 +170,21 @@ photos = "Photos"
             ]
         );
 
+        // An incident that names no component says so in a row of its own, so the
+        // headline and the rows agree.
         let worst = Overview::of(&config, &[open("sev1", &[])]);
         assert_eq!(worst.status, ComponentStatus::MajorOutage);
         assert_eq!(worst.status.indicator().name(), "critical");
-        assert!(
-            worst
-                .components
-                .iter()
-                .all(|component| component.status == ComponentStatus::Operational)
+        assert_eq!(
+            statuses(&worst),
+            [
+                ("api", "operational"),
+                ("photos", "operational"),
+                ("web", "operational"),
+                (UNATTRIBUTED, "major_outage"),
+            ]
         );
+        let rows_worst = worst.components.iter().map(|row| row.status).max();
+        assert_eq!(rows_worst, Some(worst.status));
     }
 }

@@ -15,9 +15,13 @@ fn the_example_postmortem_is_reviewed_and_the_same_every_time() {
     assert_eq!(json.code, 0, "{json}");
     let facts: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(facts["incident"]["id"], "k7m2q9p");
-    assert_eq!(facts["acknowledge"]["seconds"], 660);
+    // The example's record was never published (the demo publishes a copy): recorded
+    // after 11 minutes, acknowledged publicly never.
+    assert_eq!(facts["acknowledge"]["seconds"], serde_json::Value::Null);
+    assert_eq!(facts["acknowledge"]["recorded_seconds"], 660);
     assert_eq!(facts["acknowledge"]["target_seconds"], 900);
-    assert_eq!(facts["acknowledge"]["met"], true);
+    assert_eq!(facts["acknowledge"]["met"], false);
+    assert_eq!(facts["unpublished"].as_array().unwrap().len(), 5);
     assert_eq!(facts["resolve_seconds"], 27 * 60);
     assert_eq!(facts["promises"].as_array().unwrap().len(), 4);
     assert_eq!(facts["promises_kept"], 4);
@@ -215,5 +219,58 @@ fn a_missing_template_and_a_table_breaking_impact() {
         out.stdout.contains("| Impact | People \\| on the app |"),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn time_to_acknowledge_counts_to_the_first_publication_and_unsent_updates_are_named() {
+    let env = TestEnv::new();
+    // Started 07:55, recorded 08:00, but published only at 08:12: the public waited 17
+    // minutes, not 5.
+    let id = env
+        .ok_at(
+            "2026-11-24T08:00:00Z",
+            &[
+                "open",
+                "--title",
+                "Uploads failing",
+                "--summary",
+                "Uploads fail for everyone.",
+                "--started-at",
+                "-5m",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string();
+    env.ok_at("2026-11-24T08:12:00Z", &["publish", &id, "--yes"]);
+    env.ok_at(
+        "2026-11-24T08:20:00Z",
+        &["update", &id, "--message", "A storage node is full."],
+    );
+    let json = env.run_at(
+        "2026-11-24T08:30:00Z",
+        &["postmortem", &id, "--draft", "--json"],
+    );
+    assert_eq!(json.code, 0, "{json}");
+    let facts: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(facts["acknowledge"]["seconds"], 17 * 60);
+    assert_eq!(facts["acknowledge"]["recorded_seconds"], 5 * 60);
+    assert_eq!(
+        facts["unpublished"],
+        serde_json::json!([{"update": 2, "time": "2026-11-24 03:20 EST (08:20 UTC)", "targets": ["local"]}])
+    );
+    let markdown = env
+        .run_at("2026-11-24T08:30:00Z", &["postmortem", &id, "--draft"])
+        .stdout;
+    assert!(
+        markdown.contains("came 17 minutes after the problem started"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "- Update 2 (recorded 2026-11-24 03:20 EST (08:20 UTC)) was not sent to local."
+        ),
+        "{markdown}"
     );
 }
