@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::prompt::Question;
 use super::session::Session;
 use crate::config::{FILE_NAME, INCIDENTS_DIR};
 use crate::error::CommandError;
@@ -17,14 +18,31 @@ const GIT_ATTRIBUTE: &str = "incidents/*/events.jsonl merge=union";
 const GIT_IGNORE: &str = "incidents/*/.publish.lock";
 
 /// Create `incident.toml`, `incidents/`, `.gitattributes` and `.gitignore` in DIR (default: here)
+///
+/// On a terminal it asks for the organisation's name, time zone and status page; until they
+/// are replaced, the checks report the placeholders as errors.
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Folder to set up; created if missing
     dir: Option<PathBuf>,
+    /// The organisation's name, as the public knows it
+    #[arg(long, value_name = "NAME")]
+    org: Option<String>,
+    /// The IANA time zone times are asked for and shown in, e.g. `Europe/Berlin`
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
+    /// The public status page's address, linked from every draft
+    #[arg(long, value_name = "URL")]
+    status_url: Option<String>,
 }
 
+/// What `init.toml` says until someone answers.
+const PLACEHOLDER_NAME: &str = "Example Org";
+const PLACEHOLDER_ZONE: &str = "UTC";
+const PLACEHOLDER_URL: &str = "https://status.example.com";
+
 pub fn run(args: InitArgs, session: &Session) -> Result<(), CommandError> {
-    let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let config_path = dir.join(FILE_NAME);
     if config_path.exists() {
         return Err(
@@ -32,6 +50,7 @@ pub fn run(args: InitArgs, session: &Session) -> Result<(), CommandError> {
                 .hint("edit it, or run `incident init` in another folder"),
         );
     }
+    let org = answers(&args, session)?;
     fsutil::create_dir_durable(&dir)?;
     let incidents = dir.join(INCIDENTS_DIR);
     fsutil::create_dir_durable(&incidents)?;
@@ -42,20 +61,125 @@ pub fn run(args: InitArgs, session: &Session) -> Result<(), CommandError> {
     }
     add_line(&dir.join(".gitattributes"), GIT_ATTRIBUTE)?;
     add_line(&dir.join(".gitignore"), GIT_IGNORE)?;
-    fsutil::write_atomic(&config_path, SCAFFOLD.as_bytes())?;
+    fsutil::write_atomic(&config_path, scaffold(&org).as_bytes())?;
 
     session
         .printer
         .success(&format!("Created {}", config_path.display()));
-    session.printer.status(
-        "  Next: set `org.name`, `org.timezone`, severities, components and targets, then `incident open`.",
-    );
+    if org.name == PLACEHOLDER_NAME || org.status_url == PLACEHOLDER_URL {
+        session.printer.warn(
+            "the organisation's name or status page is still the example's: the checks report it as an error until `[org]` in incident.toml says yours",
+        );
+    }
+    session
+        .printer
+        .status("  Next: review severities, components and targets in it, then `incident open`.");
     if !is_in_git(&dir) {
         session
             .printer
             .status("  Tip: keep this folder in git (`git init`) so responders share incidents.");
     }
     Ok(())
+}
+
+/// The `[org]` answers written into the scaffold.
+struct Org {
+    name: String,
+    timezone: String,
+    status_url: String,
+}
+
+/// Takes each answer from its flag, else asks on a terminal (the example's value is the
+/// default), else keeps the example's.
+fn answers(args: &InitArgs, session: &Session) -> Result<Org, CommandError> {
+    let check_name = |text: &str| -> Result<(), String> {
+        if text.trim().is_empty() {
+            Err("the name is empty".to_string())
+        } else {
+            Ok(())
+        }
+    };
+    let check_zone = |text: &str| -> Result<(), String> {
+        text.trim().parse::<chrono_tz::Tz>().map(drop).map_err(|_| {
+            format!("`{text}` is not an IANA time zone (like `Europe/Berlin` or `UTC`)")
+        })
+    };
+    let check_url = |text: &str| -> Result<(), String> {
+        let text = text.trim();
+        if text.starts_with("https://") || text.starts_with("http://") {
+            Ok(())
+        } else {
+            Err(format!("`{text}` is not an http(s) address"))
+        }
+    };
+    let ask = |given: &Option<String>,
+               question: Question,
+               default: &str,
+               check: &dyn Fn(&str) -> Result<(), String>|
+     -> Result<String, CommandError> {
+        let answer = match given {
+            Some(given) => given.trim().to_string(),
+            None => session
+                .prompter
+                .text(question, Some(default), true, |text| check(text))?,
+        };
+        check(&answer)
+            .map_err(|message| CommandError::usage(format!("`{}`: {message}", question.flag)))?;
+        Ok(answer)
+    };
+    Ok(Org {
+        name: ask(
+            &args.org,
+            Question {
+                prompt: "Organisation name",
+                guidance: "As the public knows it; every draft names it.",
+                flag: "--org",
+            },
+            PLACEHOLDER_NAME,
+            &check_name,
+        )?,
+        timezone: ask(
+            &args.timezone,
+            Question {
+                prompt: "Time zone",
+                guidance: "IANA name; times are asked for and shown in it, with UTC beside them.",
+                flag: "--timezone",
+            },
+            PLACEHOLDER_ZONE,
+            &check_zone,
+        )?,
+        status_url: ask(
+            &args.status_url,
+            Question {
+                prompt: "Status page address",
+                guidance: "Where people look for news; every draft links it.",
+                flag: "--status-url",
+            },
+            PLACEHOLDER_URL,
+            &check_url,
+        )?,
+    })
+}
+
+/// The scaffold with the `[org]` answers in place of the example's, TOML-quoted.
+fn scaffold(org: &Org) -> String {
+    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
+    SCAFFOLD
+        .replacen(
+            &format!("name = {}", quoted(PLACEHOLDER_NAME)),
+            &format!("name = {}", quoted(&org.name)),
+            1,
+        )
+        .replacen(
+            &format!("timezone = {}", quoted(PLACEHOLDER_ZONE)),
+            &format!("timezone = {}", quoted(&org.timezone)),
+            1,
+        )
+        .replacen(
+            &format!("status_url = {}", quoted(PLACEHOLDER_URL)),
+            &format!("status_url = {}", quoted(&org.status_url)),
+            1,
+        )
 }
 
 /// Adds `line` to the file at `path` unless it is there already.

@@ -40,11 +40,12 @@ enum MaintenanceCommand {
 struct ScheduleArgs {
     #[arg(long)]
     title: String,
-    /// When the window starts (TIME: RFC 3339 or `YYYY-MM-DD HH:MM` in the configured zone)
-    #[arg(long, value_name = "TIME")]
+    /// When the window starts (TIME: RFC 3339, `YYYY-MM-DD HH:MM` in the configured zone, or
+    /// from now: `+2h`, `in 2h`)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     starts: String,
     /// When the window ends (TIME)
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     ends: String,
     /// A component the window puts under maintenance (repeatable)
     #[arg(long = "component", value_name = "C")]
@@ -53,7 +54,7 @@ struct ScheduleArgs {
     #[arg(long, short)]
     message: Option<String>,
     /// Remind this long before the start (repeatable; default 24h and 1h)
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true)]
     remind: Vec<String>,
     /// Send no reminders
     #[arg(long, conflicts_with = "remind")]

@@ -4,10 +4,12 @@
 
 use clap::Args;
 
+use super::answers::parse_promise;
 use super::prompt::Question;
 use super::session::Session;
 use crate::error::CommandError;
 use crate::record::{Event, EventBody, Incident, Loaded, Reopened, Store, id};
+use crate::time;
 use crate::vocab::Status;
 
 /// Reopen a resolved incident, saying why; then `incident update` it
@@ -18,6 +20,9 @@ pub struct ReopenArgs {
     /// Why it is not over, in a line: what was seen again
     #[arg(long, value_name = "R")]
     reason: Option<String>,
+    /// When the next update is promised, from now (default: the severity's `update_every`)
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true)]
+    next_update: Option<String>,
 }
 
 pub fn run(args: ReopenArgs, session: &Session) -> Result<(), CommandError> {
@@ -27,6 +32,7 @@ pub fn run(args: ReopenArgs, session: &Session) -> Result<(), CommandError> {
     if incident.status != Status::Resolved {
         return Err(not_resolved(&incident));
     }
+    let next_update_flag = args.next_update.as_deref().map(parse_promise).transpose()?;
     let reason = match args.reason {
         Some(reason) if reason.trim().is_empty() => {
             return Err(CommandError::usage("`--reason` is empty"));
@@ -43,8 +49,29 @@ pub fn run(args: ReopenArgs, session: &Session) -> Result<(), CommandError> {
             |_| Ok(()),
         )?,
     };
+    // Reopened is open again: the silence after it is watched like any other.
+    let next_update = match next_update_flag {
+        Some(duration) => duration,
+        None => {
+            let default = config
+                .severity(&incident.severity)
+                .map(|severity| time::short_duration(severity.update_every));
+            let answer = session.prompter.text(
+                Question {
+                    prompt: "Next update in",
+                    guidance: "When you will tell people more, even if there is no news.",
+                    flag: "--next-update",
+                },
+                default.as_deref(),
+                true,
+                |text| parse_promise(text).map(drop).map_err(|error| error.message),
+            )?;
+            parse_promise(&answer)?
+        }
+    };
     let author = session.author(config.root());
     let now = session.clock.now();
+    let next_update_at = now + next_update;
     store.append(&incident.id, |loaded: &Loaded| {
         // Checked again under the lock: someone may have reopened it meanwhile.
         match Incident::fold(&incident.id, &loaded.events) {
@@ -55,6 +82,7 @@ pub fn run(args: ReopenArgs, session: &Session) -> Result<(), CommandError> {
                 author: author.clone(),
                 body: EventBody::Reopened(Reopened {
                     reason: reason.clone(),
+                    next_update_at: Some(next_update_at),
                 }),
             }),
         }
@@ -63,7 +91,8 @@ pub fn run(args: ReopenArgs, session: &Session) -> Result<(), CommandError> {
         .printer
         .success(&format!("Reopened {}: {reason}", incident.id));
     session.printer.status(&format!(
-        "Next: `incident update {}` to tell people it is not over.",
+        "  Next update promised by {}.\nNext: `incident update {}` to tell people it is not over.",
+        time::local_with_utc(next_update_at, config.org.timezone),
         incident.id
     ));
     Ok(())

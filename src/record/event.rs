@@ -185,6 +185,9 @@ pub struct Resolved {
 #[serde(deny_unknown_fields)]
 pub struct Reopened {
     pub reason: String,
+    /// The next update promised on reopening, so the silence after it is watched too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_update_at: Option<DateTime<Utc>>,
 }
 
 /// A person replaced the rendered text of one update for one channel.

@@ -231,9 +231,19 @@ impl Incident {
             timeline.sort_by_key(|(index, _)| *index);
             incident.timeline = timeline.into_iter().map(|(_, entry)| entry).collect();
         }
-        incident.next_update_at = match incident.updates.last() {
-            Some(last) if incident.status != Status::Resolved => last.next_update_at,
-            _ => None,
+        // The latest promise stands: the last update's, or the reopening's when that came
+        // after it (`apply_reopen` keeps it).
+        let reopened_at = incident
+            .timeline
+            .iter()
+            .rev()
+            .find(|entry| entry.kind == "reopened")
+            .map(|entry| entry.at);
+        incident.next_update_at = match (incident.updates.last(), reopened_at) {
+            _ if incident.status == Status::Resolved => None,
+            (Some(last), Some(reopened)) if reopened >= last.at => incident.next_update_at,
+            (Some(last), _) => last.next_update_at,
+            (None, _) => None,
         };
         Ok(incident)
     }
@@ -245,6 +255,7 @@ impl Incident {
         }
         self.status = Status::Investigating;
         self.resolved_at = None;
+        self.next_update_at = reopened.next_update_at;
         self.timeline.push(TimelineEntry {
             at,
             kind: "reopened".to_string(),
@@ -627,6 +638,7 @@ mod tests {
             "2026-11-24T10:05:00Z",
             EventBody::Reopened(Reopened {
                 reason: "It is back".to_string(),
+                next_update_at: None,
             }),
         ));
         more.push(event(

@@ -91,10 +91,11 @@ impl Summary {
                 LightBody::Updated(update) => (update, None),
                 LightBody::Resolved(resolved) => (&resolved.update, Some(resolved.resolved_at)),
                 // As `Incident::fold` reads it: investigated again, with no end yet.
-                LightBody::Reopened => {
+                LightBody::Reopened(reopened) => {
                     if summary.status == Status::Resolved {
                         summary.status = Status::Investigating;
                         summary.resolved_at = None;
+                        latest_promise = reopened.next_update_at;
                     }
                     continue;
                 }
@@ -136,7 +137,14 @@ enum LightBody {
     Opened(LightOpened),
     Updated(LightUpdate),
     Resolved(LightResolved),
-    Reopened,
+    Reopened(LightReopened),
+}
+
+/// What a reopening says that a summary needs: the promise made with it.
+#[derive(serde::Deserialize)]
+struct LightReopened {
+    #[serde(default)]
+    next_update_at: Option<DateTime<Utc>>,
 }
 
 impl Dated for LightEvent {
@@ -191,10 +199,7 @@ impl Bodies for LightBody {
             "opened" => LightBody::Opened(LightOpened::deserialize(data)?),
             "updated" => LightBody::Updated(LightUpdate::deserialize(data)?),
             "resolved" => LightBody::Resolved(LightResolved::deserialize(data)?),
-            "reopened" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                LightBody::Reopened
-            }
+            "reopened" => LightBody::Reopened(LightReopened::deserialize(data)?),
             other => {
                 serde::de::IgnoredAny::deserialize(data)?;
                 return Ok(if SKIPPED.contains(&other) {
@@ -242,9 +247,7 @@ fn parse_light_twice(text: &str) -> Line<LightEvent> {
         "opened" => serde_json::from_str(data).map(LightBody::Opened),
         "updated" => serde_json::from_str(data).map(LightBody::Updated),
         "resolved" => serde_json::from_str(data).map(LightBody::Resolved),
-        "reopened" => {
-            serde_json::from_str::<serde::de::IgnoredAny>(data).map(|_| LightBody::Reopened)
-        }
+        "reopened" => serde_json::from_str(data).map(LightBody::Reopened),
         kind if SKIPPED.contains(&kind) => {
             return Line::Skipped { id: envelope.id };
         }

@@ -27,7 +27,7 @@ impl TimeError {
     /// Returns a hint that tells the person which forms are accepted.
     pub fn hint(&self) -> String {
         match self {
-            TimeError::InvalidTime { .. } => "use RFC 3339 (`2026-11-24T03:12:00Z`), `YYYY-MM-DD HH:MM` in the configured time zone, or a relative time like `-45m` or `2h ago`".to_string(),
+            TimeError::InvalidTime { .. } => "use RFC 3339 (`2026-11-24T03:12:00Z`), `YYYY-MM-DD HH:MM` in the configured time zone, or a relative time like `-45m`, `2h ago` or `+2h`".to_string(),
             TimeError::InvalidDuration { .. } | TimeError::DurationTooLong { .. } => {
                 "use a number with a unit, like `30m`, `1h30m`, `2h` or `1d`".to_string()
             }
@@ -141,7 +141,8 @@ fn unit_seconds(unit: &str) -> Option<i64> {
     })
 }
 
-/// Parses a TIME: `now`, RFC 3339, `YYYY-MM-DD HH:MM[:SS]` in `zone`, `-45m` or `2h ago`.
+/// Parses a TIME: `now`, RFC 3339, `YYYY-MM-DD HH:MM[:SS]` in `zone`, `-45m` or `2h ago`
+/// before now, `+2h` or `in 2h` after it.
 pub fn parse_time(input: &str, now: DateTime<Utc>, zone: Tz) -> Result<DateTime<Utc>, TimeError> {
     let text = input.trim();
     let invalid = || TimeError::InvalidTime {
@@ -152,6 +153,14 @@ pub fn parse_time(input: &str, now: DateTime<Utc>, zone: Tz) -> Result<DateTime<
     }
     if let Some(ago) = text.strip_prefix('-') {
         return subtract(now, ago, input);
+    }
+    // Ahead, for what is planned: a maintenance window `+2h` or `in 2h` from now.
+    if let Some(ahead) = text
+        .strip_prefix('+')
+        .or_else(|| strip_prefix_ignore_case(text, "in "))
+    {
+        let duration = parse_duration(ahead).map_err(|_| invalid())?;
+        return now.checked_add_signed(duration).ok_or_else(invalid);
     }
     if let Some(ago) = strip_suffix_ignore_case(text, "ago") {
         return subtract(now, ago, input);
@@ -171,6 +180,11 @@ pub fn parse_time(input: &str, now: DateTime<Utc>, zone: Tz) -> Result<DateTime<
             zone,
         }),
     }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let (head, tail) = (text.get(..prefix.len())?, text.get(prefix.len()..)?);
+    head.eq_ignore_ascii_case(prefix).then_some(tail)
 }
 
 fn strip_suffix_ignore_case<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
@@ -321,6 +335,16 @@ mod tests {
         assert_eq!(parse_time("now", now(), NEW_YORK).unwrap(), now());
         assert!(parse_time("-", now(), NEW_YORK).is_err());
         assert!(parse_time("ago", now(), NEW_YORK).is_err());
+        assert_eq!(
+            parse_time("+2h", now(), NEW_YORK).unwrap(),
+            now() + Duration::hours(2)
+        );
+        assert_eq!(
+            parse_time("In 1h30m", now(), NEW_YORK).unwrap(),
+            now() + Duration::minutes(90)
+        );
+        assert!(parse_time("+", now(), NEW_YORK).is_err());
+        assert!(parse_time("in", now(), NEW_YORK).is_err());
     }
 
     #[test]

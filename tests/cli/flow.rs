@@ -60,6 +60,57 @@ fn every_time_and_duration_argument_takes_a_leading_minus() {
     let resolved = shown["resolved_at"].as_str().unwrap().to_string();
     assert!(resolved.ends_with(":00Z"), "{out}\n{shown}");
     assert!(resolved.as_str() < "2026-11-24T08:03:00Z", "{resolved}");
+
+    // A window is planned ahead (`+2h`), and its flags take a minus like any other.
+    let out = env.ok_at(
+        "2026-11-24T08:00:00Z",
+        &[
+            "maintenance",
+            "schedule",
+            "--title",
+            "Database upgrade",
+            "--starts",
+            "+2h",
+            "--ends",
+            "in 3h",
+            "--remind",
+            "1h",
+        ],
+    );
+    let window = out.stdout.trim();
+    let listed = env.ok(&["maintenance", "list", "--json"]).stdout;
+    assert!(
+        listed.contains("2026-11-24T10:00:00Z"),
+        "{window}: {listed}"
+    );
+    assert!(listed.contains("2026-11-24T11:00:00Z"), "{listed}");
+    for (flag, value, said) in [
+        ("--starts", "-1h", "`--ends`"),
+        ("--remind", "-30m", "`-30m`"),
+    ] {
+        let mut args = vec![
+            "maintenance",
+            "schedule",
+            "--title",
+            "x",
+            "--starts",
+            "+2h",
+            "--ends",
+            "+1h30m",
+        ];
+        if flag == "--starts" {
+            // An hour ago, ending two hours ago: refused for what it says.
+            args[5] = value;
+            args[7] = "-2h";
+        } else {
+            args[7] = "+3h";
+            args.extend([flag, value]);
+        }
+        let out = env.run(&args);
+        assert_eq!(out.code, 2, "{out}");
+        assert!(!out.stderr.contains("unexpected argument"), "{out}");
+        assert!(out.stderr.contains(said), "{flag} {value}: {out}");
+    }
 }
 
 #[test]
@@ -175,15 +226,34 @@ fn message_only_updates_keep_the_status_and_a_resolved_incident_needs_reopen() {
     let out = env.run(&["reopen", &id]);
     assert_eq!(out.code, 2, "{out}");
     assert!(out.stderr.contains("`--reason`"), "{out}");
-    env.ok(&[
-        "reopen",
-        &id,
-        "--reason",
-        "Uploads fail again for large files.",
-    ]);
+    env.ok_at(
+        "2026-11-24T09:00:00Z",
+        &[
+            "reopen",
+            &id,
+            "--reason",
+            "Uploads fail again for large files.",
+            "--next-update",
+            "20m",
+        ],
+    );
     let shown = env.show_json(&id);
     assert_eq!(shown["status"], "investigating");
     assert_eq!(shown["resolved_at"], serde_json::Value::Null);
+    // Reopening promises the next word, and the silence after it is watched.
+    assert_eq!(shown["next_update_at"], "2026-11-24T09:20:00Z");
+    let quiet = env.run_at("2026-11-24T09:25:00Z", &["due", "--json"]);
+    assert_eq!(quiet.code, 1, "{quiet}");
+    let items: serde_json::Value = serde_json::from_str(&quiet.stdout).unwrap();
+    let overdue: Vec<&serde_json::Value> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["reason"] == "overdue")
+        .collect();
+    assert_eq!(overdue.len(), 1, "{items}");
+    assert_eq!(overdue[0]["id"], id.as_str());
+    assert_eq!(overdue[0]["overdue_seconds"], 300);
     let timeline = shown["timeline"].as_array().unwrap();
     assert_eq!(
         timeline.last().unwrap()["text"],
@@ -354,7 +424,11 @@ fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
 #[test]
 fn lint_on_a_fresh_init_reports_the_placeholder_organisation() {
     let env = TestEnv::empty();
-    env.ok(&["init"]);
+    let out = env.ok(&["init"]);
+    assert!(
+        out.stderr.contains("the checks report it as an error"),
+        "{out}"
+    );
     let id = env.open("Login broken", &["--summary", "People cannot sign in."]);
     let (code, placeholders) = findings_of(&env, &id, "placeholder");
     assert_eq!(code, 1);
@@ -387,6 +461,22 @@ fn lint_on_a_fresh_init_reports_the_placeholder_organisation() {
     env.write("incident.toml", &config);
     let out = env.run(&["lint", &id, "--json"]);
     assert!(!out.stdout.contains("\"placeholder\""), "{out}");
+
+    // Answered by flags, `init` writes no placeholder at all.
+    let answered = TestEnv::empty();
+    let out = answered.ok(&[
+        "init",
+        "--org",
+        "Acme Photos",
+        "--timezone",
+        "Europe/Berlin",
+        "--status-url",
+        "https://status.acme.test",
+    ]);
+    assert!(!out.stderr.contains("warning"), "{out}");
+    let id = answered.open("Login broken", &["--summary", "People cannot sign in."]);
+    let (_, placeholders) = findings_of(&answered, &id, "placeholder");
+    assert_eq!(placeholders, Vec::<serde_json::Value>::new());
 }
 
 #[test]

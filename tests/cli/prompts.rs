@@ -540,3 +540,30 @@ fn enter_at_a_required_prompt_says_it_is_required() {
     assert_eq!(exit_code(&mut session), 0);
     assert_eq!(env.show_json(&id)["title"], "Uploads failing");
 }
+
+#[test]
+fn init_on_a_terminal_asks_for_the_organisation() {
+    let env = TestEnv::empty();
+    let mut command = terminal_command(&env, BIN);
+    command.args(["init", "acme"]);
+    let mut session = spawn(command);
+    answer(&mut session, "Organisation name", "Acme Photos");
+    // A zone that does not exist is refused at the prompt, and asked again.
+    answer(&mut session, "Time zone", "Mars/Base");
+    session.exp_string("not an IANA time zone").unwrap();
+    key(&mut session, "\x15Europe/Berlin\r");
+    answer(
+        &mut session,
+        "Status page address",
+        "https://status.acme.test",
+    );
+    session.exp_string("Created").unwrap();
+    assert_eq!(exit_code(&mut session), 0);
+    let config = env.read("acme/incident.toml");
+    assert!(config.contains("name = \"Acme Photos\""), "{config}");
+    assert!(config.contains("timezone = \"Europe/Berlin\""), "{config}");
+    assert!(
+        config.contains("status_url = \"https://status.acme.test\""),
+        "{config}"
+    );
+}
