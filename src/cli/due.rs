@@ -12,12 +12,9 @@ use crate::record::Store;
 use crate::time;
 
 /// List open incidents whose promised next update is overdue, or whose recorded update a
-/// target has not published for five minutes; exit 1 if any
+/// target has not published for `[publishing] unpublished_after` (default 5m); exit 1 if any
 #[derive(Debug, Args)]
 pub struct DueArgs {}
-
-/// How long a recorded update may wait for its publication before `due` says so.
-const UNPUBLISHED_AFTER_MINUTES: i64 = 5;
 
 /// One update of an open incident that receiving targets have not published, in
 /// `due --json`, beside the overdue promises.
@@ -73,7 +70,7 @@ pub fn run(_args: DueArgs, session: &Session) -> Result<(), CommandError> {
     for (summary, incident) in incidents.iter().zip(&open) {
         for missing in incident.unpublished(&config.targets) {
             let waited = now - missing.at;
-            if waited.num_minutes() >= UNPUBLISHED_AFTER_MINUTES {
+            if waited >= config.unpublished_after {
                 unsent.push(Unsent {
                     reason: "unpublished",
                     id: &summary.id,

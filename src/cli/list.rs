@@ -22,6 +22,8 @@ struct ListItem<'a> {
     #[serde(flatten)]
     summary: &'a Summary,
     overdue: bool,
+    /// The updates some receiving target never got.
+    unpublished: Vec<usize>,
 }
 
 pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
@@ -36,6 +38,7 @@ pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
             .map(|summary| ListItem {
                 summary,
                 overdue: summary.next_update_at.is_some_and(|next| next < now),
+                unpublished: summary.unpublished(&config.targets),
             })
             .collect();
         return session.printer.json(&items);
@@ -55,10 +58,11 @@ pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
         "STATUS",
         "STARTED",
         "NEXT UPDATE",
+        "UNPUBLISHED",
         "TITLE",
     ]
     .map(String::from);
-    let rows: Vec<[String; 6]> = incidents
+    let rows: Vec<[String; 7]> = incidents
         .iter()
         .map(|incident| {
             [
@@ -71,9 +75,20 @@ pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
                     .format("%Y-%m-%d %H:%M %Z")
                     .to_string(),
                 next_update_text(incident.next_update_at, now),
+                unpublished_text(&incident.unpublished(&config.targets)),
                 incident.title.clone(),
             ]
         })
         .collect();
     session.printer.out(&table(&header, &rows))
+}
+
+/// "update 2", "updates 2, 3", or "-" when every update reached its targets.
+fn unpublished_text(seqs: &[usize]) -> String {
+    let numbers: Vec<String> = seqs.iter().map(ToString::to_string).collect();
+    match numbers.len() {
+        0 => "-".to_string(),
+        1 => format!("update {}", numbers[0]),
+        _ => format!("updates {}", numbers.join(", ")),
+    }
 }

@@ -36,6 +36,9 @@ use raw::RawConfig;
 
 /// The configuration file's name, searched for upward from the working directory.
 pub const FILE_NAME: &str = "incident.toml";
+/// Minutes an update may sit unsent before `due` reports it, unless configured.
+const DEFAULT_UNPUBLISHED_AFTER_MINUTES: i64 = 5;
+
 /// The folder beside `incident.toml` that holds one folder per incident.
 pub const INCIDENTS_DIR: &str = "incidents";
 
@@ -51,6 +54,10 @@ pub struct Config {
     /// Component id to display name.
     pub components: BTreeMap<String, String>,
     pub targets: Vec<Target>,
+    /// How long an update may sit recorded but unsent before `due` reports it
+    /// (`[publishing] unpublished_after`, default 5 minutes).
+    #[serde(serialize_with = "serialize_duration")]
+    pub unpublished_after: Duration,
     /// The stages, questions and templates of the playbook.
     #[serde(skip)]
     pub playbook: crate::playbook::Playbook,
@@ -265,6 +272,23 @@ impl Config {
             targets.push(target);
         }
 
+        let unpublished_after = match &raw.publishing.unpublished_after {
+            None => Duration::minutes(DEFAULT_UNPUBLISHED_AFTER_MINUTES),
+            Some(text) => crate::time::parse_duration(text.get_ref())
+                .ok()
+                .filter(|duration| *duration > Duration::zero())
+                .ok_or_else(|| {
+                    invalid(
+                        text.span(),
+                        format!(
+                            "bad duration `{}` for `unpublished_after` in `[publishing]`",
+                            text.get_ref()
+                        ),
+                        Some("use a duration like `5m` or `1h`".to_string()),
+                    )
+                })?,
+        };
+
         Ok(Config {
             path: path.to_path_buf(),
             org: Org {
@@ -285,6 +309,7 @@ impl Config {
                 .map(|(id, name)| (id.clone(), name.get_ref().clone()))
                 .collect(),
             targets,
+            unpublished_after,
             playbook,
         })
     }

@@ -31,6 +31,7 @@ pub struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub struct RawPublishing {
     pub require_approval: Option<bool>,
+    pub unpublished_after: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

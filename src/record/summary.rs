@@ -2,7 +2,7 @@
 //!
 //! A thousand incidents are tens of thousands of events; parsing every message and folding
 //! whole timelines only to print one row each is most of `list`'s time and memory. This
-//! reader skips messages, answers and publications, and folds the same way as
+//! reader skips messages, answers and publication attempts, and folds the same way as
 //! [`Incident::fold`] for the fields it keeps (a property test holds the two together).
 
 use std::borrow::Cow;
@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::event::{Bodies, Body, read_line};
+use super::state::PublicationState;
 use super::state::{FoldError, Incident};
 use super::store::{Dated, Line, Warning, parse_lines};
 use super::timestamp;
+use crate::config::Target;
 use crate::vocab::Status;
 
 /// One incident as a row.
@@ -33,6 +35,17 @@ pub struct Summary {
     pub next_update_at: Option<DateTime<Utc>>,
     /// How many updates there are.
     pub updates: usize,
+    /// Each update's stage and the targets that published it, in order: what `list` needs
+    /// to say which updates went unsent.
+    #[serde(skip)]
+    pub sent: Vec<Sent>,
+}
+
+/// One update's stage and the targets that published it, sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub stage: String,
+    pub targets: Vec<String>,
 }
 
 impl Summary {
@@ -40,6 +53,22 @@ impl Summary {
     /// report.
     pub fn overdue_promise(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.next_update_at.filter(|at| *at < now)
+    }
+
+    /// The numbers of the updates that some target in `targets` receives but has not
+    /// published, as [`Incident::unpublished`] counts them.
+    pub fn unpublished(&self, targets: &[Target]) -> Vec<usize> {
+        self.sent
+            .iter()
+            .enumerate()
+            .filter(|(_, sent)| {
+                targets.iter().any(|target| {
+                    target.receives(&sent.stage)
+                        && sent.targets.binary_search(&target.name).is_err()
+                })
+            })
+            .map(|(index, _)| index + 1)
+            .collect()
     }
 
     /// Returns the summary of a fully folded incident.
@@ -55,6 +84,24 @@ impl Summary {
             resolved_at: incident.resolved_at,
             next_update_at: incident.next_update_at,
             updates: incident.updates.len(),
+            sent: incident
+                .updates
+                .iter()
+                .map(|update| {
+                    let mut targets: Vec<String> = update
+                        .publications
+                        .iter()
+                        .filter(|publication| publication.state == PublicationState::Published)
+                        .map(|publication| publication.target.clone())
+                        .collect();
+                    targets.sort_unstable();
+                    targets.dedup();
+                    Sent {
+                        stage: update.stage.clone(),
+                        targets,
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -83,10 +130,20 @@ impl Summary {
             resolved_at: None,
             next_update_at: None,
             updates: 0,
+            sent: Vec::new(),
         };
         let mut latest_promise = None;
+        // Each update's event id, in order, and every (update, target) published.
+        let mut update_ids: Vec<&str> = Vec::new();
+        let mut published: Vec<(&str, &str)> = Vec::new();
         for event in events {
             let (update, resolved_at) = match &event.body {
+                LightBody::Published(finished) => {
+                    if finished.published {
+                        published.push((&finished.update, &finished.target));
+                    }
+                    continue;
+                }
                 LightBody::Opened(opened) => (&opened.update, None),
                 LightBody::Updated(update) => (update, None),
                 LightBody::Resolved(resolved) => (&resolved.update, Some(resolved.resolved_at)),
@@ -118,6 +175,20 @@ impl Summary {
             };
             summary.updates += 1;
             latest_promise = update.next_update_at;
+            update_ids.push(&event.id);
+            summary.sent.push(Sent {
+                stage: update.stage.clone(),
+                targets: Vec::new(),
+            });
+        }
+        for (update, target) in published {
+            if let Some(index) = update_ids.iter().position(|id| *id == update) {
+                summary.sent[index].targets.push(target.to_string());
+            }
+        }
+        for sent in &mut summary.sent {
+            sent.targets.sort_unstable();
+            sent.targets.dedup();
         }
         if summary.status != Status::Resolved {
             summary.next_update_at = latest_promise;
@@ -138,6 +209,16 @@ enum LightBody {
     Updated(LightUpdate),
     Resolved(LightResolved),
     Reopened(LightReopened),
+    Published(LightFinished),
+}
+
+/// What a finished publication says that a summary needs: which update reached which
+/// target.
+#[derive(serde::Deserialize)]
+struct LightFinished {
+    update: String,
+    target: String,
+    published: bool,
 }
 
 /// What a reopening says that a summary needs: the promise made with it.
@@ -200,6 +281,7 @@ impl Bodies for LightBody {
             "updated" => LightBody::Updated(LightUpdate::deserialize(data)?),
             "resolved" => LightBody::Resolved(LightResolved::deserialize(data)?),
             "reopened" => LightBody::Reopened(LightReopened::deserialize(data)?),
+            "publish_finished" => LightBody::Published(LightFinished::deserialize(data)?),
             other => {
                 serde::de::IgnoredAny::deserialize(data)?;
                 return Ok(if SKIPPED.contains(&other) {
@@ -213,7 +295,7 @@ impl Bodies for LightBody {
 }
 
 /// The kinds this reader knows but does not need.
-const SKIPPED: [&str; 4] = ["edited", "publish_started", "publish_finished", "approved"];
+const SKIPPED: [&str; 3] = ["edited", "publish_started", "approved"];
 
 /// Reads one line in one pass, or again the slow way when that fails (see
 /// [`super::event::parse_line`]).
@@ -248,6 +330,7 @@ fn parse_light_twice(text: &str) -> Line<LightEvent> {
         "updated" => serde_json::from_str(data).map(LightBody::Updated),
         "resolved" => serde_json::from_str(data).map(LightBody::Resolved),
         "reopened" => serde_json::from_str(data).map(LightBody::Reopened),
+        "publish_finished" => serde_json::from_str(data).map(LightBody::Published),
         kind if SKIPPED.contains(&kind) => {
             return Line::Skipped { id: envelope.id };
         }
@@ -323,6 +406,87 @@ mod tests {
             author: "Dana".to_string(),
             body,
         }
+    }
+
+    #[test]
+    fn what_was_published_is_read_as_the_full_fold_reads_it() {
+        use crate::record::event::{PublishAction, PublishFinished, PublishStarted};
+        let make = |id: &str, minute: i64, body: EventBody| Event {
+            id: id.to_string(),
+            at: at(minute),
+            author: "Dana".to_string(),
+            body,
+        };
+        let started = |target: &str| {
+            EventBody::PublishStarted(PublishStarted {
+                update: "01JA".to_string(),
+                target: target.to_string(),
+                action: PublishAction::Create,
+                key: "key".to_string(),
+                text_hash: "hash".to_string(),
+                remote_id: None,
+                overridden: Vec::new(),
+            })
+        };
+        let finished = |attempt: &str, target: &str, published: bool| {
+            EventBody::PublishFinished(PublishFinished {
+                attempt: attempt.to_string(),
+                update: "01JA".to_string(),
+                target: target.to_string(),
+                published,
+                uncertain: false,
+                tries: 1,
+                remote_id: None,
+                url: None,
+                errors: Vec::new(),
+            })
+        };
+        let events = [
+            make(
+                "01JA",
+                0,
+                EventBody::Opened(Opened {
+                    title: "Broken".to_string(),
+                    severity: "sev1".to_string(),
+                    components: Vec::new(),
+                    started_at: at(0),
+                    update: update("acknowledge", Status::Investigating, Some(30)),
+                }),
+            ),
+            make("01JB", 1, started("status-site")),
+            make("01JC", 2, finished("01JB", "status-site", true)),
+            make("01JD", 3, started("chat")),
+            make("01JE", 4, finished("01JD", "chat", false)),
+            make(
+                "01JF",
+                5,
+                EventBody::Updated(update("explain", Status::Identified, Some(60))),
+            ),
+        ];
+        let bytes = events
+            .iter()
+            .map(Event::to_line)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n";
+        let path = Path::new("events.jsonl");
+        let full = Incident::fold("abc1234", &parse_log(path, bytes.as_bytes()).events).unwrap();
+        let (light, _) = Summary::read("abc1234", path, bytes.as_bytes());
+        let light = light.unwrap();
+        assert_eq!(Summary::of(&full), light);
+        assert_eq!(
+            light.sent,
+            [
+                Sent {
+                    stage: "acknowledge".to_string(),
+                    targets: vec!["status-site".to_string()],
+                },
+                Sent {
+                    stage: "explain".to_string(),
+                    targets: Vec::new(),
+                },
+            ]
+        );
     }
 
     proptest! {

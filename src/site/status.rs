@@ -123,6 +123,7 @@ photos = "Photos"
             resolved_at: None,
             next_update_at: None,
             updates: 1,
+            sent: Vec::new(),
         }
     }
 

@@ -310,6 +310,26 @@ fn resolve_without_a_terminal_needs_the_data_loss_answer() {
 }
 
 #[test]
+fn how_long_an_update_may_wait_unsent_is_configured() {
+    let env = TestEnv::with_config("[publishing]\nunpublished_after = \"30m\"\n");
+    let id = env.open("Uploads failing", &[]);
+    let out = env.run_at("2026-11-24T08:20:00Z", &["due"]);
+    assert_eq!(out.code, 0, "{out}");
+    let out = env.run_at("2026-11-24T08:31:00Z", &["due", "--json"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stdout.contains(&id), "{out}");
+
+    let bad = TestEnv::with_config("[publishing]\nunpublished_after = \"soon\"\n");
+    let out = bad.run(&["list"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .contains("bad duration `soon` for `unpublished_after` in `[publishing]`"),
+        "{out}"
+    );
+}
+
+#[test]
 fn publish_after_recording_sends_at_once_with_the_checks_of_publish() {
     let env = TestEnv::new();
     let id = env.open(
@@ -369,7 +389,7 @@ fn a_resolution_that_fails_the_checks_is_refused_and_the_incident_stays_open() {
 }
 
 #[test]
-fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
+fn an_unpublished_update_is_named_by_the_walkthrough_show_list_and_due() {
     let env = TestEnv::new();
     // Opened at 08:00; the `local` file target receives every stage.
     let id = env.open("Uploads failing", &[]);
@@ -397,6 +417,12 @@ fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
         serde_json::json!([{"update": 1, "targets": ["local"]}, {"update": 2, "targets": ["local"]}]),
         "{json}"
     );
+    let listed = env.ok(&["list"]).stdout;
+    assert!(listed.contains("UNPUBLISHED"), "{listed}");
+    assert!(listed.contains("updates 1, 2"), "{listed}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["list", "--json"]).stdout).unwrap();
+    assert_eq!(listed[0]["unpublished"], serde_json::json!([1, 2]));
     // Within five minutes an update may still be on its way; after, `due` says so.
     let soon = env.run_at("2026-11-24T08:03:00Z", &["due"]);
     assert_eq!(soon.code, 0, "{soon}");
@@ -419,6 +445,9 @@ fn an_unpublished_update_is_named_by_the_walkthrough_show_and_due() {
     assert_eq!(out.code, 0, "{out}");
     assert!(!env.ok(&["show", &id]).stdout.contains("NOT PUBLISHED"));
     assert_eq!(env.show_json(&id)["unpublished"], serde_json::json!([]));
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["list", "--json"]).stdout).unwrap();
+    assert_eq!(listed[0]["unpublished"], serde_json::json!([]));
 }
 
 #[test]
