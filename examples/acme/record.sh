@@ -28,7 +28,7 @@ step 2026-11-19T07:58:00Z "Priya Raman" open --id "$id" \
     --next-update 30m >/dev/null
 
 step 2026-11-19T08:25:00Z "Priya Raman" update "$id" --stage explain \
-    --message "A change to our image cache at 02:41 stored previews of private photos under keys shared between accounts, so for 33 minutes some people were shown previews from other accounts. We undid the change at 03:14 and emptied the cache. No photos were changed or deleted." \
+    --message "A change to our image cache at 02:41 EST stored previews of private photos under keys shared between accounts, so for 33 minutes some people were shown previews from other accounts. We undid the change at 03:14 EST and emptied the cache. No photos were changed or deleted." \
     --field cause="image cache keys did not include the account" \
     --field detected_by="customer reports" \
     --field affected="1,812 accounts had a private preview shown to someone else" \
@@ -39,10 +39,10 @@ step 2026-11-19T08:50:00Z "Marcus Bell" update "$id" --stage apologize \
     --next-update 1h
 
 step 2026-11-19T09:40:00Z "Marcus Bell" update "$id" --stage promise \
-    --message "Here is what we are changing: cache keys for private content will always include the account, checked by tests that fail the build; cache changes will roll out to 1% of traffic first with an automatic check for mixed-up previews; and we will publish the full postmortem by Friday, November 21." \
+    --message "Here is what we are changing. Cache keys for private content will always include the account, checked by tests that fail the build. Cache changes will roll out to 1% of traffic first, with an automatic check for mixed-up previews. And we will publish the full postmortem by Friday, November 21." \
     --next-update 2h
 
 step 2026-11-19T11:10:00Z "Priya Raman" resolve "$id" --resolved-at "2026-11-19 03:14" --field data_loss=none \
-    --message "Resolved. Previews have been served correctly since 03:14 and have stayed correct for eight hours of monitoring. No photos were lost, changed or deleted."
+    --message "Resolved. Previews have been served correctly since 03:14 EST and have stayed correct for eight hours of monitoring. No photos were lost, changed or deleted."
 
 echo "$id"

@@ -307,6 +307,13 @@ pub fn describe(findings: &[Finding], for_stderr: bool) -> String {
             paint("hint:".to_string()).cyan(),
             visible(finding.hint)
         ));
+        if let Some(suggestion) = finding.suggestion {
+            text.push_str(&format!(
+                "  {} {}\n",
+                paint("try:".to_string()).green(),
+                visible(suggestion)
+            ));
+        }
     }
     text
 }

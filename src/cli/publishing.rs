@@ -704,6 +704,9 @@ fn declined(
 /// Names the targets that receive update `seq` but have not got it, and the command that
 /// sends it. Recording is not sending, so this is said every time something stays unsent.
 pub fn say_unsent(session: &Session, config: &Config, incident: &Incident, seq: usize) {
+    if session.printer.is_quiet() {
+        return;
+    }
     let Some(missing) = incident
         .unpublished(&config.targets)
         .into_iter()

@@ -141,7 +141,7 @@ pub fn build(raw: &RawPlaybook, templates_dir: &Path) -> Result<Playbook, Playbo
             playbook.stages.extend(added);
         }
     }
-    playbook.rules = super::rules::build(&raw.rules)?;
+    playbook.rules = super::rules::build(raw)?;
     Ok(playbook)
 }
 

@@ -108,6 +108,11 @@ pub struct RawPlaybook {
     /// Changes to the checks, by rule id.
     #[serde(default)]
     pub rules: BTreeMap<String, Spanned<RawRule>>,
+    /// The house's internal names (teams, projects, systems, people) that public posts
+    /// must not carry.
+    pub internal_names: Option<Vec<Spanned<String>>>,
+    /// Sentences longer than this many words get a `readability` warning.
+    pub max_sentence_words: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +124,8 @@ pub struct RawRule {
     pub patterns: Option<Vec<Spanned<String>>>,
     /// When true, `phrases` and `patterns` replace the rule's defaults instead of adding.
     pub replace_defaults: Option<bool>,
+    /// Phrases that never fire the rule.
+    pub exceptions: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,17 +1,42 @@
 //! `[playbook.rules.ID]`: turning checks off, changing their level, and adding or replacing
 //! their phrases and patterns.
 
-use std::collections::BTreeMap;
-
 use toml::Spanned;
 
 use super::playbook::{PlaybookProblem, problem};
-use super::raw::RawRule;
+use super::raw::{RawPlaybook, RawRule};
 use crate::playbook::{Level, Matcher, PhraseUse, Rule, RuleSettings, Rules, phrase_pattern};
 
-/// Returns the default rules changed by the file's `[playbook.rules.*]` tables.
-pub fn build(raw: &BTreeMap<String, Spanned<RawRule>>) -> Result<Rules, PlaybookProblem> {
+/// Returns the default rules changed by the file's `[playbook.rules.*]` tables, its house
+/// list of internal names and its sentence length.
+pub fn build(playbook: &RawPlaybook) -> Result<Rules, PlaybookProblem> {
     let mut rules = Rules::default();
+    if let Some(words) = &playbook.max_sentence_words {
+        rules.max_sentence_words = usize::try_from(*words.get_ref())
+            .ok()
+            .filter(|words| *words >= 5)
+            .ok_or_else(|| {
+                problem(
+                    words,
+                    format!("`max_sentence_words` is {}", words.get_ref()),
+                    Some("use a number of words of 5 or more, like 35".to_string()),
+                )
+            })?;
+    }
+    // The house list: internal names are internal details, wherever a public post says them.
+    let mut internal = rules.get(Rule::InternalDetail).clone();
+    for name in playbook.internal_names.iter().flatten() {
+        if phrase_pattern(name.get_ref()).is_none() {
+            return Err(problem(
+                name,
+                format!("internal name `{}` has no words to match", name.get_ref()),
+                None,
+            ));
+        }
+        internal.phrases.push(name.get_ref().clone());
+    }
+    rules.set(Rule::InternalDetail, internal);
+    let raw = &playbook.rules;
     for (id, table) in raw {
         let rule = Rule::from_id(id).ok_or_else(|| {
             let ids = Rule::ALL.map(Rule::id);
@@ -65,6 +90,16 @@ fn settings(
             }
             settings.phrases.push(phrase.get_ref().clone());
         }
+    }
+    for exception in raw.exceptions.iter().flatten() {
+        if phrase_pattern(exception.get_ref()).is_none() {
+            return Err(problem(
+                exception,
+                format!("exception `{}` has no words to match", exception.get_ref()),
+                None,
+            ));
+        }
+        settings.exceptions.push(exception.get_ref().clone());
     }
     if let Some(patterns) = &raw.patterns {
         for pattern in patterns {

@@ -4,12 +4,16 @@
 //! (a promised next update, an apology by resolution, the time to acknowledge). The same
 //! phrase found in several channels is one finding that lists them all.
 
+mod clock;
+mod fix_time;
+mod jargon;
 mod negation;
 mod sentences;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use chrono::Duration;
 use serde::Serialize;
@@ -26,8 +30,8 @@ use crate::playbook::{Level, Matcher, Rule, Span};
 /// "For a few minutes" minimises anything recorded as lasting longer than this.
 const A_FEW_MINUTES: i64 = 10;
 
-/// Phrases that say "no impact" or "briefly", which minimise only against what the record
-/// says: impact recorded, or a longer duration.
+/// Phrases that say "no impact" or "briefly", which dismiss or minimise only against what the
+/// record says: impact recorded, or a longer duration.
 const NO_IMPACT: &[&str] = &[
     "no impact",
     "zero impact",
@@ -46,20 +50,73 @@ const BRIEFLY: &[&str] = &[
 ];
 /// Words that own an outcome, which make naming a supplier honest rather than blame.
 const OWNERSHIP: &[&str] = &[
-    "this is on us",
-    "that is on us",
-    "it is on us",
+    "on us",
     "we are responsible",
     "we're responsible",
     "we take responsibility",
     "we take full responsibility",
     "our responsibility",
     "our mistake",
+    "our fault",
+    "our failure",
+    "our decision",
+    "our choice",
+    "our call",
+    "our job",
     "we own this",
+    "we own it",
     "we are accountable",
+    "ours",
+    "we chose",
+    "we decided",
+    "we built",
+    "we designed",
+    "we should have",
+    "paid for that decision",
 ];
-/// A sentence that talks about the next update is promising an update, not a fix.
-const ABOUT_UPDATES: &[&str] = &["update", "updates", "post", "news"];
+/// "No data was lost", and the like, said against a recorded loss.
+const NO_DATA_LOST: &[&str] = &[
+    "no data was lost",
+    "no data has been lost",
+    "no data loss",
+    "no data was affected",
+    "your data is safe",
+    "all data is intact",
+    "nothing was lost",
+];
+/// "No effect on security or privacy", said while the record says accounts or data were
+/// involved.
+const NO_SECURITY_EFFECT: &[&str] = &[
+    "no effect on security",
+    "no impact on security",
+    "no security impact",
+    "no effect on privacy",
+    "no impact on privacy",
+    "no privacy impact",
+    "security was not affected",
+    "privacy was not affected",
+    "no security implications",
+];
+/// What in an incident's title, impact or components says that security or privacy is at
+/// stake.
+const SECURITY_WORDS: &[&str] = &[
+    "security",
+    "privacy",
+    "private",
+    "account",
+    "accounts",
+    "password",
+    "passwords",
+    "login",
+    "data",
+    "exposed",
+    "leak",
+    "leaked",
+    "breach",
+    "other people",
+    "other users",
+    "personal",
+];
 
 /// One problem found, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,6 +133,9 @@ pub struct Finding {
     pub span: Option<Span>,
     pub message: String,
     pub hint: &'static str,
+    /// A rewrite that fixes it, where the rule has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<&'static str>,
 }
 
 /// Counts of findings by level.
@@ -102,10 +162,14 @@ impl Tally {
 pub struct Linter<'a> {
     config: &'a Config,
     matchers: BTreeMap<Rule, Matcher>,
+    /// Per rule, the phrases that never fire it.
+    exceptions: BTreeMap<Rule, Matcher>,
     no_impact: Matcher,
     briefly: Matcher,
     ownership: Matcher,
-    about_updates: Matcher,
+    no_data_lost: Matcher,
+    no_security_effect: Matcher,
+    security_words: Matcher,
 }
 
 impl<'a> Linter<'a> {
@@ -120,13 +184,25 @@ impl<'a> Linter<'a> {
                 (rule, matcher)
             })
             .collect();
+        let exceptions = Rule::ALL
+            .into_iter()
+            .filter(|rule| !rules.get(*rule).exceptions.is_empty())
+            .map(|rule| {
+                let matcher =
+                    Matcher::new(&rules.get(rule).exceptions, &[]).expect("phrases always compile");
+                (rule, matcher)
+            })
+            .collect();
         Linter {
             config,
             matchers,
+            exceptions,
             no_impact: Matcher::of_phrases(NO_IMPACT),
             briefly: Matcher::of_phrases(BRIEFLY),
             ownership: Matcher::of_phrases(OWNERSHIP),
-            about_updates: Matcher::of_phrases(ABOUT_UPDATES),
+            no_data_lost: Matcher::of_phrases(NO_DATA_LOST),
+            no_security_effect: Matcher::of_phrases(NO_SECURITY_EFFECT),
+            security_words: Matcher::of_phrases(SECURITY_WORDS),
         }
     }
 
@@ -171,79 +247,151 @@ impl<'a> Linter<'a> {
         found: &mut Found,
     ) {
         let scope = Scope::of(text);
-        for range in self.matchers[&Rule::Minimising].find_all(text) {
-            if !scope.judged(&range) {
-                continue;
+        let public = channel != Channel::Chat;
+        let judge = |rule: Rule,
+                     ranges: Vec<Range<usize>>,
+                     found: &mut Found,
+                     message: &dyn Fn(&str) -> String| {
+            for range in ranges {
+                if scope.judged(&range) && !self.excepted(rule, text, &range) {
+                    found.at(rule, channel, text, range, message);
+                }
             }
-            found.at(Rule::Minimising, channel, text, range, |phrase| {
-                format!("\"{phrase}\" minimises what happened")
-            });
-        }
+        };
+        judge(
+            Rule::Minimising,
+            self.matchers[&Rule::Minimising].find_all(text),
+            found,
+            &|phrase| format!("\"{phrase}\" minimises what happened"),
+        );
         if incident
             .impact
             .as_deref()
             .is_some_and(|impact| !impact.trim().is_empty())
         {
-            for range in self.no_impact.find_all(text) {
-                if !scope.judged(&range) {
-                    continue;
-                }
-                found.at(Rule::Minimising, channel, text, range, |phrase| {
-                    format!("\"{phrase}\" while an impact is recorded")
-                });
-            }
+            judge(
+                Rule::Dismissal,
+                self.no_impact.find_all(text),
+                found,
+                &|phrase| format!("\"{phrase}\" while an impact is recorded"),
+            );
         }
         let lasted = incident.resolved_at.unwrap_or(update.at) - incident.started_at;
         if lasted > Duration::minutes(A_FEW_MINUTES) {
-            for range in self.briefly.find_all(text) {
-                if !scope.judged(&range) {
-                    continue;
-                }
-                found.at(Rule::Minimising, channel, text, range, |phrase| {
+            judge(
+                Rule::Minimising,
+                self.briefly.find_all(text),
+                found,
+                &|phrase| {
                     format!(
                         "\"{phrase}\" but the record says it lasted {}",
                         crate::time::human_duration(lasted)
                     )
-                });
-            }
+                },
+            );
         }
-        for range in self.matchers[&Rule::BlameShifting].find_all(text) {
-            if !scope.judged(&range) {
-                continue;
-            }
-            found.at(Rule::BlameShifting, channel, text, range, |phrase| {
-                format!("\"{phrase}\" shifts the blame")
-            });
+        judge(
+            Rule::Dismissal,
+            self.matchers[&Rule::Dismissal].find_all(text),
+            found,
+            &|phrase| format!("\"{phrase}\" dismisses what people saw"),
+        );
+        if self.data_loss_recorded(incident, update) {
+            judge(
+                Rule::Dismissal,
+                self.no_data_lost.find_all(text),
+                found,
+                &|phrase| format!("\"{phrase}\" but the resolution records that data was lost"),
+            );
         }
+        if self.security_at_stake(incident) {
+            judge(
+                Rule::Dismissal,
+                self.no_security_effect.find_all(text),
+                found,
+                &|phrase| format!("\"{phrase}\" while the incident concerns accounts or data"),
+            );
+        }
+        judge(
+            Rule::BlameShifting,
+            self.matchers[&Rule::BlameShifting].find_all(text),
+            found,
+            &|phrase| format!("\"{phrase}\" shifts the blame"),
+        );
         if !self.ownership.is_match(text) {
-            for range in self.matchers[&Rule::VendorBlame].find_all(text) {
-                if !scope.judged(&range) {
+            judge(
+                Rule::VendorBlame,
+                self.matchers[&Rule::VendorBlame].find_all(text),
+                found,
+                &|phrase| format!("\"{phrase}\" blames a supplier without owning the outcome"),
+            );
+        }
+        let mut promises: Vec<Range<usize>> = self.matchers[&Rule::FixTimePromised]
+            .find_all(text)
+            .into_iter()
+            .filter(|range| !fix_time::about_updates(scope.sentence_of(range.start)))
+            .collect();
+        for sentence in &scope.sentences {
+            if let Some(promise) = fix_time::promised(&text[sentence.clone()]) {
+                let promise = sentence.start + promise.start..sentence.start + promise.end;
+                if !promises
+                    .iter()
+                    .any(|seen| seen.start < promise.end && promise.start < seen.end)
+                {
+                    promises.push(promise);
+                }
+            }
+        }
+        judge(Rule::FixTimePromised, promises, found, &|phrase| {
+            format!("\"{phrase}\" promises when it will be fixed")
+        });
+        judge(
+            Rule::NonApology,
+            self.matchers[&Rule::NonApology].find_all(text),
+            found,
+            &|phrase| format!("\"{phrase}\" regrets the reaction, not what happened"),
+        );
+        if !cause_recorded(incident, update) {
+            judge(
+                Rule::Speculation,
+                self.matchers[&Rule::Speculation].find_all(text),
+                found,
+                &|phrase| format!("\"{phrase}\" guesses at the cause before one is recorded"),
+            );
+        }
+        let passive: Vec<Range<usize>> = self.matchers[&Rule::PassiveEvasion]
+            .find_all(text)
+            .into_iter()
+            .filter(|range| !names_who_did_it(text, range))
+            .collect();
+        judge(Rule::PassiveEvasion, passive, found, &|phrase| {
+            format!("\"{phrase}\" says what was done but not who did it")
+        });
+        if public {
+            let mut jargon = self.matchers[&Rule::Jargon].find_all(text);
+            jargon.extend(jargon::unexplained_acronyms(text));
+            judge(Rule::Jargon, jargon, found, &|term| {
+                format!("\"{term}\" is jargon most readers will not know")
+            });
+            judge(
+                Rule::TimeZoneMissing,
+                clock::unzoned(text),
+                found,
+                &|time| format!("\"{time}\" has no time zone"),
+            );
+            for sentence in &scope.sentences {
+                let words = jargon::word_count(&text[sentence.clone()]);
+                if words > self.long_sentence_words() {
+                    let trimmed = trim_range(text, sentence.clone());
+                    found.at(Rule::Readability, channel, text, trimmed, |_| {
+                        format!("a sentence of {words} words is hard to read in a hurry")
+                    });
+                }
+            }
+            for range in self.matchers[&Rule::InternalDetail].find_all(text) {
+                if self.excepted(Rule::InternalDetail, text, &range) {
                     continue;
                 }
-                found.at(Rule::VendorBlame, channel, text, range, |phrase| {
-                    format!("\"{phrase}\" blames a supplier without owning the outcome")
-                });
-            }
-        }
-        for range in self.matchers[&Rule::FixTimePromised].find_all(text) {
-            if !scope.judged(&range) {
-                continue;
-            }
-            let sentence_start = text[..range.start]
-                .rfind(['.', '!', '?', '\n'])
-                .map_or(0, |index| index + 1);
-            if self
-                .about_updates
-                .is_match(&text[sentence_start..range.start])
-            {
-                continue;
-            }
-            found.at(Rule::FixTimePromised, channel, text, range, |phrase| {
-                format!("\"{phrase}\" promises when it will be fixed")
-            });
-        }
-        if channel != Channel::Chat {
-            for range in self.matchers[&Rule::InternalDetail].find_all(text) {
                 found.at(Rule::InternalDetail, channel, text, range, |detail| {
                     format!("\"{detail}\" is an internal detail in a public post")
                 });
@@ -264,6 +412,39 @@ impl<'a> Linter<'a> {
         if channel == Channel::Social {
             self.check_social_limit(update, text, found);
         }
+    }
+
+    /// Whether `range` of `text` lies in a phrase configured never to fire `rule`.
+    fn excepted(&self, rule: Rule, text: &str, range: &Range<usize>) -> bool {
+        self.exceptions.get(&rule).is_some_and(|exceptions| {
+            exceptions
+                .find_all(text)
+                .iter()
+                .any(|exception| exception.start <= range.start && range.end <= exception.end)
+        })
+    }
+
+    fn long_sentence_words(&self) -> usize {
+        self.config.playbook.rules.max_sentence_words
+    }
+
+    /// Whether an answer up to `update` says data was lost.
+    fn data_loss_recorded(&self, incident: &Incident, update: &Update) -> bool {
+        incident.updates[..update.seq].iter().any(|earlier| {
+            earlier
+                .fields
+                .get("data_loss")
+                .is_some_and(|answer| answer.trim().eq_ignore_ascii_case("some"))
+        })
+    }
+
+    /// Whether the incident's title, impact or components speak of accounts, data or
+    /// privacy, so that "no effect on security" needs more than saying.
+    fn security_at_stake(&self, incident: &Incident) -> bool {
+        std::iter::once(incident.title.as_str())
+            .chain(incident.impact.as_deref())
+            .chain(incident.components.iter().map(String::as_str))
+            .any(|text| self.security_words.is_match(text))
     }
 
     fn says_who_is_affected(&self, incident: &Incident, text: &str) -> bool {
@@ -365,6 +546,29 @@ impl<'a> Linter<'a> {
                 );
             }
         }
+        // Two clones can each resolve an incident; a union merge keeps both answers.
+        let answers: Vec<(usize, &str, &str)> = incident.updates[..update.seq]
+            .iter()
+            .filter(|earlier| earlier.stage == crate::vocab::RESOLVE)
+            .filter_map(|earlier| {
+                let answer = earlier.fields.get("data_loss")?.trim();
+                (!answer.is_empty()).then_some((earlier.seq, answer, earlier.author.as_str()))
+            })
+            .collect();
+        if let Some((first, rest)) = answers.split_first()
+            && let Some(other) = rest
+                .iter()
+                .find(|other| !other.1.eq_ignore_ascii_case(first.1))
+        {
+            found.missing(
+                Rule::ResolutionConflict,
+                None,
+                format!(
+                    "update {} ({}) answers data loss `{}` but update {} ({}) answers `{}`",
+                    first.0, first.2, first.1, other.0, other.2, other.1
+                ),
+            );
+        }
         let resolved = update.status == Status::Resolved;
         if !resolved && update.next_update_at.is_none() {
             found.missing(
@@ -441,6 +645,42 @@ impl<'a> Linter<'a> {
     }
 }
 
+/// Whether a cause is recorded by `update` or an earlier one: then naming it is no guess.
+fn cause_recorded(incident: &Incident, update: &Update) -> bool {
+    incident.updates[..update.seq].iter().any(|earlier| {
+        earlier
+            .fields
+            .get("cause")
+            .is_some_and(|cause| !cause.trim().is_empty())
+    })
+}
+
+/// Whether a passive phrase at `range` says who did it ("was made by our team") or denies
+/// it happened at all ("No payment data was exposed").
+fn names_who_did_it(text: &str, range: &Range<usize>) -> bool {
+    let after = text[range.end..].trim_start().to_lowercase();
+    if after.starts_with("by ") {
+        return true;
+    }
+    let sentence_start = text[..range.start]
+        .rfind(['.', '!', '?', '\n', ';'])
+        .map_or(0, |index| index + 1);
+    let subject = text[sentence_start..range.start]
+        .trim_start()
+        .to_lowercase();
+    ["no ", "none ", "nothing ", "neither "]
+        .iter()
+        .any(|denial| subject.starts_with(denial))
+}
+
+/// `range` without the white space at its ends.
+fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let piece = &text[range.clone()];
+    let start = range.start + (piece.len() - piece.trim_start().len());
+    let end = range.end - (piece.len() - piece.trim_end().len());
+    start..end.max(start)
+}
+
 /// The texts a person typed for an update: its message, its answers and its edited drafts.
 fn said_by(update: &Update) -> impl Iterator<Item = String> + '_ {
     update
@@ -506,6 +746,7 @@ impl Found {
             span,
             message,
             hint: rule.hint(),
+            suggestion: rule.suggestion(),
         });
     }
 
@@ -529,6 +770,14 @@ impl<'a> Scope<'a> {
             sentences: sentences::sentences(text),
             quoted: sentences::quoted(text),
         }
+    }
+
+    /// Returns the sentence that holds byte `at`.
+    fn sentence_of(&self, at: usize) -> &'a str {
+        self.sentences
+            .iter()
+            .find(|sentence| sentence.start <= at && at < sentence.end)
+            .map_or("", |sentence| &self.text[sentence.clone()])
     }
 
     /// Returns whether the phrase found at `range` is said by the draft itself.

@@ -35,7 +35,12 @@ const PSEUDO: &[&str] = &[
     "only", "just", "merely", "simply", "doubt", "longer", "matter",
 ];
 /// Two-word triggers that would otherwise read as pseudo-negations.
-const TWO_WORD_TRIGGERS: &[(&str, &str)] = &[("no", "longer")];
+const TWO_WORD_TRIGGERS: &[(&str, &str)] = &[
+    ("no", "longer"),
+    ("wrong", "to"),
+    ("untrue", "that"),
+    ("false", "that"),
+];
 /// Words that close a scope: what follows is said again.
 const SCOPE_ENDS: &[&str] = &[
     "but",

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 
+mod corpus;
+
 use super::*;
 use crate::playbook::DEFAULT_SOCIAL_LIMIT;
 use crate::record::{Event, EventBody, Opened, Resolved, UpdateBody};
@@ -164,19 +166,19 @@ fn text_rules_fire_on_bad_text_with_the_right_span_and_stay_quiet_on_good_text()
             "Uploads fail for about 1 in 20 people.",
         ),
         (
-            Rule::Minimising,
+            Rule::Dismissal,
             "Uploads fail. This is a FEATURE,  not a\nbug.",
             "a FEATURE,  not a\nbug",
             "Uploads fail. This is a bug in our upload service.",
         ),
         (
-            Rule::Minimising,
+            Rule::Dismissal,
             "The new limit is working as intended.",
             "working as intended",
             "The new limit stopped uploads that should have worked.",
         ),
         (
-            Rule::Minimising,
+            Rule::Dismissal,
             "There is no impact on uploads.",
             "no impact",
             "Uploads fail for people on the mobile app.",
@@ -192,6 +194,48 @@ fn text_rules_fire_on_bad_text_with_the_right_span_and_stay_quiet_on_good_text()
             "We apologize for any inconvenience this may have caused.",
             "any inconvenience this may have caused",
             "We are sorry for the inconvenience and the worry this caused.",
+        ),
+        (
+            Rule::Dismissal,
+            "There is no cause for concern: uploads are behaving as designed.",
+            "no cause for concern",
+            "Uploads fail for everyone; we do not know why yet.",
+        ),
+        (
+            Rule::NonApology,
+            "We are sorry if you experienced any trouble uploading.",
+            "sorry if",
+            "We are sorry: nobody could upload photos for an hour.",
+        ),
+        (
+            Rule::Speculation,
+            "It appears to be related to last night's release.",
+            "appears to be related",
+            "We are checking whether last night's release is involved.",
+        ),
+        (
+            Rule::PassiveEvasion,
+            "A change was made that broke uploads.",
+            "was made",
+            "We made a change that broke uploads.",
+        ),
+        (
+            Rule::Jargon,
+            "Elevated p99 latency on the upload API after an HPA scale-down.",
+            "p99",
+            "Uploads are slow, and some fail.",
+        ),
+        (
+            Rule::TimeZoneMissing,
+            "We will post again at 3:15.",
+            "3:15",
+            "We will post again at 15:15 UTC.",
+        ),
+        (
+            Rule::FixTimePromised,
+            "A fix will be live within two hours.",
+            "fix will be live within two hours",
+            "We are working on a fix.",
         ),
         (
             Rule::BlameShifting,
@@ -251,8 +295,9 @@ fn text_rules_fire_on_bad_text_with_the_right_span_and_stay_quiet_on_good_text()
         );
         for finding in &found {
             assert_span_is_right(finding, &drafts);
-            assert_eq!(finding.level, Level::Error);
+            assert_eq!(finding.level, rule.default_level());
             assert!(!finding.hint.is_empty());
+            assert_eq!(finding.suggestion, rule.suggestion());
         }
         let story = Story::new("Uploads are failing.")
             .then(10, body("explain", Status::Identified, good, Some(40)));
@@ -319,7 +364,7 @@ fn no_impact_is_fine_when_none_is_recorded() {
     story.impact = None;
     let (findings, _) = lint(&config, &story);
     assert!(
-        of_rule(&findings, Rule::Minimising).is_empty(),
+        of_rule(&findings, Rule::Dismissal).is_empty(),
         "{findings:#?}"
     );
 }
@@ -612,7 +657,7 @@ fn judging_rules_stay_quiet_when_negated_or_quoted_and_fire_again_after_but() {
             "user error",
         ),
         (
-            Rule::Minimising,
+            Rule::Dismissal,
             "Uploads are not working as intended for anyone.",
             "One reply said uploads were “working as intended”; they were not.",
             "We never changed the limit, however it is working as intended.",
@@ -670,5 +715,120 @@ fn judging_rules_stay_quiet_when_negated_or_quoted_and_fire_again_after_but() {
             Rule::BlameShifting
         ),
         ["user error"]
+    );
+}
+
+#[test]
+fn claims_are_checked_against_the_record() {
+    let config = config("");
+    // "For a few minutes" against three hours on record is minimising; against two, true.
+    let mut long = Story::new("Uploads failed for a few minutes.");
+    long.started = -180;
+    let (findings, _) = lint(&config, &long);
+    let found = of_rule(&findings, Rule::Minimising);
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    assert!(found[0].message.contains("lasted 3 hours"), "{found:#?}");
+    let mut short = Story::new("Uploads failed for a few minutes.");
+    short.started = -2;
+    let (findings, _) = lint(&config, &short);
+    assert!(
+        of_rule(&findings, Rule::Minimising).is_empty(),
+        "{findings:#?}"
+    );
+
+    // "No data was lost" against a resolution that records a loss.
+    let lost = Story::new("Uploads are failing.").resolve(
+        30,
+        "Uploads work again. We are sorry. No data was lost.",
+        &[("data_loss", "some")],
+    );
+    let (findings, _) = lint(&config, &lost);
+    let found = of_rule(&findings, Rule::Dismissal);
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    assert!(
+        found[0].message.contains("records that data was lost"),
+        "{found:#?}"
+    );
+    let kept = Story::new("Uploads are failing.").resolve(
+        30,
+        "Uploads work again. We are sorry. No data was lost.",
+        &[("data_loss", "none")],
+    );
+    let (findings, _) = lint(&config, &kept);
+    assert!(
+        of_rule(&findings, Rule::Dismissal).is_empty(),
+        "{findings:#?}"
+    );
+
+    // "No effect on security" while the record says other people's accounts were shown.
+    let mut exposed = Story::new("There was no effect on security.");
+    exposed.updates[0].1.fields.insert(
+        "impact".to_string(),
+        "Some people saw other people's accounts".to_string(),
+    );
+    let (findings, _) = lint(&config, &exposed);
+    assert_eq!(
+        of_rule(&findings, Rule::Dismissal).len(),
+        1,
+        "{findings:#?}"
+    );
+
+    // Two clones resolved it, and their answers disagree.
+    let mut second = body("resolve", Status::Resolved, "Fixed; we are sorry.", None);
+    second
+        .fields
+        .insert("data_loss".to_string(), "some".to_string());
+    let merged = Story::new("Uploads are failing.")
+        .resolve(
+            30,
+            "Uploads work again; we are sorry.",
+            &[("data_loss", "none")],
+        )
+        .then(31, second);
+    let (findings, _) = lint(&config, &merged);
+    let conflict = of_rule(&findings, Rule::ResolutionConflict);
+    assert_eq!(conflict.len(), 1, "{findings:#?}");
+    assert!(
+        conflict[0]
+            .message
+            .contains("answers data loss `none` but update 3 (Dana) answers `some`"),
+        "{conflict:#?}"
+    );
+}
+
+#[test]
+fn exceptions_and_the_house_list_of_internal_names() {
+    let config = config(
+        r#"
+[playbook]
+internal_names = ["Project Lantern", "Marta Quinn"]
+
+[playbook.rules.dismissal]
+exceptions = ["working as intended for everyone else"]
+"#,
+    );
+    let story = Story::new(
+        "Marta Quinn rolled back Project Lantern; search is working as intended for everyone else.",
+    );
+    let (findings, _) = lint(&config, &story);
+    let internal: Vec<&str> = of_rule(&findings, Rule::InternalDetail)
+        .iter()
+        .filter_map(|finding| finding.span.as_ref().map(|span| span.text.as_str()))
+        .collect();
+    assert_eq!(
+        internal,
+        ["Marta Quinn", "Project Lantern"],
+        "{findings:#?}"
+    );
+    assert!(
+        of_rule(&findings, Rule::Dismissal).is_empty(),
+        "{findings:#?}"
+    );
+    // Without the exception, the same words are judged.
+    let (findings, _) = lint(&super::tests::config(""), &story);
+    assert_eq!(
+        of_rule(&findings, Rule::Dismissal).len(),
+        1,
+        "{findings:#?}"
     );
 }

@@ -55,6 +55,14 @@ pub enum Rule {
     DataLossUnknown,
     Placeholder,
     EditLost,
+    Dismissal,
+    NonApology,
+    Speculation,
+    PassiveEvasion,
+    Jargon,
+    Readability,
+    TimeZoneMissing,
+    ResolutionConflict,
 }
 
 /// What a rule's phrases mean: text that must not appear, or text that shows the rule is
@@ -70,7 +78,7 @@ pub enum PhraseUse {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 22] = [
         Rule::AffectedUnsaid,
         Rule::ApologyMissing,
         Rule::NextUpdateMissing,
@@ -85,6 +93,30 @@ impl Rule {
         Rule::DataLossUnknown,
         Rule::Placeholder,
         Rule::EditLost,
+        Rule::Dismissal,
+        Rule::NonApology,
+        Rule::Speculation,
+        Rule::PassiveEvasion,
+        Rule::Jargon,
+        Rule::Readability,
+        Rule::TimeZoneMissing,
+        Rule::ResolutionConflict,
+    ];
+
+    /// The rules that judge what a text says (rather than what it leaves out), each one
+    /// kind of bad statement.
+    pub const JUDGING: [Rule; 11] = [
+        Rule::Minimising,
+        Rule::Dismissal,
+        Rule::BlameShifting,
+        Rule::VendorBlame,
+        Rule::FixTimePromised,
+        Rule::InternalDetail,
+        Rule::NonApology,
+        Rule::Speculation,
+        Rule::PassiveEvasion,
+        Rule::Jargon,
+        Rule::TimeZoneMissing,
     ];
 
     pub fn id(self) -> &'static str {
@@ -103,6 +135,14 @@ impl Rule {
             Rule::DataLossUnknown => "data-loss-unknown",
             Rule::Placeholder => "placeholder",
             Rule::EditLost => "edit-lost",
+            Rule::Dismissal => "dismissal",
+            Rule::NonApology => "non-apology",
+            Rule::Speculation => "speculation",
+            Rule::PassiveEvasion => "passive-evasion",
+            Rule::Jargon => "jargon",
+            Rule::Readability => "readability",
+            Rule::TimeZoneMissing => "time-zone-missing",
+            Rule::ResolutionConflict => "resolution-conflict",
         }
     }
 
@@ -112,7 +152,14 @@ impl Rule {
 
     pub fn default_level(self) -> Level {
         match self {
-            Rule::AffectedUnsaid | Rule::AcknowledgeLate | Rule::DataLossUnknown => Level::Warning,
+            Rule::AffectedUnsaid
+            | Rule::AcknowledgeLate
+            | Rule::DataLossUnknown
+            | Rule::Speculation
+            | Rule::PassiveEvasion
+            | Rule::Jargon
+            | Rule::Readability
+            | Rule::TimeZoneMissing => Level::Warning,
             _ => Level::Error,
         }
     }
@@ -127,12 +174,20 @@ impl Rule {
             | Rule::VendorBlame
             | Rule::FixTimePromised
             | Rule::InternalDetail
-            | Rule::Placeholder => PhraseUse::Forbidden,
+            | Rule::Placeholder
+            | Rule::Dismissal
+            | Rule::NonApology
+            | Rule::Speculation
+            | Rule::PassiveEvasion
+            | Rule::Jargon => PhraseUse::Forbidden,
             Rule::NextUpdateMissing
             | Rule::SocialLimit
             | Rule::AcknowledgeLate
             | Rule::DataLossUnknown
-            | Rule::EditLost => PhraseUse::None,
+            | Rule::EditLost
+            | Rule::Readability
+            | Rule::TimeZoneMissing
+            | Rule::ResolutionConflict => PhraseUse::None,
         }
     }
 
@@ -167,16 +222,18 @@ impl Rule {
                 "only a small number",
                 "a small number of users",
                 "a handful of users",
-                "a feature, not a bug",
-                "working as intended",
-                "works as intended",
-                "working as designed",
-                "works as designed",
                 "minor inconvenience",
                 "slight inconvenience",
-                "minor hiccup",
-                "minor glitch",
                 "any inconvenience this may have caused",
+                "a subset of",
+                "a fraction of",
+                "a handful of",
+                "a minority of",
+                "for a short while",
+                "for a short time",
+                "for a brief period",
+                "only existed for",
+                "only lasted",
             ],
             Rule::BlameShifting => &[
                 "user error",
@@ -187,19 +244,131 @@ impl Rule {
                 "you should have",
                 "customers who failed to",
                 "users who failed to",
+                "on the customer side",
+                "on the customer's side",
+                "on the user side",
+                "on the client side",
+                "on your device",
+                "a problem with your browser",
+                "an issue with your browser",
             ],
             Rule::VendorBlame => &[
                 "third party",
                 "third-party provider",
-                "our vendor",
-                "a vendor",
-                "our provider",
-                "our hosting provider",
-                "our cloud provider",
-                "upstream provider",
                 "outside our control",
                 "out of our control",
                 "beyond our control",
+                "nothing we could have done",
+                "nothing we could do",
+                "at their mercy",
+                "a provider issue",
+                "a vendor issue",
+                "not something we caused",
+            ],
+            Rule::Dismissal => &[
+                "no cause for concern",
+                "no cause for alarm",
+                "no reason for concern",
+                "nothing to worry about",
+                "nothing to be concerned about",
+                "a feature, not a bug",
+                "working as intended",
+                "works as intended",
+                "working as designed",
+                "works as designed",
+                "working as expected",
+                "behaving as designed",
+                "behaving as intended",
+                "behaving as expected",
+                "performed as expected",
+                "performed exactly as expected",
+                "functioning as designed",
+                "functioning as intended",
+                "everything is fine",
+                "all is well",
+                "fine on our end",
+                "no action is required",
+                "no action is needed",
+                "nothing you need to do",
+                "perfectly safe",
+                "within normal bounds",
+                "within normal limits",
+                "within normal parameters",
+                "part of normal operation",
+                "part of normal operations",
+                "consider the matter closed",
+                "how it is supposed to look",
+                "how it is supposed to work",
+                "is working correctly",
+                "are working correctly",
+                "is working properly",
+            ],
+            Rule::NonApology => &[
+                "sorry if",
+                "sorry you feel",
+                "sorry that you feel",
+                "apologize to the extent",
+                "apologise to the extent",
+                "accept our apologies",
+                "is regrettable",
+                "are regrettable",
+                "was regrettable",
+            ],
+            Rule::Speculation => &[
+                "we suspect",
+                "we think",
+                "we believe",
+                "a hunch",
+                "at first glance",
+                "early signs",
+                "early indications",
+                "initial indications",
+                "preliminary indications",
+                "initial theory",
+                "working theory",
+                "our theory",
+                "probably",
+                "possibly",
+                "presumably",
+                "possible cause",
+                "looks like",
+            ],
+            Rule::Jargon => &[
+                "p50",
+                "p90",
+                "p95",
+                "p99",
+                "5xx",
+                "4xx",
+                "etcd",
+                "kube-apiserver",
+                "k8s",
+                "oomkilled",
+                "failover",
+                "replication lag",
+                "consumer lag",
+                "queue depth",
+                "error budget",
+                "burn rate",
+                "canary",
+                "re-sharding",
+                "resharding",
+                "hot partitions",
+                "connection pool",
+                "thundering herd",
+                "circuit breaker",
+                "circuit breakers",
+                "anycast",
+                "prefix flaps",
+                "black-holing",
+                "blackholing",
+                "control plane",
+                "data plane",
+                "read-only",
+                "PoP",
+                "PoPs",
+                "GC pauses",
+                "cache flush",
             ],
             Rule::FixTimePromised => &[
                 "within the hour",
@@ -224,7 +393,11 @@ impl Rule {
             | Rule::SocialLimit
             | Rule::AcknowledgeLate
             | Rule::DataLossUnknown
-            | Rule::EditLost => &[],
+            | Rule::EditLost
+            | Rule::PassiveEvasion
+            | Rule::Readability
+            | Rule::TimeZoneMissing
+            | Rule::ResolutionConflict => &[],
         }
     }
 
@@ -245,6 +418,75 @@ impl Rule {
                 r"\b(?:10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2})\b",
                 // Ticket ids like OPS-1234 or INC-42.
                 r"\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b",
+                // Exceptions and stack frames: `NullPointerException at com.acme.Auth.check(Auth.java:88)`.
+                r"\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\b",
+                r"\b[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+\.[A-Z]\w*(?:\.\w+)*(?:\([\w.]*:\d+\))?",
+                // Kubernetes pod names: a deployment name, a replica-set hash, a pod suffix.
+                r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[a-f0-9]{6,10}-[a-z0-9]{5}\b",
+                // Cloud resource ids: instances, security groups, VPCs, volumes, ARNs.
+                r"\b(?:i|sg|vpc|subnet|vol|ami|eni|snap|igw|rtb|nat|acl)-[0-9a-f]{8,17}\b",
+                r"\barn:aws[\w-]*:\S+",
+                // Internal teams and projects by their house names.
+                r"\b(?:Team|Project|Squad|Tribe)\s+[A-Z][a-z]+\b",
+                r"\b[A-Z][\w-]*\s+(?:squad|tribe|guild|chapter)\b",
+            ],
+            Rule::Minimising => &[
+                // Vague small quantities: "a small number of", "a very small percentage of".
+                r"(?i)\ban?\s+(?:(?:very|relatively|extremely|tiny)\s+)?(?:small|limited|tiny|minor|minimal|low)\s+(?:number|subset|fraction|portion|percentage|proportion|group|share|amount|set|handful)\b",
+                // Hedged impact: "may be seeing", "might have noticed", "could have been affected".
+                r"(?i)\b(?:may|might|could)\s+(?:(?:potentially|possibly|perhaps|also)\s+)?(?:(?:be|have)\s+)?(?:been\s+)?(?:seeing|experiencing|experience|noticed|notice|affected|impacted|seen|see|had|encountered|encounter|observed|observe|faced)\b",
+                r"(?i)\b(?:some|certain|select)\s+(?:\w+\s+)?(?:users|customers|people|players|merchants|accounts|members|workspaces|clients|tenants)\s+(?:may|might|could)\b",
+                // Belittling words: "a brief blip", "slight delays", "minor hiccups".
+                r"(?i)\b(?:brief|momentary|minor|slight|small|little|tiny|short-lived|temporary)\s+(?:blips?|hiccups?|glitch(?:es)?|disruptions?|delays?|degradation|interruptions?|slowdowns?|inconvenience|outage|issues?|problems?|period)\b",
+                r"(?i)\b(?:blip|momentar(?:y|ily)|hiccups?)\b",
+            ],
+            Rule::Dismissal => &[
+                r"(?i)\bthere\s+(?:is|was)\s+no\s+(?:outage|incident|problem|issue)\b",
+                r"(?i)\b(?:do|does|did)\s+not\s+consider\s+(?:this|it)\s+(?:to\s+be\s+)?an?\s+(?:incident|outage|problem|issue)\b",
+                r"(?i)\b(?:did|does|do)\s*(?:not|n't)\s+(?:affect|impact)\s+(?:customers|users|anyone|our\s+customers|our\s+users)\b",
+                r"(?i)\b(?:systems?|services?|platform|site|app)\s+(?:is|are)\s+(?:operating|running|working|performing)\s+(?:normally|as\s+(?:expected|normal))\b",
+                r"(?i)\b(?:is|are)\s+(?:normal|expected)\s+(?:for|during|at|behaviou?r)\b",
+            ],
+            Rule::BlameShifting => &[
+                r"(?i)\b(?:user|customer|client|operator)\s+error\b",
+                r"(?i)\b(?:customers?|users?|clients?|players?|tenants?|merchants?|recipients?|people|accounts?|teams?|projects?)\s+(?:who|that)\s+(?:did\s+not|didn't|failed\s+to|ignored|chose\s+not\s+to|neglected\s+to|forgot\s+to|have\s+not|haven't)\b",
+                r"(?i)\b(?:caused|triggered|driven)\s+by\s+(?:some\s+)?(?:customers|users|clients|tenants|players|merchants)\b",
+                r"(?i)\b(?:customers|users|clients|tenants|players)\s+(?:running|sending|making|exceeding|abusing|misusing|overloading|using)\s+(?:abusive|unoptimi[sz]ed|excessive|outdated|old|unsupported|their)\b",
+                r"(?i)\b(?:on|using|with|running|have|had|use)\s+(?:an?\s+|their\s+|an\s+)?(?:old|outdated|older|obsolete|legacy|unsupported|out-of-date)\s+(?:\w+\s+)?(?:clients?|versions?|browsers?|apps?|handsets?|devices?|phones?|firmware)\b",
+                r"(?i)\b(?:unstable|poor|slow|unreliable|flaky)\s+(?:home\s+|local\s+|wi-?fi\s+|internet\s+)?(?:networks?|connections?|wi-?fi)\b",
+                r"(?i)\b(?:incorrectly|improperly|wrongly|badly)\s+(?:pinned|configured|set\s+up|installed)\b",
+                r"(?i)\bmisconfigur\w*\s+(?:on|in|by)\s+(?:the\s+customer|your|their|customers|users)\b",
+                r"(?i)\b(?:recipients|customers|users|clients)['’]\s+own\b",
+                r"(?i)\b(?:in|on|with)\s+your\s+(?:own\s+)?(?:settings|browser|device|network|router|computer|phone|configuration)\b",
+                r"(?i)\byour\s+(?:antivirus|firewall|vpn|ad\s?blocker|router|isp|browser\s+extensions?|proxy)\b",
+                r"(?i)\bcheck\s+your\s+(?:router|connection|network|settings|configuration|browser)\b",
+                r"(?i)\b(?:teams|customers|users)\s+should\s+(?:fix|update|check|change)\b",
+            ],
+            Rule::VendorBlame => &[
+                // A supplier named as the cause: "our cloud provider", "our CDN partner".
+                r"(?i)\b(?:our|an?|the)\s+(?:[\w-]+\s+){0,2}(?:provider|vendor|partner|supplier|carrier|processor|host|hosting\s+company)\b",
+                r"\b(?:AWS|Amazon\s+Web\s+Services|Azure|Google\s+Cloud|GCP|Cloudflare|Fastly|Akamai|Google|Microsoft|Twilio|Stripe|Okta|Auth0|Salesforce)\b(?:['’]s)?\s+(?:\w+\s+){0,3}?(?:incident|outage|failure|issue|problem|fault|changed|went\s+down|was\s+down|fixed)\b",
+                r"(?i)\b(?:incident|outage|failure|issue|problem|fault)\s+(?:at|with|from|in)\s+(?:AWS|Amazon|Azure|Google|Cloudflare|Fastly|Akamai|Microsoft)\b",
+            ],
+            Rule::NonApology => &[
+                // Regret for "any" trouble, in either order.
+                r"(?i)\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?]{0,40}?\bany\s+(?:trouble|inconvenience|disruption|frustration|difficulty|difficulties|issues?|problems?|confusion|impact|distress)\b",
+                r"(?i)\bany\s+(?:trouble|inconvenience|disruption|difficulty|frustration)\b[^.!?]{0,60}?\b(?:apolog\w*|sorry|regret)",
+                // Conditional regret: "sorry to anyone who", "apologies to those who may have".
+                r"(?i)\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?]{0,30}?\b(?:to\s+(?:anyone|those|any\s+customers?|all\s+those)\s+who|to\s+the\s+extent|if\s+(?:you|anyone|this|any))\b",
+                // Regret for feelings rather than for what was done.
+                r"(?i)\b(?:sorry|regret|apologi[sz]e|apologies)\b[^.!?]{0,50}?\b(?:feel|feels|felt|feeling|upset|frustrated|confusion|confused)\b",
+                r"(?i)\b(?:upsetting|frustrating|confusing|disappointing)\b[^.!?]{0,40}?\bregret\b",
+            ],
+            Rule::Speculation => &[
+                r"(?i)\b(?:appears?|seems?|looks?)\s+(?:to\s+(?:be\s+)?|like\s+)?(?:related|linked|connected|caused|due|tied|stem|come|originate|the\s+result)\b",
+                r"(?i)\b(?:may|might|could)\s+(?:be|have\s+been)\s+(?:due\s+to|related|caused|connected|linked|the\s+result|an?)\b",
+                r"(?i)\b(?:indications|signs|evidence)\s+(?:suggest|point|indicate)s?\b",
+                r"(?i)\blikely\b",
+            ],
+            Rule::PassiveEvasion => &[
+                // An action with nobody doing it: "a change was made", "mistakes were made".
+                r"(?i)\b(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+(?:(?:accidentally|mistakenly|inadvertently|incorrectly|wrongly|unintentionally|erroneously)\s+)?(?:introduced|made|pushed|deployed|deleted|published|rolled\s+out|uploaded|changed|allowed|run|exposed|removed|misconfigured|applied|released|shipped|executed|dropped|modified|merged|disabled|overwritten|triggered|wiped|erased)\b",
             ],
             // The documentation domains (RFC 2606), which `init` writes as the status page.
             Rule::Placeholder => &[r"(?i)\b(?:[a-z0-9-]+\.)*example\.(?:com|org|net)\b"],
@@ -288,6 +530,30 @@ impl Rule {
             Rule::DataLossUnknown => {
                 "when the check is done, say what was found: `incident update ID --field data_loss=none` (or `some`, with what)"
             }
+            Rule::Dismissal => {
+                "don't tell people their experience was fine: say what they saw and what you found"
+            }
+            Rule::NonApology => {
+                "apologise for what happened, not for how people feel or \"any\" trouble it \"may\" have caused"
+            }
+            Rule::Speculation => {
+                "say what you know and what you are checking; name a cause once it is confirmed (`--field cause=...`)"
+            }
+            Rule::PassiveEvasion => {
+                "say who did it: \"we made a change\" rather than \"a change was made\""
+            }
+            Rule::Jargon => {
+                "describe the effect in everyday words, or explain the term the first time"
+            }
+            Rule::Readability => {
+                "split long sentences and use everyday words: people read this while something is broken"
+            }
+            Rule::TimeZoneMissing => {
+                "give every clock time its zone (\"15:30 UTC\"): readers are in many zones"
+            }
+            Rule::ResolutionConflict => {
+                "two clones resolved it differently: decide, and say so in an update (`incident reopen`, then `incident resolve`)"
+            }
             Rule::Placeholder => {
                 "replace what `incident init` wrote: `[org] name` and `status_url` in `incident.toml`"
             }
@@ -295,6 +561,37 @@ impl Rule {
                 "carry the earlier edit into this update's story: `incident edit ID --update N --channel blog`"
             }
         }
+    }
+}
+
+impl Rule {
+    /// A rewrite to show beside a finding, where one fits every case of the rule (like
+    /// Vale's substitutions).
+    pub fn suggestion(self) -> Option<&'static str> {
+        Some(match self {
+            Rule::Minimising => {
+                "say how many and who: \"about 1 in 20 uploads failed, for customers in the EU\""
+            }
+            Rule::Dismissal => {
+                "\"Some of you saw errors between 14:05 and 14:40 UTC; here is what we found\""
+            }
+            Rule::BlameShifting => {
+                "\"Our update stopped older apps from syncing; we are restoring support for them\""
+            }
+            Rule::VendorBlame => {
+                "\"Our payment processor failed, and depending on one processor was our choice\""
+            }
+            Rule::FixTimePromised => "\"We are working on a fix. Next update by 15:30 UTC.\"",
+            Rule::InternalDetail => "name the system as customers know it: \"our login service\"",
+            Rule::NonApology => "\"We are sorry: uploads failed for everyone for two hours.\"",
+            Rule::Speculation => "\"We are checking whether last night's release is involved.\"",
+            Rule::PassiveEvasion => {
+                "\"We pushed a configuration change that took the site offline.\""
+            }
+            Rule::Jargon => "\"Pages loaded slowly and some failed to load.\"",
+            Rule::TimeZoneMissing => "\"at 15:30 UTC\"",
+            _ => return None,
+        })
     }
 }
 
@@ -317,6 +614,8 @@ pub struct RuleSettings {
     pub level: Level,
     pub phrases: Vec<String>,
     pub patterns: Vec<String>,
+    /// Phrases that never fire the rule, even where a phrase or pattern matches inside them.
+    pub exceptions: Vec<String>,
 }
 
 impl RuleSettings {
@@ -334,6 +633,7 @@ impl RuleSettings {
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
+            exceptions: Vec::new(),
         }
     }
 }
@@ -342,7 +642,12 @@ impl RuleSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rules {
     settings: BTreeMap<Rule, RuleSettings>,
+    /// Sentences longer than this many words get a `readability` warning.
+    pub max_sentence_words: usize,
 }
+
+/// The sentence length past which `readability` warns, unless configured.
+pub const DEFAULT_MAX_SENTENCE_WORDS: usize = 35;
 
 impl Default for Rules {
     fn default() -> Rules {
@@ -351,6 +656,7 @@ impl Default for Rules {
                 .into_iter()
                 .map(|rule| (rule, RuleSettings::default_for(rule)))
                 .collect(),
+            max_sentence_words: DEFAULT_MAX_SENTENCE_WORDS,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::support::{CONFIG, TestEnv, output};
 
-const BAD: &str = "Only a few users see errors on db-prod-03. It should be fixed by 3 pm.";
+const BAD: &str = "Only a few users see errors on db-prod-03. It should be fixed by 3 pm UTC.";
 
 #[test]
 fn lint_reports_rule_place_and_hint_and_exits_1() {
@@ -13,11 +13,14 @@ fn lint_reports_rule_place_and_hint_and_exits_1() {
     assert_eq!(
         out.stdout,
         "error[minimising] status:3:1: \"Only a few users\" minimises what happened\n  \
-         hint: say plainly what happened and to how many people; let readers judge how bad it was\n\
+         hint: say plainly what happened and to how many people; let readers judge how bad it was\n  \
+         try: say how many and who: \"about 1 in 20 uploads failed, for customers in the EU\"\n\
          error[fix-time-promised] status:3:57: \"fixed by 3 pm\" promises when it will be fixed\n  \
-         hint: promise the next update, not the fix: \"next update by 15:30\"\n\
+         hint: promise the next update, not the fix: \"next update by 15:30\"\n  \
+         try: \"We are working on a fix. Next update by 15:30 UTC.\"\n\
          error[internal-detail] status:3:32: \"db-prod-03\" is an internal detail in a public post\n  \
-         hint: describe systems the way customers know them; keep host names, addresses and tickets internal\n"
+         hint: describe systems the way customers know them; keep host names, addresses and tickets internal\n  \
+         try: name the system as customers know it: \"our login service\"\n"
     );
     assert!(
         out.stderr.starts_with(&format!(
@@ -41,7 +44,8 @@ fn lint_reports_rule_place_and_hint_and_exits_1() {
             "channel": "status",
             "span": {"line": 3, "column": 32, "text": "db-prod-03"},
             "message": "\"db-prod-03\" is an internal detail in a public post",
-            "hint": "describe systems the way customers know them; keep host names, addresses and tickets internal"
+            "hint": "describe systems the way customers know them; keep host names, addresses and tickets internal",
+            "suggestion": "name the system as customers know it: \"our login service\""
         })
     );
 }
@@ -52,7 +56,7 @@ fn a_clean_update_exits_0_and_an_edit_is_what_is_checked() {
     let id = env.open("Uploads failing", &["--summary", BAD]);
     assert_eq!(env.run(&["lint", &id]).code, 1);
     env.edit(
-        "Uploads fail for some people. Next update by 9:00.",
+        "Uploads fail for some people. Next update by 9:00 UTC.",
         &[&id, "--channel", "status"],
     );
     let out = env.run(&["lint", &id]);
@@ -116,6 +120,7 @@ fn rules_are_configured_in_the_playbook() {
         "{out}"
     );
     assert_eq!(out.stdout.matches("hint:").count(), 1, "{out}");
+    assert_eq!(out.stdout.matches("try:").count(), 1, "{out}");
 }
 
 #[test]
@@ -211,12 +216,12 @@ fn an_update_with_errors_is_refused_before_recording_unless_forced() {
         .expect("drafts are shown");
     let checks = out
         .stderr
-        .find("Checks: 1 error and")
+        .find("Checks: 1 error")
         .expect("findings are shown");
     assert!(drafts < checks, "{out}");
     assert!(
         out.stderr.contains(
-            "error[minimising] status:3:7: \"a feature, not a bug\" minimises what happened"
+            "error[dismissal] status:3:7: \"a feature, not a bug\" dismisses what people saw"
         ),
         "{out}"
     );

@@ -250,10 +250,10 @@ fn errors_found_before_recording_are_edited_away_or_recorded_by_choice() {
             .exp_string("Checks before recording update 2: 2 error-level findings")
             .unwrap();
         session
-            .exp_string("\"working as intended\" minimises what happened")
+            .exp_string("\"db-prod-03\" is an internal detail in a public post")
             .unwrap();
         session
-            .exp_string("\"db-prod-03\" is an internal detail in a public post")
+            .exp_string("\"working as intended\" dismisses what people saw")
             .unwrap();
         session.exp_string("What now?").unwrap();
         session
