@@ -9,26 +9,53 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::playbook::ascii_classes;
+
 /// `14:00`, `3:15 p.m.`, `8am`, `9:40 pm`.
+/// Times in words or with a stop, which need a word before them to be times at all:
+/// "by half past four", "from 13.20 until 14.05", "from 6 until 10 in the morning".
+static SPOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&ascii_classes(r"(?i)\b(?:half\s+past|quarter\s+past|quarter\s+to)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b|\b(?:at|from|until|till|to|by|since|before|after|around)\s+((?:[01]?\d|2[0-3])\.[0-5]\d)\b|\b(?:at|from|until|till|by|since|before|after)\s+((?:1[0-2]|[1-9]))\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening)|until|till|to)\b"))
+        .expect("a valid expression")
+});
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*[ap](?:\.\s?m\.|\s?m\b))?|\b(?:1[0-2]|0?[1-9])\s*[ap](?:\.\s?m\.|\s?m\b)")
+    Regex::new(&ascii_classes(r"(?i)\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*[ap](?:\.\s?m\.|\s?m\b))?|\b(?:1[0-2]|0?[1-9])\s*[ap](?:\.\s?m\.|\s?m\b)"))
         .expect("a valid expression")
 });
 /// A zone right after a time: an abbreviation, an offset, or a zone's name in words.
 static ZONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*(?:\(?\s*(?:UTC|GMT|Z)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|\(?[A-Z]{1,4}[SD]?T\b|[+-]\d{2}:?\d{2}\b|(?i:(?:noon\s+|midnight\s+)?(?:Eastern|Central|Mountain|Pacific|Atlantic|British|Central\s+European|Eastern\s+European|Western\s+European|Indian|Japan|Australian\s+\w+)(?:\s+(?:Standard\s+|Daylight\s+|Summer\s+)?Time)?\b|(?:local\s+time|your\s+time|in\s+your\s+(?:local\s+)?time\s+zone)\b)|[A-Z][a-z]+/[A-Z][a-z_]+)",
+    Regex::new(&ascii_classes(
+        r"^\s*(?:\(?\s*(?:UTC|GMT|Z)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|\(?[A-Z]{1,4}[SD]?T\b|[+-]\d{2}:?\d{2}\b|(?i:(?:noon\s+|midnight\s+)?(?:Eastern|Central|Mountain|Pacific|Atlantic|British|Central\s+European|Eastern\s+European|Western\s+European|Indian|Japan|Australian\s+\w+)(?:\s+(?:Standard\s+|Daylight\s+|Summer\s+)?Time)?\b|(?:local\s+time|your\s+time|in\s+your\s+(?:local\s+)?time\s+zone)\b)|[A-Z][a-z]+/[A-Z][a-z_]+)"),
     )
     .expect("a valid expression")
 });
 /// What joins the two ends of a range.
 static RANGE_JOIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:to|until|till|through|and|-|–|—)\s*$").expect("a valid expression")
+    Regex::new(&ascii_classes(
+        r"(?i)^\s*(?:to|until|till|through|and|-|–|—)\s*$",
+    ))
+    .expect("a valid expression")
 });
 
 /// Returns the byte ranges of the clock times in `text` that have no zone.
 pub fn unzoned(text: &str) -> Vec<Range<usize>> {
-    let times: Vec<Range<usize>> = CLOCK.find_iter(text).map(|found| found.range()).collect();
+    let mut times: Vec<Range<usize>> = CLOCK.find_iter(text).map(|found| found.range()).collect();
+    for spoken in SPOKEN.captures_iter(text) {
+        // The time itself, not the word that marks it as one.
+        let time = spoken
+            .get(1)
+            .or_else(|| spoken.get(2))
+            .or_else(|| spoken.get(0))
+            .map(|found| found.range());
+        if let Some(time) = time
+            && !times
+                .iter()
+                .any(|seen| seen.start < time.end && time.start < seen.end)
+        {
+            times.push(time);
+        }
+    }
+    times.sort_by_key(|time| time.start);
     let zoned = |time: &Range<usize>| ZONE.is_match(&text[time.end..]);
     let mut missing = Vec::new();
     for (index, time) in times.iter().enumerate() {
@@ -75,6 +102,15 @@ mod tests {
         assert!(found("13:20 to 14:05 Eastern Time").is_empty());
         assert!(found("from about 04:05 AEDT").is_empty());
         assert!(found("at 09:45 CET and 11:00 UTC+1").is_empty());
+        assert_eq!(
+            found("We'll post again by half past four."),
+            ["half past four"]
+        );
+        assert_eq!(
+            found("Down from 13.20 until 14.05 on Friday."),
+            ["13.20", "14.05"]
+        );
+        assert!(found("Down from 13.20 until 14.05 BST.").is_empty());
         // Prices, versions and file lines are not times.
         assert!(found("£0.00 shown; v2.3.1; Auth.java:88").is_empty());
     }

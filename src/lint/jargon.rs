@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::playbook::ascii_classes;
+
 /// Acronyms the public reads without help: time zones, places, the web's everyday words.
 const EVERYDAY: &[&str] = &[
     "API", "APIs", "DNS", "URL", "URLs", "UTC", "GMT", "CET", "CEST", "EST", "EDT", "PST", "PDT",
@@ -16,8 +18,10 @@ const EVERYDAY: &[&str] = &[
 ];
 
 static ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z][A-Z0-9]{1,}(?:s\b|\b)|\b[1-5]\d\ds\b|\b[a-z]+[A-Z][A-Za-z]*Killed\b")
-        .expect("a valid expression")
+    Regex::new(&ascii_classes(
+        r"\b[A-Z][A-Z0-9]{1,}(?:s\b|\b)|\b[1-5]\d\ds\b|\b[a-z]+[A-Z][A-Za-z]*Killed\b",
+    ))
+    .expect("a valid expression")
 });
 
 /// Returns the byte ranges of acronyms in `text` that are neither everyday words nor

@@ -8,12 +8,14 @@ mod clock;
 mod fix_time;
 mod jargon;
 mod negation;
+mod passive;
 mod sentences;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::Duration;
 use serde::Serialize;
@@ -25,7 +27,7 @@ use crate::render::Draft;
 use crate::vocab::Channel;
 use crate::vocab::Status;
 
-use crate::playbook::{Level, Matcher, Rule, Span};
+use crate::playbook::{Level, Matcher, Rule, Rules, Span};
 
 /// "For a few minutes" minimises anything recorded as lasting longer than this.
 const A_FEW_MINUTES: i64 = 10;
@@ -161,48 +163,86 @@ impl Tally {
 /// The configured rules, compiled.
 pub struct Linter<'a> {
     config: &'a Config,
-    matchers: BTreeMap<Rule, Matcher>,
+    matchers: Arc<BTreeMap<Rule, Matcher>>,
     /// Per rule, the phrases that never fire it.
-    exceptions: BTreeMap<Rule, Matcher>,
-    no_impact: Matcher,
-    briefly: Matcher,
-    ownership: Matcher,
-    no_data_lost: Matcher,
-    no_security_effect: Matcher,
-    security_words: Matcher,
+    exceptions: Arc<BTreeMap<Rule, Matcher>>,
+    no_impact: &'static Matcher,
+    briefly: &'static Matcher,
+    ownership: &'static Matcher,
+    no_data_lost: &'static Matcher,
+    no_security_effect: &'static Matcher,
+    security_words: &'static Matcher,
+}
+
+/// The rules' matchers as compiled for one set of rule settings: compiling them is most of
+/// what a check costs, and a command checks an update more than once (before recording,
+/// after, and before publishing).
+type Compiled = (Arc<BTreeMap<Rule, Matcher>>, Arc<BTreeMap<Rule, Matcher>>);
+static COMPILED: Mutex<Vec<(Rules, Compiled)>> = Mutex::new(Vec::new());
+
+/// The fixed phrase lists, compiled once.
+static FIXED: LazyLock<[Matcher; 6]> = LazyLock::new(|| {
+    [
+        Matcher::of_phrases(NO_IMPACT),
+        Matcher::of_phrases(BRIEFLY),
+        Matcher::of_phrases(OWNERSHIP),
+        Matcher::of_phrases(NO_DATA_LOST),
+        Matcher::of_phrases(NO_SECURITY_EFFECT),
+        Matcher::of_phrases(SECURITY_WORDS),
+    ]
+});
+
+fn compile(rules: &Rules) -> Compiled {
+    let mut cache = COMPILED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, compiled)) = cache.iter().find(|(seen, _)| seen == rules) {
+        return compiled.clone();
+    }
+    let matchers = Rule::ALL
+        .into_iter()
+        .map(|rule| {
+            let settings = rules.get(rule);
+            let matcher = Matcher::new(&settings.phrases, &settings.patterns)
+                .expect("patterns were checked when the config was read");
+            (rule, matcher)
+        })
+        .collect();
+    let exceptions = Rule::ALL
+        .into_iter()
+        .filter(|rule| !rules.get(*rule).exceptions.is_empty())
+        .map(|rule| {
+            let matcher =
+                Matcher::new(&rules.get(rule).exceptions, &[]).expect("phrases always compile");
+            (rule, matcher)
+        })
+        .collect();
+    let compiled = (Arc::new(matchers), Arc::new(exceptions));
+    cache.push((rules.clone(), compiled.clone()));
+    compiled
 }
 
 impl<'a> Linter<'a> {
     pub fn new(config: &'a Config) -> Linter<'a> {
-        let rules = &config.playbook.rules;
-        let matchers = Rule::ALL
-            .into_iter()
-            .map(|rule| {
-                let settings = rules.get(rule);
-                let matcher = Matcher::new(&settings.phrases, &settings.patterns)
-                    .expect("patterns were checked when the config was read");
-                (rule, matcher)
-            })
-            .collect();
-        let exceptions = Rule::ALL
-            .into_iter()
-            .filter(|rule| !rules.get(*rule).exceptions.is_empty())
-            .map(|rule| {
-                let matcher =
-                    Matcher::new(&rules.get(rule).exceptions, &[]).expect("phrases always compile");
-                (rule, matcher)
-            })
-            .collect();
+        let (matchers, exceptions) = compile(&config.playbook.rules);
+        let [
+            no_impact,
+            briefly,
+            ownership,
+            no_data_lost,
+            no_security_effect,
+            security_words,
+        ] = &*FIXED;
         Linter {
             config,
             matchers,
             exceptions,
-            no_impact: Matcher::of_phrases(NO_IMPACT),
-            briefly: Matcher::of_phrases(BRIEFLY),
-            ownership: Matcher::of_phrases(OWNERSHIP),
-            no_data_lost: Matcher::of_phrases(NO_DATA_LOST),
-            no_security_effect: Matcher::of_phrases(NO_SECURITY_EFFECT),
-            security_words: Matcher::of_phrases(SECURITY_WORDS),
+            no_impact,
+            briefly,
+            ownership,
+            no_data_lost,
+            no_security_effect,
+            security_words,
         }
     }
 
@@ -359,11 +399,22 @@ impl<'a> Linter<'a> {
                 &|phrase| format!("\"{phrase}\" guesses at the cause before one is recorded"),
             );
         }
-        let passive: Vec<Range<usize>> = self.matchers[&Rule::PassiveEvasion]
+        let mut passive: Vec<Range<usize>> = self.matchers[&Rule::PassiveEvasion]
             .find_all(text)
             .into_iter()
             .filter(|range| !names_who_did_it(text, range))
             .collect();
+        for sentence in &scope.sentences {
+            for found in passive::evasive(&text[sentence.clone()]) {
+                let found = sentence.start + found.start..sentence.start + found.end;
+                if !passive
+                    .iter()
+                    .any(|seen| seen.start < found.end && found.start < seen.end)
+                {
+                    passive.push(found);
+                }
+            }
+        }
         judge(Rule::PassiveEvasion, passive, found, &|phrase| {
             format!("\"{phrase}\" says what was done but not who did it")
         });

@@ -204,7 +204,7 @@ fn text_rules_fire_on_bad_text_with_the_right_span_and_stay_quiet_on_good_text()
         (
             Rule::NonApology,
             "We are sorry if you experienced any trouble uploading.",
-            "sorry if",
+            "sorry if you experienced any trouble",
             "We are sorry: nobody could upload photos for an hour.",
         ),
         (

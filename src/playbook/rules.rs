@@ -234,6 +234,17 @@ impl Rule {
                 "for a brief period",
                 "only existed for",
                 "only lasted",
+                "a sliver of",
+                "a mere",
+                "relatively few",
+                "comparatively few",
+                "very few",
+                "a negligible",
+                "barely noticeable",
+                "a touch slower",
+                "a bit slower",
+                "slightly slower",
+                "a wobble",
             ],
             Rule::BlameShifting => &[
                 "user error",
@@ -264,6 +275,11 @@ impl Rule {
                 "a provider issue",
                 "a vendor issue",
                 "not something we caused",
+                "nothing we can do",
+                "not ours",
+                "rests with",
+                "the fault of",
+                "down to a failure at",
             ],
             Rule::Dismissal => &[
                 "no cause for concern",
@@ -302,6 +318,22 @@ impl Rule {
                 "is working correctly",
                 "are working correctly",
                 "is working properly",
+                "rest assured",
+                "by design",
+                "no real impact",
+                "nothing is wrong",
+                "nothing was wrong",
+                "completely normal",
+                "perfectly normal",
+                "entirely normal",
+                "expected behaviour",
+                "expected behavior",
+                "no need to be alarmed",
+                "no reason to be alarmed",
+                "no cause for worry",
+                "performing well",
+                "all our checks are passing",
+                "no action needed",
             ],
             Rule::NonApology => &[
                 "sorry if",
@@ -313,6 +345,10 @@ impl Rule {
                 "is regrettable",
                 "are regrettable",
                 "was regrettable",
+                "sorry for any hassle",
+                "regret if",
+                "should anyone have been affected",
+                "should you have been affected",
             ],
             Rule::Speculation => &[
                 "we suspect",
@@ -332,6 +368,19 @@ impl Rule {
                 "presumably",
                 "possible cause",
                 "looks like",
+                "hypothesis",
+                "guessing",
+                "our guess",
+                "best guess",
+                "we reckon",
+                "it's possible",
+                "it is possible",
+                "leading theory",
+                "signs are pointing",
+                "pointing toward",
+                "pointing towards",
+                "could well be",
+                "suspected",
             ],
             Rule::Jargon => &[
                 "p50",
@@ -438,7 +487,10 @@ impl Rule {
                 r"(?i)\b(?:some|certain|select)\s+(?:\w+\s+)?(?:users|customers|people|players|merchants|accounts|members|workspaces|clients|tenants)\s+(?:may|might|could)\b",
                 // Belittling words: "a brief blip", "slight delays", "minor hiccups".
                 r"(?i)\b(?:brief|momentary|minor|slight|small|little|tiny|short-lived|temporary)\s+(?:blips?|hiccups?|glitch(?:es)?|disruptions?|delays?|degradation|interruptions?|slowdowns?|inconvenience|outage|issues?|problems?|period)\b",
-                r"(?i)\b(?:blip|momentar(?:y|ily)|hiccups?)\b",
+                r"(?i)\b(?:blip|momentar(?:y|ily)|hiccups?|wobble)\b",
+                r"(?i)\ban?\s+(?:small|tiny|limited)\s+(?:cohort|slice|sliver|minority|segment|pocket|share|group)\b",
+                r"(?i)\b(?:may|might|could)\s+(?:(?:possibly|potentially|perhaps)\s+)?(?:have\s+)?(?:spotted|run\s+into|be\s+running\s+into|be\s+noticing|be\s+having|have\s+had)\b",
+                r"(?i)\bpossibly\s+(?:saw|seen|experienced|had|noticed|hit)\b",
             ],
             Rule::Dismissal => &[
                 r"(?i)\bthere\s+(?:is|was)\s+no\s+(?:outage|incident|problem|issue)\b",
@@ -446,6 +498,11 @@ impl Rule {
                 r"(?i)\b(?:did|does|do)\s*(?:not|n't)\s+(?:affect|impact)\s+(?:customers|users|anyone|our\s+customers|our\s+users)\b",
                 r"(?i)\b(?:systems?|services?|platform|site|app)\s+(?:is|are)\s+(?:operating|running|working|performing)\s+(?:normally|as\s+(?:expected|normal))\b",
                 r"(?i)\b(?:is|are)\s+(?:normal|expected)\s+(?:for|during|at|behaviou?r)\b",
+                r"(?i)\b(?:exactly|precisely)\s+(?:what|the\s+\w+)\s+(?:it|they)\s+(?:was|were|is|are)\s+(?:built|designed|meant|supposed)\s+to\b",
+                r"(?i)\b(?:exactly|precisely)\s+the\s+\w+\s+(?:it|they)\s+exists?\s+to\b",
+                r"(?i)\b(?:is|are)\s+(?:healthy|stable)\b",
+                r"(?i)\bno\s+(?:issue|problem|fault)\s+on\s+our\s+(?:side|end)\b",
+                r"(?i)\b(?:do|does|did)\s+not\s+(?:represent|indicate|mean)\s+an?\s+(?:fault|problem|issue|outage)\b",
             ],
             Rule::BlameShifting => &[
                 r"(?i)\b(?:user|customer|client|operator)\s+error\b",
@@ -461,11 +518,17 @@ impl Rule {
                 r"(?i)\byour\s+(?:antivirus|firewall|vpn|ad\s?blocker|router|isp|browser\s+extensions?|proxy)\b",
                 r"(?i)\bcheck\s+your\s+(?:router|connection|network|settings|configuration|browser)\b",
                 r"(?i)\b(?:teams|customers|users)\s+should\s+(?:fix|update|check|change)\b",
+                r"(?i)\b(?:guests|customers|users|viewers|fans|patients|parents|households|developers|players|students|passengers|clients|subscribers|members|those|people)\s+(?:who|that|whose)\b[^.!?]{0,80}?\b(?:incorrectly|wrong|wrongly|never|without|outdated|block\w*|forgot|failed|ignored)\b",
+                r"(?i)\b\w+s['’]\s+(?:own|home)\b",
+                r"(?i)\bif\s+you\s+had\b",
+                r"(?i)\byour\s+(?:\w+\s+){0,2}(?:is|are)\s+(?:out\s+of\s+date|outdated|too\s+old|unsupported)\b",
+                r"(?i)\b(?:had|have)\s+(?:usually\s+|often\s+)?(?:typed|entered|hard-?coded|saved|misconfigured|mistyped)\b",
             ],
             Rule::VendorBlame => &[
                 // A supplier named as the cause: "our cloud provider", "our CDN partner".
-                r"(?i)\b(?:our|an?|the)\s+(?:[\w-]+\s+){0,2}(?:provider|vendor|partner|supplier|carrier|processor|host|hosting\s+company)\b",
-                r"\b(?:AWS|Amazon\s+Web\s+Services|Azure|Google\s+Cloud|GCP|Cloudflare|Fastly|Akamai|Google|Microsoft|Twilio|Stripe|Okta|Auth0|Salesforce)\b(?:['’]s)?\s+(?:\w+\s+){0,3}?(?:incident|outage|failure|issue|problem|fault|changed|went\s+down|was\s+down|fixed)\b",
+                r"(?i)\b(?:our|an?|the)\s+(?:[\w-]+\s+){0,2}(?:provider|vendor|partner|supplier|carrier|processor|host|hosting\s+company|contractor|subcontractor|operator)s?\b",
+                r"(?i)\bthe\s+(?:[\w-]+\s+)?company\s+(?:that|who|which)\s+(?:maintains|runs|operates|processes|provides|hosts|supplies)\b",
+                r"\b(?:AWS|Amazon\s+Web\s+Services|Azure|Google\s+Cloud|GCP|Cloudflare|Fastly|Akamai|Google|Microsoft|Apple|Meta|Twilio|Stripe|Okta|Auth0|Salesforce|Oracle|IBM)\b(?:['’]s)?\s+(?:\w+\s+){0,3}?(?:incident|outage|failure|issue|problem|fault|changed|went\s+down|was\s+down|fixed|is\s+having|had\s+a|service\s+is)\b",
                 r"(?i)\b(?:incident|outage|failure|issue|problem|fault)\s+(?:at|with|from|in)\s+(?:AWS|Amazon|Azure|Google|Cloudflare|Fastly|Akamai|Microsoft)\b",
             ],
             Rule::NonApology => &[
@@ -477,6 +540,10 @@ impl Rule {
                 // Regret for feelings rather than for what was done.
                 r"(?i)\b(?:sorry|regret|apologi[sz]e|apologies)\b[^.!?]{0,50}?\b(?:feel|feels|felt|feeling|upset|frustrated|confusion|confused)\b",
                 r"(?i)\b(?:upsetting|frustrating|confusing|disappointing)\b[^.!?]{0,40}?\bregret\b",
+                r"(?i)\bwhatever\s+(?:trouble|difficult\w*|inconvenience|disruption|problems?|issues?|hassle)\b",
+                r"(?i)\b(?:sorry|regret|apologi[sz]e|apologies)\b[^.!?]{0,50}?\b(?:found|find|perceived|perceive|unhappy|disappointed|stress|stressed|upset)\b",
+                r"(?i)\bif\b[^.!?]{0,80}?,\s*(?:we\s*(?:are|'re|’re)\s+sorry|we\s+apologi[sz]e|please\s+accept|our\s+apologies)",
+                r"(?i)\bsorry\s+about\s+that\b",
             ],
             Rule::Speculation => &[
                 r"(?i)\b(?:appears?|seems?|looks?)\s+(?:to\s+(?:be\s+)?|like\s+)?(?:related|linked|connected|caused|due|tied|stem|come|originate|the\s+result)\b",
@@ -670,5 +737,25 @@ impl Rules {
 
     pub fn set(&mut self, rule: Rule, settings: RuleSettings) {
         self.settings.insert(rule, settings);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_table_lists_every_rule_with_its_level_and_a_bad_and_good_example() {
+        let readme = include_str!("../../README.md");
+        for rule in Rule::ALL {
+            let row = readme
+                .lines()
+                .find(|line| line.starts_with(&format!("| `{}` |", rule.id())))
+                .unwrap_or_else(|| panic!("the README's rule table has no row for `{rule}`"));
+            let cells: Vec<&str> = row.split(" | ").collect();
+            assert_eq!(cells.len(), 4, "{row}");
+            assert_eq!(cells[1], rule.default_level().name(), "{row}");
+            assert!(cells[2].len() > 5 && cells[3].len() > 5, "{row}");
+        }
     }
 }
