@@ -83,12 +83,28 @@ pub fn run(args: ListArgs, session: &Session) -> Result<(), CommandError> {
     session.printer.out(&table(&header, &rows))
 }
 
-/// "update 2", "updates 2, 3", or "-" when every update reached its targets.
+/// "update 2", "updates 2, 3", "12 updates, up to 40", or "-" when every update reached its
+/// targets: a cell stays short however many updates went unsent (`show` lists them all).
 fn unpublished_text(seqs: &[usize]) -> String {
     let numbers: Vec<String> = seqs.iter().map(ToString::to_string).collect();
-    match numbers.len() {
-        0 => "-".to_string(),
-        1 => format!("update {}", numbers[0]),
-        _ => format!("updates {}", numbers.join(", ")),
+    match numbers.as_slice() {
+        [] => "-".to_string(),
+        [one] => format!("update {one}"),
+        [_, _] | [_, _, _] => format!("updates {}", numbers.join(", ")),
+        [.., last] => format!("{} updates, up to {last}", numbers.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unpublished_text;
+
+    #[test]
+    fn the_unpublished_cell_stays_short() {
+        assert_eq!(unpublished_text(&[]), "-");
+        assert_eq!(unpublished_text(&[2]), "update 2");
+        assert_eq!(unpublished_text(&[1, 2, 3]), "updates 1, 2, 3");
+        let many: Vec<usize> = (1..=10_000).collect();
+        assert_eq!(unpublished_text(&many), "10000 updates, up to 10000");
     }
 }
