@@ -677,6 +677,34 @@ fn judging_rules_stay_quiet_when_negated_or_quoted_and_fire_again_after_but() {
             "We cannot say yet, but uploads will be back within the hour.",
             "back within the hour",
         ),
+        (
+            Rule::Minimising,
+            "This was not a small number of users: it was everyone.",
+            "A reply called it \"a small number of users\"; it was everyone.",
+            "It was not everyone, but a small number of users.",
+            "a small number of users",
+        ),
+        (
+            Rule::NonApology,
+            "We will not say sorry for any inconvenience; we are sorry that uploads failed.",
+            "We won't write \"sorry for any inconvenience\" here.",
+            "We never meant to upset anyone, but we are sorry for any inconvenience.",
+            "sorry for any inconvenience",
+        ),
+        (
+            Rule::Speculation,
+            "We will not say it looks like a network fault until we know.",
+            "You asked whether it \"looks like a network fault\"; we don't know yet.",
+            "It is not confirmed, but it looks like a network fault.",
+            "looks like",
+        ),
+        (
+            Rule::Jargon,
+            "We won't bore you with p99 numbers: uploads are slow.",
+            "Our logs say `p99 latency`; for you, uploads are slow.",
+            "Not everything is slow, but p99 is up.",
+            "p99",
+        ),
     ];
     let found_in = |message: &str, rule: Rule| {
         let story = Story::new("Uploads are failing.")
