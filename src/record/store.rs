@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::event::{Event, FIRST_SEQ, ParsedLine};
@@ -153,10 +153,33 @@ impl Store {
         Ok(())
     }
 
-    /// Reads an incident's events under a shared lock.
+    /// Reads an incident's events under a shared lock, a line at a time through one reused
+    /// buffer: a long log is never held whole while its events are built.
     pub fn read(&self, id: &str) -> Result<Loaded, StoreError> {
-        let (path, bytes) = self.read_bytes(id)?;
-        Ok(parse_log(&path, &bytes))
+        let path = self.events_path(id);
+        let file = File::open(&path).context("open", &path)?;
+        file.lock_shared().context("lock", &path)?;
+        let mut reader = BufReader::with_capacity(64 * 1024, file);
+        let mut lines = LineReader::new(&path, parse_line);
+        let mut buffer = Vec::with_capacity(1024);
+        for index in 0.. {
+            buffer.clear();
+            if reader
+                .read_until(b'\n', &mut buffer)
+                .context("read", &path)?
+                == 0
+            {
+                break;
+            }
+            // Only the last line can lack its newline: a write cut short.
+            let complete = buffer.last() == Some(&b'\n');
+            if complete {
+                buffer.pop();
+            }
+            lines.push(index, std::str::from_utf8(&buffer).ok(), !complete);
+        }
+        let (events, warnings) = lines.finish();
+        Ok(Loaded { events, warnings })
     }
 
     /// Returns the path and the whole content of an incident's log, read under a shared
@@ -327,60 +350,96 @@ pub fn parse_lines<T: Dated>(
     parse: impl Fn(&str) -> Line<T>,
 ) -> (Vec<T>, Vec<Warning>) {
     let ends_with_newline = bytes.last().is_none_or(|byte| *byte == b'\n');
+    let mut lines = LineReader::new(path, parse);
     // Each line as text, `None` for one that is not UTF-8. A whole log that is UTF-8 (the
-    // usual case) is checked and split once.
-    let lines: Vec<Option<&str>> = match std::str::from_utf8(bytes) {
-        Ok(text) => text.split('\n').map(Some).collect(),
-        Err(_) => bytes
-            .split(|byte| *byte == b'\n')
-            .map(|raw| std::str::from_utf8(raw).ok())
-            .collect(),
-    };
-    let last_index = lines.len().saturating_sub(1);
-    let mut items = Vec::with_capacity(lines.len());
-    let mut warnings = Vec::new();
-    let mut seen = HashSet::with_capacity(lines.len());
-    for (index, line) in lines.into_iter().enumerate() {
+    // usual case) is checked once.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let count = text.split('\n').count();
+            for (index, line) in text.split('\n').enumerate() {
+                lines.push(index, Some(line), index + 1 == count && !ends_with_newline);
+            }
+        }
+        Err(_) => {
+            let count = bytes.split(|byte| *byte == b'\n').count();
+            for (index, raw) in bytes.split(|byte| *byte == b'\n').enumerate() {
+                let last_torn = index + 1 == count && !ends_with_newline;
+                lines.push(index, std::str::from_utf8(raw).ok(), last_torn);
+            }
+        }
+    }
+    lines.finish()
+}
+
+/// Turns lines into items one at a time: what [`parse_lines`] does to a log in memory and
+/// [`Store::read`] to a file as it reads it.
+struct LineReader<'p, T, F> {
+    path: &'p Path,
+    parse: F,
+    items: Vec<T>,
+    warnings: Vec<Warning>,
+    seen: HashSet<String>,
+}
+
+impl<'p, T: Dated, F: Fn(&str) -> Line<T>> LineReader<'p, T, F> {
+    fn new(path: &'p Path, parse: F) -> Self {
+        LineReader {
+            path,
+            parse,
+            items: Vec::new(),
+            warnings: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Takes line `index` (from 0): its text, or `None` when it is not UTF-8, and whether it
+    /// is a last line without its newline.
+    fn push(&mut self, index: usize, line: Option<&str>, torn: bool) {
         if line.is_some_and(|text| text.bytes().all(|byte| byte.is_ascii_whitespace())) {
-            continue;
+            return;
         }
         let warn = |message: String| Warning {
-            path: path.to_path_buf(),
+            path: self.path.to_path_buf(),
             line: index + 1,
             message,
         };
         let parsed = match line {
-            Some(text) => parse(text),
+            Some(text) => (self.parse)(text),
             None => Line::Invalid("not UTF-8".to_string()),
         };
         match parsed {
             Line::Item(item) => {
-                if seen.insert(item.id().to_string()) {
-                    items.push(item);
+                if self.seen.insert(item.id().to_string()) {
+                    self.items.push(item);
                 }
             }
             Line::Skipped { id } => {
-                seen.insert(id);
+                self.seen.insert(id);
             }
             Line::UnknownKind { id, kind } => {
-                if seen.insert(id) {
-                    warnings.push(warn(format!(
+                if self.seen.insert(id) {
+                    let warning = warn(format!(
                         "event kind `{kind}` is from a newer version of incident; kept on disk and ignored"
-                    )));
+                    ));
+                    self.warnings.push(warning);
                 }
             }
-            Line::Invalid(_) if index == last_index && !ends_with_newline => {
-                warnings.push(warn(
-                    "torn last line (an interrupted write) skipped".to_string(),
-                ));
+            Line::Invalid(_) if torn => {
+                let warning = warn("torn last line (an interrupted write) skipped".to_string());
+                self.warnings.push(warning);
             }
             Line::Invalid(cause) => {
-                warnings.push(warn(format!("unreadable line skipped: {cause}")));
+                let warning = warn(format!("unreadable line skipped: {cause}"));
+                self.warnings.push(warning);
             }
         }
     }
-    items.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.id().cmp(b.id())));
-    (items, warnings)
+
+    fn finish(mut self) -> (Vec<T>, Vec<Warning>) {
+        self.items
+            .sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.id().cmp(b.id())));
+        (self.items, self.warnings)
+    }
 }
 
 fn parse_line(text: &str) -> Line<Event> {
