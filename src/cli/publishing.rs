@@ -158,7 +158,9 @@ pub fn publish(session: &Session, config: &Config, args: &Request) -> Result<(),
         return report(session, &incident, seq, true, &rows, args.aside);
     };
     if !run.jobs.is_empty() && !args.confirmed && !confirm(session, &incident, update, &run.jobs)? {
-        return declined(session, config, &incident, seq);
+        // Declining is an answer, not a failure: say what stays unsent.
+        say_unsent(session, config, &incident, seq);
+        return Ok(());
     }
 
     let context = Context {
@@ -688,17 +690,6 @@ pub fn offer(
         say_unsent(session, config, incident, seq);
         Ok(())
     }
-}
-
-/// Declining at `incident publish` is an answer, not a failure: say what stays unsent.
-fn declined(
-    session: &Session,
-    config: &Config,
-    incident: &Incident,
-    seq: usize,
-) -> Result<(), CommandError> {
-    say_unsent(session, config, incident, seq);
-    Ok(())
 }
 
 /// Names the targets that receive update `seq` but have not got it, and the command that

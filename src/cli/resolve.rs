@@ -5,7 +5,7 @@ use clap::Args;
 use super::answers::{ask_stage_questions, parse_fields};
 use super::prompt::Question;
 use super::session::Session;
-use super::walkthrough::{Precheck, check_before_recording, report_update};
+use super::walkthrough::{checked_message, report_update};
 use crate::error::CommandError;
 use crate::playbook::Stage;
 use crate::record::{Event, EventBody, Incident, Loaded, Resolved, Store, UpdateBody, id};
@@ -72,7 +72,7 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
     let resolved_flag = args.resolved_at.as_deref().map(check_end).transpose()?;
     let stage = &config.playbook.resolve;
     let mut fields = parse_fields(&args.fields)?;
-    let mut message = match args.message {
+    let message = match args.message {
         Some(message) => message.trim().to_string(),
         None => ask_message(session, stage, None)?,
     };
@@ -122,20 +122,15 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
             },
         }),
     };
-    loop {
-        let candidate = |loaded: &Loaded| resolution(loaded, &message);
-        match check_before_recording(
-            session,
-            &config,
-            &store,
-            &incident.id,
-            candidate,
-            args.force,
-        )? {
-            Precheck::Record => break,
-            Precheck::Edit => message = ask_message(session, stage, Some(&message))?,
-        }
-    }
+    let message = checked_message(
+        session,
+        &config,
+        &incident.id,
+        args.force,
+        message,
+        resolution,
+        |current| ask_message(session, stage, Some(current)),
+    )?;
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
         // Checked again under the lock: someone else may have resolved it meanwhile.
         let current = Incident::fold(&incident.id, &loaded.events)?;

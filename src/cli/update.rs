@@ -5,7 +5,7 @@ use clap::Args;
 use super::answers::{ask_stage_questions, parse_fields, parse_promise, parse_status};
 use super::prompt::Question;
 use super::session::Session;
-use super::walkthrough::{Precheck, check_before_recording, report_update};
+use super::walkthrough::{checked_message, report_update};
 use crate::error::CommandError;
 use crate::playbook::{Playbook, Stage};
 use crate::record::{Event, EventBody, Incident, Loaded, Store, StoreError, UpdateBody, id};
@@ -156,38 +156,36 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
     };
 
     let author = session.author(config.root());
-    let mut body = UpdateBody {
+    let body = UpdateBody {
         seq: 0,
         stage: stage.name.clone(),
         status,
-        message: Some(message),
+        message: None,
         fields,
         next_update_at: next_update.map(|duration| now + duration),
     };
-    loop {
-        let candidate = |loaded: &Loaded| Event {
+    let message = checked_message(
+        session,
+        &config,
+        &incident.id,
+        args.force,
+        message,
+        |loaded: &Loaded, message: &str| Event {
             id: id::new_event_id(),
             at: now,
             author: author.clone(),
             body: EventBody::Updated(UpdateBody {
                 seq: loaded.next_seq(),
+                message: Some(message.to_string()),
                 ..body.clone()
             }),
-        };
-        match check_before_recording(
-            session,
-            &config,
-            &store,
-            &incident.id,
-            candidate,
-            args.force,
-        )? {
-            Precheck::Record => break,
-            Precheck::Edit => {
-                body.message = Some(ask_message(session, stage, body.message.as_deref())?);
-            }
-        }
-    }
+        },
+        |current| ask_message(session, stage, Some(current)),
+    )?;
+    let body = UpdateBody {
+        message: Some(message),
+        ..body
+    };
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
         // Someone may have resolved the incident since it was read; an update recorded
         // now keeps it resolved, as a later `reopen` is what says it is not over.

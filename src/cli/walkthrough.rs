@@ -68,24 +68,15 @@ pub fn report_update(
     session: &Session,
     config: &Config,
     id: &str,
-    mut loaded: Loaded,
+    loaded: Loaded,
     event: Event,
     publish_now: bool,
 ) -> Result<(), CommandError> {
-    let event_id = event.id.clone();
-    loaded.events.push(event);
-    loaded
-        .events
-        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
-    let incident = Incident::fold(id, &loaded.events)?;
+    let (incident, seq) = with_event(id, loaded.events, event)?;
     if session.printer.json_mode() {
         session.printer.json(&incident)?;
     }
-    let update = incident
-        .updates
-        .iter()
-        .find(|update| update.event_id == event_id)
-        .expect("the appended event carries an update");
+    let update = &incident.updates[seq - 1];
     session.printer.success(&format!(
         "Recorded update {} of {}: {} ({})",
         update.seq, id, update.stage, update.status
@@ -96,98 +87,106 @@ pub fn report_update(
             time::local_with_utc(next, config.org.timezone)
         ));
     }
-    let seq = update.seq;
     review(session, config, &incident, seq);
     publishing::offer(session, config, &incident, seq, publish_now)
 }
 
-/// What a person decided about the checks' errors in an update not yet recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precheck {
-    /// Nothing to fix, or recorded anyway (`--force`, or chosen on a terminal).
-    Record,
-    /// Ask for the message again.
-    Edit,
-}
-
-/// Runs the checks on the drafts an update would have, before it is written: an error
-/// recorded is public once published, and a resolved incident cannot be mended after. On a
-/// terminal the person chooses to edit the message or record anyway; without one the
-/// update is refused (exit 1) unless `force`.
-pub fn check_before_recording(
+/// Checks the drafts an update would have before it is written, and returns the message to
+/// record: an error recorded is public once published, and a resolved incident cannot be
+/// mended after. On a terminal the person edits the message (`ask_again`, offered the
+/// current one) until the errors are gone, or records anyway; without one the update is
+/// refused (exit 1) unless `force`. `candidate` builds the event from the record as read and
+/// a message; the record is read once for every round.
+pub fn checked_message(
     session: &Session,
     config: &Config,
-    store: &Store,
     id: &str,
-    candidate: impl FnOnce(&Loaded) -> Event,
     force: bool,
-) -> Result<Precheck, CommandError> {
-    let mut loaded = store.read(id)?;
-    let event = candidate(&loaded);
+    mut message: String,
+    candidate: impl Fn(&Loaded, &str) -> Event,
+    ask_again: impl Fn(&str) -> Result<String, CommandError>,
+) -> Result<String, CommandError> {
+    let loaded = Store::new(config.incidents_dir()).read(id)?;
+    loop {
+        let event = candidate(&loaded, &message);
+        let (incident, seq) = with_event(id, loaded.events.clone(), event)?;
+        // A template that does not render is reported after recording, as it always was.
+        let Ok(drafts) = routed_drafts(config, &incident, seq) else {
+            return Ok(message);
+        };
+        let errors: Vec<Finding> = Linter::new(config)
+            .lint(&incident, seq, &drafts)
+            .into_iter()
+            .filter(|finding| finding.level == Level::Error && fixed_by_the_update(finding.rule))
+            .collect();
+        if errors.is_empty() {
+            return Ok(message);
+        }
+        let count = crate::vocab::plural(errors.len(), "error-level finding");
+        if force {
+            session.printer.warn(&format!(
+                "recording update {seq} with {count} (`--force`); `incident publish` stops on them too"
+            ));
+            return Ok(message);
+        }
+        if !session.printer.json_mode() {
+            session
+                .printer
+                .heading(&format!("\nChecks before recording update {seq}: {count}"));
+            session
+                .printer
+                .status_styled(describe(&errors, true).trim_end());
+        }
+        if !session.prompter.is_interactive() {
+            return Err(CommandError::findings(format!(
+                "update {seq} of {id} would have {count}; nothing was recorded"
+            ))
+            .hint("change the text (`--message`) or answer what the checks ask (`--field`), or pass `--force` to record it anyway"));
+        }
+        let choice = session.prompter.select(
+            Question {
+                prompt: "What now?",
+                guidance: "",
+                flag: "--force",
+            },
+            &[
+                "Edit the message".to_string(),
+                "Record anyway (publishing will stop on these until fixed or forced)".to_string(),
+            ],
+            0,
+        )?;
+        if choice != 0 {
+            return Ok(message);
+        }
+        let edited = ask_again(&message)?;
+        // Enter at the prompt keeps the text: say so, or the same findings look like a hang.
+        if edited == message {
+            session
+                .printer
+                .status("The message is unchanged, so the checks find the same.");
+        }
+        message = edited;
+    }
+}
+
+/// Folds the record with `event` added in its place in time, and returns the incident and
+/// the number of the update the event carries.
+fn with_event(
+    id: &str,
+    mut events: Vec<Event>,
+    event: Event,
+) -> Result<(Incident, usize), CommandError> {
     let event_id = event.id.clone();
-    loaded.events.push(event);
-    loaded
-        .events
-        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
-    let incident = Incident::fold(id, &loaded.events)?;
-    let Some(seq) = incident
+    events.push(event);
+    events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    let incident = Incident::from_events(id, events)?;
+    let seq = incident
         .updates
         .iter()
         .find(|update| update.event_id == event_id)
         .map(|update| update.seq)
-    else {
-        return Ok(Precheck::Record);
-    };
-    // A template that does not render is reported after recording, as it always was.
-    let Ok(drafts) = routed_drafts(config, &incident, seq) else {
-        return Ok(Precheck::Record);
-    };
-    let errors: Vec<Finding> = Linter::new(config)
-        .lint(&incident, seq, &drafts)
-        .into_iter()
-        .filter(|finding| finding.level == Level::Error && fixed_by_the_update(finding.rule))
-        .collect();
-    if errors.is_empty() {
-        return Ok(Precheck::Record);
-    }
-    let count = crate::vocab::plural(errors.len(), "error-level finding");
-    if force {
-        session.printer.warn(&format!(
-            "recording update {seq} with {count} (`--force`); `incident publish` stops on them too"
-        ));
-        return Ok(Precheck::Record);
-    }
-    if !session.printer.json_mode() {
-        session
-            .printer
-            .heading(&format!("\nChecks before recording update {seq}: {count}"));
-        session
-            .printer
-            .status_styled(describe(&errors, true).trim_end());
-    }
-    if !session.prompter.is_interactive() {
-        return Err(CommandError::findings(format!(
-            "update {seq} of {id} would have {count}; nothing was recorded"
-        ))
-        .hint("change the text (`--message`) or answer what the checks ask (`--field`), or pass `--force` to record it anyway"));
-    }
-    let choice = session.prompter.select(
-        Question {
-            prompt: "What now?",
-            guidance: "",
-            flag: "--force",
-        },
-        &[
-            "Edit the message".to_string(),
-            "Record anyway (publishing will stop on these until fixed or forced)".to_string(),
-        ],
-        0,
-    )?;
-    Ok(if choice == 0 {
-        Precheck::Edit
-    } else {
-        Precheck::Record
-    })
+        .expect("the event carries an update");
+    Ok((incident, seq))
 }
 
 /// Whether what the update says can mend a finding of `rule`. A lost edit is mended by

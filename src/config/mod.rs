@@ -177,24 +177,27 @@ impl Config {
                 .map_err(|(message, hint)| invalid(url.span(), message, hint))?;
         }
 
+        // A duration setting: a positive DUR, or an error naming its key and table.
+        let positive = |text: &Spanned<String>, key: &str, table: &str| {
+            crate::time::parse_duration(text.get_ref())
+                .ok()
+                .filter(|duration| *duration > Duration::zero())
+                .ok_or_else(|| {
+                    invalid(
+                        text.span(),
+                        format!(
+                            "bad duration `{}` for `{key}` in `[{table}]`",
+                            text.get_ref()
+                        ),
+                        Some("use a duration like `15m`, `1h30m` or `2h`".to_string()),
+                    )
+                })
+        };
         let mut severities = Vec::new();
         for (name, severity) in &raw.severities {
             let table = severity.get_ref();
-            let duration = |text: &Spanned<String>, key: &str| {
-                crate::time::parse_duration(text.get_ref())
-                    .ok()
-                    .filter(|duration| *duration > Duration::zero())
-                    .ok_or_else(|| {
-                        invalid(
-                            text.span(),
-                            format!(
-                                "bad duration `{}` for `{key}` in `[severities.{name}]`",
-                                text.get_ref()
-                            ),
-                            Some("use a duration like `15m`, `1h30m` or `2h`".to_string()),
-                        )
-                    })
-            };
+            let table_name = format!("severities.{name}");
+            let duration = |text: &Spanned<String>, key: &str| positive(text, key, &table_name);
             severities.push((
                 severity.span().start,
                 Severity {
@@ -274,19 +277,7 @@ impl Config {
 
         let unpublished_after = match &raw.publishing.unpublished_after {
             None => Duration::minutes(DEFAULT_UNPUBLISHED_AFTER_MINUTES),
-            Some(text) => crate::time::parse_duration(text.get_ref())
-                .ok()
-                .filter(|duration| *duration > Duration::zero())
-                .ok_or_else(|| {
-                    invalid(
-                        text.span(),
-                        format!(
-                            "bad duration `{}` for `unpublished_after` in `[publishing]`",
-                            text.get_ref()
-                        ),
-                        Some("use a duration like `5m` or `1h`".to_string()),
-                    )
-                })?,
+            Some(text) => positive(text, "unpublished_after", "publishing")?,
         };
 
         Ok(Config {

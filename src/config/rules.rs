@@ -26,14 +26,7 @@ pub fn build(playbook: &RawPlaybook) -> Result<Rules, PlaybookProblem> {
     // The house list: internal names are internal details, wherever a public post says them.
     let mut internal = rules.get(Rule::InternalDetail).clone();
     for name in playbook.internal_names.iter().flatten() {
-        if phrase_pattern(name.get_ref()).is_none() {
-            return Err(problem(
-                name,
-                format!("internal name `{}` has no words to match", name.get_ref()),
-                None,
-            ));
-        }
-        internal.phrases.push(name.get_ref().clone());
+        internal.phrases.push(words(name, "internal name")?);
     }
     rules.set(Rule::InternalDetail, internal);
     let raw = &playbook.rules;
@@ -81,25 +74,11 @@ fn settings(
             if !takes_text {
                 return Err(no_phrases(rule, phrase, "phrases"));
             }
-            if phrase_pattern(phrase.get_ref()).is_none() {
-                return Err(problem(
-                    phrase,
-                    format!("phrase `{}` has no words to match", phrase.get_ref()),
-                    None,
-                ));
-            }
-            settings.phrases.push(phrase.get_ref().clone());
+            settings.phrases.push(words(phrase, "phrase")?);
         }
     }
     for exception in raw.exceptions.iter().flatten() {
-        if phrase_pattern(exception.get_ref()).is_none() {
-            return Err(problem(
-                exception,
-                format!("exception `{}` has no words to match", exception.get_ref()),
-                None,
-            ));
-        }
-        settings.exceptions.push(exception.get_ref().clone());
+        settings.exceptions.push(words(exception, "exception")?);
     }
     if let Some(patterns) = &raw.patterns {
         for pattern in patterns {
@@ -138,6 +117,18 @@ fn settings(
         ));
     }
     Ok(settings)
+}
+
+/// Returns the phrase, or the error for one with no words to match (`what` names it).
+fn words(phrase: &Spanned<String>, what: &str) -> Result<String, PlaybookProblem> {
+    match phrase_pattern(phrase.get_ref()) {
+        Some(_) => Ok(phrase.get_ref().clone()),
+        None => Err(problem(
+            phrase,
+            format!("{what} `{}` has no words to match", phrase.get_ref()),
+            None,
+        )),
+    }
 }
 
 fn no_phrases<T>(rule: Rule, at: &Spanned<T>, key: &str) -> PlaybookProblem {

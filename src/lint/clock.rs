@@ -9,33 +9,30 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::playbook::ascii_classes;
+use crate::playbook::ascii_regex;
 
 /// `14:00`, `3:15 p.m.`, `8am`, `9:40 pm`.
 /// Times in words or with a stop, which need a word before them to be times at all:
 /// "by half past four", "from 13.20 until 14.05", "from 6 until 10 in the morning".
 static SPOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:half\s+past|quarter\s+past|quarter\s+to)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b|\b(?:at|from|until|till|to|by|since|before|after|around)\s+((?:[01]?\d|2[0-3])\.[0-5]\d)\b|\b(?:at|from|until|till|by|since|before|after)\s+((?:1[0-2]|[1-9]))\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening)|until|till|to)\b"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:half\s+past|quarter\s+past|quarter\s+to)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b|\b(?:at|from|until|till|to|by|since|before|after|around)\s+((?:[01]?\d|2[0-3])\.[0-5]\d)\b|\b(?:at|from|until|till|by|since|before|after)\s+((?:1[0-2]|[1-9]))\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening)|until|till|to)\b",
+    )
 });
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*[ap](?:\.\s?m\.|\s?m\b))?|\b(?:1[0-2]|0?[1-9])\s*[ap](?:\.\s?m\.|\s?m\b)"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*[ap](?:\.\s?m\.|\s?m\b))?|\b(?:1[0-2]|0?[1-9])\s*[ap](?:\.\s?m\.|\s?m\b)",
+    )
 });
 /// A zone right after a time: an abbreviation, an offset, or a zone's name in words.
 static ZONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(
-        r"^\s*(?:\(?\s*(?:UTC|GMT|Z)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|\(?[A-Z]{1,4}[SD]?T\b|[+-]\d{2}:?\d{2}\b|(?i:(?:noon\s+|midnight\s+)?(?:Eastern|Central|Mountain|Pacific|Atlantic|British|Central\s+European|Eastern\s+European|Western\s+European|Indian|Japan|Australian\s+\w+)(?:\s+(?:Standard\s+|Daylight\s+|Summer\s+)?Time)?\b|(?:local\s+time|your\s+time|in\s+your\s+(?:local\s+)?time\s+zone)\b)|[A-Z][a-z]+/[A-Z][a-z_]+)"),
+    ascii_regex(
+        r"^\s*(?:\(?\s*(?:UTC|GMT|Z)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|\(?[A-Z]{1,4}[SD]?T\b|[+-]\d{2}:?\d{2}\b|(?i:(?:noon\s+|midnight\s+)?(?:Eastern|Central|Mountain|Pacific|Atlantic|British|Central\s+European|Eastern\s+European|Western\s+European|Indian|Japan|Australian\s+\w+)(?:\s+(?:Standard\s+|Daylight\s+|Summer\s+)?Time)?\b|(?:local\s+time|your\s+time|in\s+your\s+(?:local\s+)?time\s+zone)\b)|[A-Z][a-z]+/[A-Z][a-z_]+)",
     )
-    .expect("a valid expression")
 });
 /// What joins the two ends of a range.
-static RANGE_JOIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(
-        r"(?i)^\s*(?:to|until|till|through|and|-|–|—)\s*$",
-    ))
-    .expect("a valid expression")
-});
+static RANGE_JOIN: LazyLock<Regex> =
+    LazyLock::new(|| ascii_regex(r"(?i)^\s*(?:to|until|till|through|and|-|–|—)\s*$"));
 
 /// Returns the byte ranges of the clock times in `text` that have no zone.
 pub fn unzoned(text: &str) -> Vec<Range<usize>> {

@@ -7,27 +7,31 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::playbook::ascii_classes;
+use crate::playbook::ascii_regex;
 
 /// Saying it will happen: future tense, expectation or an estimate.
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:will|'ll|’ll|shall|should|expect\w*|anticipat\w*|estimat\w*|eta|going\s+to|aim\w*|hope\w*|plan\w*|on\s+track|target)\b"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:will|'ll|’ll|shall|should|expect\w*|anticipat\w*|estimat\w*|eta|going\s+to|aim\w*|hope\w*|plan\w*|on\s+track|target)\b",
+    )
 });
 /// Restoration: the thing the fix time is about.
 static RESTORED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:fix(?:ed)?|resolv\w*|resolution|restor\w*|recover\w*|back(?:\s+(?:up|online|to\s+normal|in\s+service))?|working\s+(?:again|normally)|work\s+again|available\s+again|fully\s+available|resum\w*|live|complete|up\s+and\s+running|operational|normal\s+service|full\s+service|clear(?:ed)?|sorted|done)\b"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:fix(?:ed)?|resolv\w*|resolution|restor\w*|recover\w*|back(?:\s+(?:up|online|to\s+normal|in\s+service))?|working\s+(?:again|normally)|work\s+again|available\s+again|fully\s+available|resum\w*|live|complete|up\s+and\s+running|operational|normal\s+service|full\s+service|clear(?:ed)?|sorted|done)\b",
+    )
 });
 /// When: a clock time, a span of time, or a word for soon.
 static WHEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:(?:within|in|by|before|from|after|around|about)\s+(?:the\s+next\s+|about\s+|around\s+|roughly\s+|approximately\s+|under\s+|less\s+than\s+)?(?:\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|sixty|a\s+few|few|a\s+couple\s+of|several|the)\s*(?:-\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|moments?|hour)\b|\d+\s*(?:minutes?|mins?|hours?|hrs?)\b|(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}\s*[ap]\.?m\b|shortly|soon|momentarily|in\s+a\s+moment|tonight|today|tomorrow(?:\s+morning)?|this\s+(?:morning|afternoon|evening|week)|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month)|noon|midnight|first\s+thing|later\s+today|(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening))?)"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:(?:within|in|by|before|from|after|around|about)\s+(?:the\s+next\s+|about\s+|around\s+|roughly\s+|approximately\s+|under\s+|less\s+than\s+)?(?:\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|sixty|a\s+few|few|a\s+couple\s+of|several|the)\s*(?:-\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|moments?|hour)\b|\d+\s*(?:minutes?|mins?|hours?|hrs?)\b|(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}\s*[ap]\.?m\b|shortly|soon|momentarily|in\s+a\s+moment|tonight|today|tomorrow(?:\s+morning)?|this\s+(?:morning|afternoon|evening|week)|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month)|noon|midnight|first\s+thing|later\s+today|(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening))?)",
+    )
 });
 /// A sentence about the next update promises news, which is what it should promise.
 static ABOUT_UPDATES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:update|updates|updated|post|posting|news|report|check\s+back|let\s+you\s+know|tell\s+you|share|say\s+more|write\s+again)\b"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:update|updates|updated|post|posting|news|report|check\s+back|let\s+you\s+know|tell\s+you|share|say\s+more|write\s+again)\b",
+    )
 });
 
 /// Whether `sentence` is about the next update, which is the promise to make.

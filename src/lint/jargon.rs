@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::playbook::ascii_classes;
+use crate::playbook::ascii_regex;
 
 /// Acronyms the public reads without help: time zones, places, the web's everyday words.
 const EVERYDAY: &[&str] = &[
@@ -18,10 +18,7 @@ const EVERYDAY: &[&str] = &[
 ];
 
 static ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(
-        r"\b[A-Z][A-Z0-9]{1,}(?:s\b|\b)|\b[1-5]\d\ds\b|\b[a-z]+[A-Z][A-Za-z]*Killed\b",
-    ))
-    .expect("a valid expression")
+    ascii_regex(r"\b[A-Z][A-Z0-9]{1,}(?:s\b|\b)|\b[1-5]\d\ds\b|\b[a-z]+[A-Z][A-Za-z]*Killed\b")
 });
 
 /// Returns the byte ranges of acronyms in `text` that are neither everyday words nor

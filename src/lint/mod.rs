@@ -369,19 +369,11 @@ impl<'a> Linter<'a> {
         let mut promises: Vec<Range<usize>> = self.matchers[&Rule::FixTimePromised]
             .find_all(text)
             .into_iter()
-            .filter(|range| !fix_time::about_updates(scope.sentence_of(range.start)))
+            .filter(|range| !fix_time::about_updates(scope.sentence_of(range.start).1))
             .collect();
-        for sentence in &scope.sentences {
-            if let Some(promise) = fix_time::promised(&text[sentence.clone()]) {
-                let promise = sentence.start + promise.start..sentence.start + promise.end;
-                if !promises
-                    .iter()
-                    .any(|seen| seen.start < promise.end && promise.start < seen.end)
-                {
-                    promises.push(promise);
-                }
-            }
-        }
+        scope.add_per_sentence(&mut promises, |sentence| {
+            fix_time::promised(sentence).into_iter().collect()
+        });
         judge(Rule::FixTimePromised, promises, found, &|phrase| {
             format!("\"{phrase}\" promises when it will be fixed")
         });
@@ -402,19 +394,12 @@ impl<'a> Linter<'a> {
         let mut passive: Vec<Range<usize>> = self.matchers[&Rule::PassiveEvasion]
             .find_all(text)
             .into_iter()
-            .filter(|range| !names_who_did_it(text, range))
+            .filter(|range| {
+                let (start, sentence) = scope.sentence_of(range.start);
+                !passive::names_doer_or_denies(sentence, &(range.start - start..range.end - start))
+            })
             .collect();
-        for sentence in &scope.sentences {
-            for found in passive::evasive(&text[sentence.clone()]) {
-                let found = sentence.start + found.start..sentence.start + found.end;
-                if !passive
-                    .iter()
-                    .any(|seen| seen.start < found.end && found.start < seen.end)
-                {
-                    passive.push(found);
-                }
-            }
-        }
+        scope.add_per_sentence(&mut passive, passive::evasive);
         judge(Rule::PassiveEvasion, passive, found, &|phrase| {
             format!("\"{phrase}\" says what was done but not who did it")
         });
@@ -706,24 +691,6 @@ fn cause_recorded(incident: &Incident, update: &Update) -> bool {
     })
 }
 
-/// Whether a passive phrase at `range` says who did it ("was made by our team") or denies
-/// it happened at all ("No payment data was exposed").
-fn names_who_did_it(text: &str, range: &Range<usize>) -> bool {
-    let after = text[range.end..].trim_start().to_lowercase();
-    if after.starts_with("by ") {
-        return true;
-    }
-    let sentence_start = text[..range.start]
-        .rfind(['.', '!', '?', '\n', ';'])
-        .map_or(0, |index| index + 1);
-    let subject = text[sentence_start..range.start]
-        .trim_start()
-        .to_lowercase();
-    ["no ", "none ", "nothing ", "neither "]
-        .iter()
-        .any(|denial| subject.starts_with(denial))
-}
-
 /// `range` without the white space at its ends.
 fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
     let piece = &text[range.clone()];
@@ -823,12 +790,34 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Returns the sentence that holds byte `at`.
-    fn sentence_of(&self, at: usize) -> &'a str {
+    /// Returns where the sentence that holds byte `at` starts, and its text.
+    fn sentence_of(&self, at: usize) -> (usize, &'a str) {
         self.sentences
             .iter()
             .find(|sentence| sentence.start <= at && at < sentence.end)
-            .map_or("", |sentence| &self.text[sentence.clone()])
+            .map_or((at, ""), |sentence| {
+                (sentence.start, &self.text[sentence.clone()])
+            })
+    }
+
+    /// Adds to `ranges` what `find` finds in each sentence (ranges within the sentence),
+    /// except where it overlaps a range already there.
+    fn add_per_sentence(
+        &self,
+        ranges: &mut Vec<Range<usize>>,
+        find: impl Fn(&str) -> Vec<Range<usize>>,
+    ) {
+        for sentence in &self.sentences {
+            for found in find(&self.text[sentence.clone()]) {
+                let found = sentence.start + found.start..sentence.start + found.end;
+                if !ranges
+                    .iter()
+                    .any(|seen| seen.start < found.end && found.start < seen.end)
+                {
+                    ranges.push(found);
+                }
+            }
+        }
     }
 
     /// Returns whether the phrase found at `range` is said by the draft itself.

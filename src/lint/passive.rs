@@ -8,18 +8,20 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::playbook::ascii_classes;
+use crate::playbook::ascii_regex;
 
 /// An auxiliary, perhaps an adverb, then a participle (regular, or one of the common
 /// irregular ones), perhaps with its particle.
 static PASSIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:was|were|had\s+been|has\s+been|have\s+been|got|is\s+being|are\s+being)\s+(?:\w+ly\s+)?(\w+ed|set|sent|run|shut|left|put|broadcast|cut|built|made|spread|kept|hit|taken|given|done|shown|thrown|written|chosen|overwritten|undone|broken|switched|turned)\b(?:\s+(?:up|down|off|out|on|in|back|over))?"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:was|were|had\s+been|has\s+been|have\s+been|got|is\s+being|are\s+being)\s+(?:\w+ly\s+)?(\w+ed|set|sent|run|shut|left|put|broadcast|cut|built|made|spread|kept|hit|taken|given|done|shown|thrown|written|chosen|overwritten|undone|broken|switched|turned)\b(?:\s+(?:up|down|off|out|on|in|back|over))?",
+    )
 });
 /// The sentence says the action went wrong, or what it caused.
 static WENT_WRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_classes(r"(?i)\b(?:wrong|wrongly|incorrect\w*|in\s+error|by\s+mistake|mistaken\w*|accidental\w*|inadvertent\w*|unintentional\w*|instead\s+of|too\s+(?:broadly|widely|early|soon|many|much|late)|without\s+(?:review|approval|testing|checks?|warning|notice)|faulty|bad|broken|before|older|caus\w+|result\w*|so|which|erasing|cutting|leaving|letting|making|taking|stopping|breaking|exposing|deleting|wiping|locking|knocking)\b"))
-        .expect("a valid expression")
+    ascii_regex(
+        r"(?i)\b(?:wrong|wrongly|incorrect\w*|in\s+error|by\s+mistake|mistaken\w*|accidental\w*|inadvertent\w*|unintentional\w*|instead\s+of|too\s+(?:broadly|widely|early|soon|many|much|late)|without\s+(?:review|approval|testing|checks?|warning|notice)|faulty|bad|broken|before|older|caus\w+|result\w*|so|which|erasing|cutting|leaving|letting|making|taking|stopping|breaking|exposing|deleting|wiping|locking|knocking)\b",
+    )
 });
 /// Participles that tell what happened to people or what was put right, not who acted.
 const OUTCOMES: &[&str] = &[
@@ -80,6 +82,25 @@ const OUTCOMES: &[&str] = &[
     "repaired",
 ];
 
+/// Whether the passive at `range` of `sentence` says who did it ("was made by our team") or
+/// denies it happened at all ("No payment data was exposed").
+pub fn names_doer_or_denies(sentence: &str, range: &Range<usize>) -> bool {
+    let after = sentence[range.end..].trim_start().to_ascii_lowercase();
+    if after.starts_with("by ") {
+        return true;
+    }
+    // The sentence's own clause: a denial earlier in it, after a `;`, still denies.
+    let clause_start = sentence[..range.start]
+        .rfind(';')
+        .map_or(0, |index| index + 1);
+    let subject = sentence[clause_start..range.start]
+        .trim_start()
+        .to_ascii_lowercase();
+    ["no ", "none ", "nothing ", "neither "]
+        .iter()
+        .any(|denial| subject.starts_with(denial))
+}
+
 /// Returns the passive actions in `sentence` that hide who did them.
 pub fn evasive(sentence: &str) -> Vec<Range<usize>> {
     if !WENT_WRONG.is_match(sentence) {
@@ -93,18 +114,7 @@ pub fn evasive(sentence: &str) -> Vec<Range<usize>> {
             if OUTCOMES.contains(&participle.as_str()) {
                 return None;
             }
-            let after = sentence[whole.end()..].trim_start().to_ascii_lowercase();
-            if after.starts_with("by ") {
-                return None;
-            }
-            let subject = sentence[..whole.start()].trim_start().to_ascii_lowercase();
-            if ["no ", "none ", "nothing ", "neither "]
-                .iter()
-                .any(|denial| subject.starts_with(denial))
-            {
-                return None;
-            }
-            Some(whole.range())
+            (!names_doer_or_denies(sentence, &whole.range())).then(|| whole.range())
         })
         .collect()
 }

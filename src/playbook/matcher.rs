@@ -71,6 +71,12 @@ pub fn ascii_classes(pattern: &str) -> String {
     out
 }
 
+/// Compiles one of the checks' fixed expressions, written in Rust `regex` syntax, with its
+/// word classes made ASCII as [`ascii_classes`] says.
+pub fn ascii_regex(pattern: &str) -> Regex {
+    Regex::new(&ascii_classes(pattern)).expect("the checks' own expressions are valid")
+}
+
 /// A rule's phrases and patterns compiled: the phrases into one case-sensitive expression
 /// matched against the text lowercased (ASCII letters only, so every byte stays in place),
 /// the patterns into another, as written. Case-insensitive phrases would each be expanded

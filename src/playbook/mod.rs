@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use crate::vocab::Channel;
 use crate::vocab::Status;
 
-pub use matcher::{Matcher, Span, ascii_classes, phrase_pattern};
+pub use matcher::{Matcher, Span, ascii_classes, ascii_regex, phrase_pattern};
 pub use question::{Choice, Question, QuestionKind};
 pub use rules::{Level, PhraseUse, Rule, RuleSettings, Rules};
 

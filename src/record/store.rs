@@ -353,20 +353,18 @@ pub fn parse_lines<T: Dated>(
     let mut lines = LineReader::new(path, parse);
     // Each line as text, `None` for one that is not UTF-8. A whole log that is UTF-8 (the
     // usual case) is checked once.
-    match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            let count = text.split('\n').count();
-            for (index, line) in text.split('\n').enumerate() {
-                lines.push(index, Some(line), index + 1 == count && !ends_with_newline);
-            }
-        }
-        Err(_) => {
-            let count = bytes.split(|byte| *byte == b'\n').count();
-            for (index, raw) in bytes.split(|byte| *byte == b'\n').enumerate() {
-                let last_torn = index + 1 == count && !ends_with_newline;
-                lines.push(index, std::str::from_utf8(raw).ok(), last_torn);
-            }
-        }
+    let texts: Box<dyn Iterator<Item = Option<&str>>> = match std::str::from_utf8(bytes) {
+        Ok(text) => Box::new(text.split('\n').map(Some)),
+        Err(_) => Box::new(
+            bytes
+                .split(|byte| *byte == b'\n')
+                .map(|raw| std::str::from_utf8(raw).ok()),
+        ),
+    };
+    let mut texts = texts.enumerate().peekable();
+    while let Some((index, line)) = texts.next() {
+        let last = texts.peek().is_none();
+        lines.push(index, line, last && !ends_with_newline);
     }
     lines.finish()
 }

@@ -6,6 +6,7 @@
 //! [`Incident::fold`] for the fields it keeps (a property test holds the two together).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -133,8 +134,8 @@ impl Summary {
             sent: Vec::new(),
         };
         let mut latest_promise = None;
-        // Each update's event id, in order, and every (update, target) published.
-        let mut update_ids: Vec<&str> = Vec::new();
+        // Each update's place by its event id, and every (update, target) published.
+        let mut update_index: HashMap<&str, usize> = HashMap::new();
         let mut published: Vec<(&str, &str)> = Vec::new();
         for event in events {
             let (update, resolved_at) = match &event.body {
@@ -175,14 +176,14 @@ impl Summary {
             };
             summary.updates += 1;
             latest_promise = update.next_update_at;
-            update_ids.push(&event.id);
+            update_index.insert(&event.id, summary.sent.len());
             summary.sent.push(Sent {
                 stage: update.stage.clone(),
                 targets: Vec::new(),
             });
         }
         for (update, target) in published {
-            if let Some(index) = update_ids.iter().position(|id| *id == update) {
+            if let Some(&index) = update_index.get(update) {
                 summary.sent[index].targets.push(target.to_string());
             }
         }

@@ -283,6 +283,22 @@ fn errors_found_before_recording_are_edited_away_or_recorded_by_choice() {
     decline_publishing(&mut session, &id);
     assert_eq!(exit_code(&mut session), 0);
     assert_eq!(env.show_json(&id)["updates"][1]["message"], bad);
+
+    // Enter at every prompt never records an error: keeping the text says so and asks again.
+    let id = env.open("Uploads failing", &[]);
+    let mut session = write_bad_update(&id);
+    key(&mut session, "\r");
+    answer(&mut session, "What happened", "");
+    session
+        .exp_string("The message is unchanged, so the checks find the same.")
+        .unwrap();
+    session
+        .exp_string("Checks before recording update 2: 2 error-level findings")
+        .unwrap();
+    session.exp_string("What now?").unwrap();
+    key(&mut session, "\x03");
+    session.exp_eof().unwrap();
+    assert_eq!(env.show_json(&id)["updates"].as_array().unwrap().len(), 1);
 }
 
 #[test]

@@ -79,16 +79,7 @@ impl Measured {
     }
 
     fn report(&self, name: &str) -> String {
-        let mut text = format!(
-            "{name}: recall {:.1}%, false alarms {:.1}% ({} of {} good)\n",
-            self.recall() * 100.0,
-            self.false_alarm_rate() * 100.0,
-            self.false_alarms.len(),
-            self.good
-        );
-        for (kind, (total, caught)) in &self.caught {
-            text.push_str(&format!("  {kind:<18} {caught:>3} of {total:<3}\n"));
-        }
+        let mut text = self.summary(name);
         for missed in &self.missed {
             text.push_str(&format!("  missed {missed}\n"));
         }
