@@ -24,6 +24,8 @@ pub struct Severity {
 #[serde(rename_all = "snake_case")]
 pub enum ComponentStatus {
     Operational,
+    /// A maintenance window runs on it: planned, so below any outage.
+    UnderMaintenance,
     DegradedPerformance,
     PartialOutage,
     MajorOutage,
@@ -48,6 +50,7 @@ impl ComponentStatus {
     pub fn name(self) -> &'static str {
         match self {
             ComponentStatus::Operational => "operational",
+            ComponentStatus::UnderMaintenance => "under_maintenance",
             ComponentStatus::DegradedPerformance => "degraded_performance",
             ComponentStatus::PartialOutage => "partial_outage",
             ComponentStatus::MajorOutage => "major_outage",
@@ -58,6 +61,7 @@ impl ComponentStatus {
     pub fn label(self) -> &'static str {
         match self {
             ComponentStatus::Operational => "Operational",
+            ComponentStatus::UnderMaintenance => "Under maintenance",
             ComponentStatus::DegradedPerformance => "Degraded performance",
             ComponentStatus::PartialOutage => "Partial outage",
             ComponentStatus::MajorOutage => "Major outage",
@@ -68,6 +72,7 @@ impl ComponentStatus {
     pub fn indicator(self) -> Indicator {
         match self {
             ComponentStatus::Operational => Indicator::None,
+            ComponentStatus::UnderMaintenance => Indicator::Maintenance,
             ComponentStatus::DegradedPerformance => Indicator::Minor,
             ComponentStatus::PartialOutage => Indicator::Major,
             ComponentStatus::MajorOutage => Indicator::Critical,
@@ -80,6 +85,7 @@ impl ComponentStatus {
 #[serde(rename_all = "lowercase")]
 pub enum Indicator {
     None,
+    Maintenance,
     Minor,
     Major,
     Critical,
@@ -90,6 +96,7 @@ impl Indicator {
     pub fn name(self) -> &'static str {
         match self {
             Indicator::None => "none",
+            Indicator::Maintenance => "maintenance",
             Indicator::Minor => "minor",
             Indicator::Major => "major",
             Indicator::Critical => "critical",
@@ -100,6 +107,7 @@ impl Indicator {
     pub fn description(self) -> &'static str {
         match self {
             Indicator::None => "All Systems Operational",
+            Indicator::Maintenance => "Service Under Maintenance",
             Indicator::Minor => "Minor Service Outage",
             Indicator::Major => "Partial System Outage",
             Indicator::Critical => "Major Service Outage",

@@ -87,6 +87,18 @@ impl Stage {
         self.name().trim_start_matches("maintenance-")
     }
 
+    /// The words a notice of this stage is headed with on a page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Announce => "Scheduled",
+            Stage::Remind => "Reminder",
+            Stage::Start => "In progress",
+            Stage::Verify => "Verifying",
+            Stage::Complete => "Completed",
+            Stage::Cancel => "Cancelled",
+        }
+    }
+
     /// The state a window is in once this stage's notice is recorded.
     pub fn state(self) -> State {
         match self {

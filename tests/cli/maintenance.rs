@@ -3,18 +3,57 @@
 use serde_json::Value;
 use wiremock::ResponseTemplate;
 
-use crate::support::{LocalServer, TestEnv, json_body};
+use crate::support::{LocalServer, TestEnv, json_body, output};
 
+const STATUSPAGE_KEY: &str = "s3cr3t-statuspage-key";
+
+/// A project publishing maintenance to a webhook, Statuspage, a cState folder and the
+/// `local` file target.
 fn project(server: &LocalServer) -> TestEnv {
     TestEnv::with_config(&format!(
-        "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\n",
-        server.uri()
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{uri}/hook\"\n\n\
+         [targets.statuspage]\nkind = \"statuspage\"\nurl = \"{uri}/v1\"\npage_id = \"pg1\"\n\
+         api_key_env = \"STATUSPAGE_KEY\"\ncomponents = {{ api = \"cmp_api\" }}\n\n\
+         [targets.status-site]\nkind = \"static\"\nflavor = \"cstate\"\npath = \"cstate/content/issues\"\n",
+        uri = server.uri()
     ))
 }
 
 fn tick(env: &TestEnv, now: &str) -> Value {
-    let out = env.ok_at(now, &["tick", "--json"]);
+    let out = output(
+        env.command_at(now)
+            .env("STATUSPAGE_KEY", STATUSPAGE_KEY)
+            .args(["tick", "--json"]),
+    );
+    assert_eq!(out.code, 0, "{out}");
+    assert!(!out.stdout.contains(STATUSPAGE_KEY) && !out.stderr.contains(STATUSPAGE_KEY));
     serde_json::from_str(&out.stdout).unwrap()
+}
+
+/// What `stage` sends to every target of [`project`], in the order tick reports it.
+fn everywhere(stage: &str) -> Vec<(String, String)> {
+    ["hook", "local", "status-site", "statuspage"]
+        .map(|target| pair(stage, target))
+        .to_vec()
+}
+
+/// The cState file of the window: its one Markdown file.
+fn cstate_file(env: &TestEnv) -> String {
+    let folder = env.root().join("cstate/content/issues");
+    let files: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
+    assert_eq!(files.len(), 1, "one file per window");
+    std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap()
+}
+
+fn statuspage_incident(status: &str) -> ResponseTemplate {
+    ResponseTemplate::new(201).set_body_json(serde_json::json!({
+        "id": "mnt9k2x4",
+        "name": "Database upgrade",
+        "status": status,
+        "impact": "maintenance",
+        "shortlink": "https://stspg.io/mnt9k2x4",
+        "page_id": "pg1",
+    }))
 }
 
 fn sent(report: &Value) -> Vec<(String, String)> {
@@ -39,6 +78,16 @@ fn pair(stage: &str, target: &str) -> (String, String) {
 fn a_window_is_announced_reminded_started_and_completed_by_tick_once() {
     let server = LocalServer::start();
     server.answer("/hook", ResponseTemplate::new(200));
+    server.answer_to(
+        "POST",
+        "/v1/pages/pg1/incidents",
+        statuspage_incident("scheduled"),
+    );
+    server.answer_to(
+        "PATCH",
+        "/v1/pages/pg1/incidents/mnt9k2x4",
+        statuspage_incident("in_progress"),
+    );
     let env = project(&server);
     let out = env.ok_at(
         "2026-11-20T09:00:00Z",
@@ -67,28 +116,30 @@ fn a_window_is_announced_reminded_started_and_completed_by_tick_once() {
     );
 
     let report = tick(&env, "2026-11-20T09:02:00Z");
-    assert_eq!(
-        sent(&report),
-        [pair("announce", "hook"), pair("announce", "local")]
+    assert_eq!(sent(&report), everywhere("announce"));
+    let announced = cstate_file(&env);
+    assert!(
+        announced.contains("informational: true\npin: true"),
+        "{announced}"
+    );
+    assert!(
+        announced.contains("date: 2026-11-24T10:00:00Z"),
+        "{announced}"
     );
     assert_eq!(sent(&tick(&env, "2026-11-21T09:00:00Z")), []);
     // A gap past both reminder times sends only the latest one.
     let report = tick(&env, "2026-11-24T09:30:00Z");
     assert_eq!(report["recorded"][0]["stage"], "remind");
-    assert_eq!(
-        sent(&report),
-        [pair("remind", "hook"), pair("remind", "local")]
-    );
+    assert_eq!(sent(&report), everywhere("remind"));
     let report = tick(&env, "2026-11-24T10:00:00Z");
-    assert_eq!(
-        sent(&report),
-        [pair("start", "hook"), pair("start", "local")]
+    assert_eq!(sent(&report), everywhere("start"));
+    let running = cstate_file(&env);
+    assert!(
+        running.contains("resolved: false") && running.contains("informational: false"),
+        "{running}"
     );
     let report = tick(&env, "2026-11-24T12:01:00Z");
-    assert_eq!(
-        sent(&report),
-        [pair("complete", "hook"), pair("complete", "local")]
-    );
+    assert_eq!(sent(&report), everywhere("complete"));
     for minute in 0..60 {
         let report = tick(&env, &format!("2026-11-24T13:{minute:02}:00Z"));
         assert_eq!(sent(&report), [], "tick {minute}");
@@ -114,6 +165,22 @@ fn a_window_is_announced_reminded_started_and_completed_by_tick_once() {
         payload["data"]["incident"]["id"] = "[id]".into();
     }
     insta::assert_json_snapshot!("maintenance_webhook_payloads", payloads);
+
+    let statuspage: Vec<Value> = server
+        .requests_to("/v1/")
+        .iter()
+        .map(|request| {
+            serde_json::json!({
+                "method": request.method.as_str(),
+                "path": request.url.path(),
+                "authorization": crate::support::header(request, "authorization")
+                    .map(|value| value.replace(STATUSPAGE_KEY, "[key]")),
+                "body": json_body(request),
+            })
+        })
+        .collect();
+    insta::assert_json_snapshot!("maintenance_statuspage_requests", statuspage);
+    insta::assert_snapshot!("maintenance_cstate_file", cstate_file(&env));
     let list: Value = serde_json::from_str(
         &env.ok_at("2026-11-24T14:00:00Z", &["maintenance", "list", "--json"])
             .stdout,

@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{ComponentStatus, Config, Flavor, StaticSettings, Target};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher};
+use crate::record::maintenance::{self, Window};
 use crate::record::{Incident, PublicationState, Update};
 use crate::render::Renderer;
 use crate::vocab::Status;
@@ -107,7 +108,7 @@ impl StaticSite {
                 let text =
                     without_posted(without_heading(text, update, post.incident), update, zone);
                 let text = self.escape(text);
-                let label = update.status.label();
+                let label = label(post.incident, update);
                 match self.flavor {
                     Flavor::Cstate => format!(
                         "*{label}* - {text} {{{{< track \"{}\" >}}}}\n",
@@ -131,8 +132,34 @@ impl StaticSite {
         };
         let lastmod = crate::time::rfc3339(latest.at.max(incident.started_at));
         let mut lines = vec!["---".to_string()];
-        match self.flavor {
-            Flavor::Cstate => {
+        let window = match self.flavor {
+            Flavor::Cstate => window_as_of(incident, latest),
+            Flavor::Hugo | Flavor::Jekyll => None,
+        };
+        match (self.flavor, window) {
+            (Flavor::Cstate, Some(window)) => {
+                // cState's planned maintenance: an informational, pinned notice dated at the
+                // start while it is ahead (the theme lists future-dated issues as upcoming),
+                // a notice on its systems while it runs, resolved when it is over.
+                let scheduled = window.state == maintenance::State::Scheduled;
+                lines.push(format!("title: {title}"));
+                lines.push(format!("date: {}", crate::time::rfc3339(window.starts_at)));
+                lines.push(format!("lastmod: {lastmod}"));
+                lines.push(format!("resolved: {}", window.state.is_over()));
+                if window.state.is_over() {
+                    let when = match window.state {
+                        maintenance::State::Completed => window.changed_at,
+                        _ => window.ends_at,
+                    };
+                    lines.push(format!("resolvedWhen: {}", crate::time::rfc3339(when)));
+                }
+                lines.push("severity: notice".to_string());
+                self.affected(config, incident, &mut lines);
+                lines.push("section: issue".to_string());
+                lines.push(format!("informational: {scheduled}"));
+                lines.push(format!("pin: {scheduled}"));
+            }
+            (Flavor::Cstate, None) => {
                 let resolved = latest.status == Status::Resolved;
                 lines.push(format!("title: {title}"));
                 lines.push(format!(
@@ -152,18 +179,10 @@ impl StaticSite {
                     _ => "notice",
                 };
                 lines.push(format!("severity: {severity}"));
-                if incident.components.is_empty() {
-                    lines.push("affected: []".to_string());
-                } else {
-                    lines.push("affected:".to_string());
-                    for id in &incident.components {
-                        let name = config.components.get(id).unwrap_or(id);
-                        lines.push(format!("  - {}", quote(&json_template_safe(name))));
-                    }
-                }
+                self.affected(config, incident, &mut lines);
                 lines.push("section: issue".to_string());
             }
-            Flavor::Hugo => {
+            (Flavor::Hugo, _) => {
                 lines.push(format!("title: {title}"));
                 lines.push(format!(
                     "date: {}",
@@ -173,7 +192,7 @@ impl StaticSite {
                 lines.push("draft: false".to_string());
                 lines.push(format!("tags: {}", tags(incident)));
             }
-            Flavor::Jekyll => {
+            (Flavor::Jekyll, _) => {
                 lines.push("layout: post".to_string());
                 lines.push(format!("title: {title}"));
                 lines.push(format!(
@@ -195,6 +214,19 @@ impl StaticSite {
         let mut out = lines.join("\n");
         out.push('\n');
         out
+    }
+
+    /// cState's `affected` list: the components' names, which must match its systems.
+    fn affected(&self, config: &Config, incident: &Incident, lines: &mut Vec<String>) {
+        if incident.components.is_empty() {
+            lines.push("affected: []".to_string());
+            return;
+        }
+        lines.push("affected:".to_string());
+        for id in &incident.components {
+            let name = config.components.get(id).unwrap_or(id);
+            lines.push(format!("  - {}", quote(&json_template_safe(name))));
+        }
     }
 
     /// Keeps text people typed from being read as HTML or as the generator's own syntax:
@@ -257,6 +289,24 @@ impl Publisher for StaticSite {
                 errors: Vec::new(),
             }
         })
+    }
+}
+
+/// The window `incident` is, as it stood after `latest`, when it is a maintenance window.
+fn window_as_of(incident: &Incident, latest: &Update) -> Option<Window> {
+    if incident.severity != maintenance::SEVERITY {
+        return None;
+    }
+    let mut incident = incident.clone();
+    incident.updates.retain(|update| update.seq <= latest.seq);
+    Window::of(&incident)
+}
+
+/// The words an update is headed with: its status, or a maintenance notice's stage.
+fn label(incident: &Incident, update: &Update) -> &'static str {
+    match maintenance::Stage::from_name(&update.stage) {
+        Some(stage) if incident.severity == maintenance::SEVERITY => stage.label(),
+        _ => update.status.label(),
     }
 }
 

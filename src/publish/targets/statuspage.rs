@@ -4,6 +4,13 @@
 //! the new status and body). Affected components are mapped through the target's
 //! `components` table and set to a status that follows the severity.
 //!
+//! A maintenance window is a Statuspage *scheduled* incident: its announcement creates one
+//! with `scheduled_for`, `scheduled_until`, whether Statuspage reminds subscribers, and the
+//! window's automatic transitions; each later notice adds an update in Statuspage's
+//! scheduled states (`scheduled`, `in_progress`, `verifying`, `completed`). While it runs its
+//! components are `under_maintenance`, and `operational` once it is over. Statuspage has no
+//! cancelled state, so a cancellation completes the scheduled incident with its notice.
+//!
 //! Statuspage takes no idempotency key and an incident update cannot be changed through
 //! the incident: its delivery rule is *blind*, so a try that may have arrived (interrupted,
 //! unanswered, or answered with a success that cannot be read) is *uncertain*, and an
@@ -20,6 +27,7 @@ use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::Incident;
+use crate::record::maintenance::{self, Stage, Window};
 use crate::vocab::Status;
 
 /// The management API, when the target does not name another.
@@ -63,16 +71,64 @@ impl Publisher for Statuspage {
         if existing.is_none() {
             incident.insert("name".to_string(), json!(post.incident.title));
         }
-        incident.insert("status".to_string(), json!(post.update.status.name()));
+        let window = maintenance_of(post);
+        let status = match &window {
+            Some((_, stage)) => scheduled_status(*stage),
+            None => post.update.status.name(),
+        };
+        incident.insert("status".to_string(), json!(status));
         incident.insert("body".to_string(), json!(post.draft.text.trim()));
+        if let (Some((window, _)), None) = (&window, &existing) {
+            incident.insert("impact_override".to_string(), json!("maintenance"));
+            incident.insert(
+                "scheduled_for".to_string(),
+                json!(crate::time::rfc3339(window.starts_at)),
+            );
+            incident.insert(
+                "scheduled_until".to_string(),
+                json!(crate::time::rfc3339(window.ends_at)),
+            );
+            incident.insert(
+                "scheduled_remind_prior".to_string(),
+                json!(!window.remind_minutes.is_empty()),
+            );
+            incident.insert(
+                "scheduled_auto_in_progress".to_string(),
+                json!(window.auto_start),
+            );
+            incident.insert(
+                "scheduled_auto_completed".to_string(),
+                json!(window.auto_complete),
+            );
+            incident.insert(
+                "auto_transition_to_maintenance_state".to_string(),
+                json!(window.auto_start),
+            );
+            incident.insert(
+                "auto_transition_to_operational_state".to_string(),
+                json!(window.auto_complete),
+            );
+        }
         let affected: Vec<&String> = post
             .incident
             .components
             .iter()
             .filter_map(|id| self.components.get(id))
             .collect();
-        if !affected.is_empty() {
-            let state = component_status(post.config, post.incident, post.update.status);
+        // A window leaves its components as they are until it starts (and a cancelled one
+        // never touched them).
+        let sets_components = match &window {
+            Some((_, stage)) => matches!(stage, Stage::Start | Stage::Verify | Stage::Complete),
+            None => true,
+        };
+        if !affected.is_empty() && sets_components {
+            let state = match &window {
+                Some((window, _)) if window.is_running() => {
+                    ComponentStatus::UnderMaintenance.name()
+                }
+                Some(_) => ComponentStatus::Operational.name(),
+                None => component_status(post.config, post.incident, post.update.status),
+            };
             incident.insert("component_ids".to_string(), json!(affected));
             incident.insert(
                 "components".to_string(),
@@ -106,6 +162,31 @@ impl Publisher for Statuspage {
             id: Some(id),
             url: incident["shortlink"].as_str().map(str::to_string),
         })
+    }
+}
+
+/// The window `post` belongs to and the stage of its notice, when it is a maintenance
+/// notice. The window is read as of this notice, so an early notice sent late still
+/// carries its own state.
+fn maintenance_of(post: &Post) -> Option<(Window, Stage)> {
+    if post.incident.severity != maintenance::SEVERITY {
+        return None;
+    }
+    let stage = Stage::from_name(&post.update.stage)?;
+    let mut incident = post.incident.clone();
+    incident
+        .updates
+        .retain(|update| update.seq <= post.update.seq);
+    Some((Window::of(&incident)?, stage))
+}
+
+/// Statuspage's scheduled state after a notice of `stage`.
+fn scheduled_status(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Announce | Stage::Remind => "scheduled",
+        Stage::Start => "in_progress",
+        Stage::Verify => "verifying",
+        Stage::Complete | Stage::Cancel => "completed",
     }
 }
 
