@@ -4,9 +4,13 @@
 use clap::{Args, Subcommand};
 
 use super::answers::check_component;
-use super::output::table;
-use super::session::{Session, load_windows};
+use super::output::{describe, table};
+use super::session::{Session, load_windows, routed_drafts};
+use super::walkthrough::fixed_by_the_update;
 use crate::error::CommandError;
+use crate::lint::{Finding, Linter};
+use crate::playbook::Level;
+use crate::record::Incident;
 use crate::record::id::{new_event_id, new_incident_id};
 use crate::record::maintenance::{
     self, DEFAULT_REMINDERS, Notice, Refused, SEVERITY, Stage, Window, field,
@@ -65,6 +69,9 @@ struct ScheduleArgs {
     /// Let `incident tick` complete the window at its end time
     #[arg(long)]
     auto_complete: bool,
+    /// Record the announcement even if the checks find errors in it
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +81,9 @@ struct ChangeArgs {
     /// What the notice says
     #[arg(long, short)]
     message: Option<String>,
+    /// Record the notice even if the checks find errors in it
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -134,7 +144,7 @@ fn schedule(args: ScheduleArgs, session: &Session) -> Result<(), CommandError> {
     );
     let author = session.author(config.root());
     let id = new_incident_id();
-    let event = Event {
+    let mut event = Event {
         id: new_event_id(),
         at: now,
         author,
@@ -153,6 +163,15 @@ fn schedule(args: ScheduleArgs, session: &Session) -> Result<(), CommandError> {
             },
         }),
     };
+    let announced = Incident::fold(&id, std::slice::from_ref(&event))?;
+    if checked(session, &config, &announced, 1, args.force)?
+        && let EventBody::Opened(opened) = &mut event.body
+    {
+        opened
+            .update
+            .fields
+            .insert(field::FORCED.to_string(), "true".to_string());
+    }
     let store = maintenance::store(&config.incidents_dir());
     store.create(&id, &event)?;
     if session.printer.json_mode() {
@@ -178,13 +197,19 @@ fn change(args: ChangeArgs, stage: Stage, session: &Session) -> Result<(), Comma
         CommandError::from(error).hint("`incident maintenance list` shows the windows")
     })?;
     let author = session.author(config.root());
-    let notice = Notice {
+    let mut notice = Notice {
         stage,
         message: args.message,
         reminder: None,
         at: session.clock.now(),
         author: &author,
+        forced: false,
     };
+    match maintenance::with_notice(&store, &id, &notice) {
+        Ok((window, seq)) => notice.forced = checked(session, &config, &window, seq, args.force)?,
+        Err(Refused::NotAllowed(window)) => return Err(not_allowed(&id, &window, stage)),
+        Err(refused) => return Err(refused.into()),
+    }
     match maintenance::append(&store, &id, notice, |_| true) {
         Ok(_) => {
             session.printer.success(&format!(
@@ -196,13 +221,64 @@ fn change(args: ChangeArgs, stage: Stage, session: &Session) -> Result<(), Comma
                 .hint("recorded, not sent: `incident tick` publishes the notice");
             Ok(())
         }
-        Err(Refused::NotAllowed(window)) => Err(CommandError::usage(format!(
-            "maintenance {id} is {}, so it cannot be {}",
-            window.state.name().replace('_', " "),
-            past_tense(stage)
-        ))),
+        Err(Refused::NotAllowed(window)) => Err(not_allowed(&id, &window, stage)),
         Err(refused) => Err(refused.into()),
     }
+}
+
+fn not_allowed(id: &str, window: &Window, stage: Stage) -> CommandError {
+    CommandError::usage(format!(
+        "maintenance {id} is {}, so it cannot be {}",
+        window.state.name().replace('_', " "),
+        past_tense(stage)
+    ))
+}
+
+/// Checks the drafts of notice `seq` of `window` before it is recorded: a notice goes out
+/// from a timer, with nobody there to read it first. Error-level findings refuse it (exit
+/// 1, nothing recorded) unless `force`; returns whether it is recorded past them, which
+/// `tick` then respects.
+fn checked(
+    session: &Session,
+    config: &crate::config::Config,
+    window: &Incident,
+    seq: usize,
+    force: bool,
+) -> Result<bool, CommandError> {
+    let drafts = routed_drafts(config, window, seq)?;
+    let (errors, warnings): (Vec<Finding>, Vec<Finding>) = Linter::new(config)
+        .lint(window, seq, &drafts)
+        .into_iter()
+        .filter(|finding| fixed_by_the_update(finding.rule))
+        .partition(|finding| finding.level == Level::Error);
+    if !warnings.is_empty() && !session.printer.json_mode() {
+        session
+            .printer
+            .status_styled(describe(&warnings, true).trim_end());
+    }
+    if errors.is_empty() {
+        return Ok(false);
+    }
+    let count = crate::vocab::plural(errors.len(), "error-level finding");
+    if force {
+        session.printer.warn(&format!(
+            "recording the notice with {count} (`--force`); `incident tick` sends it as it is"
+        ));
+        return Ok(true);
+    }
+    if !session.printer.json_mode() {
+        session
+            .printer
+            .heading(&format!("\nChecks before recording the notice: {count}"));
+        session
+            .printer
+            .status_styled(describe(&errors, true).trim_end());
+    }
+    Err(CommandError::findings(format!(
+        "the notice of maintenance {} would have {count}; nothing was recorded",
+        window.id
+    ))
+    .hint("change the text (`--message`), or pass `--force` to record it anyway"))
 }
 
 fn past_tense(stage: Stage) -> &'static str {

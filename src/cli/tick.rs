@@ -13,10 +13,13 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use serde::Serialize;
 
-use super::output::table;
+use super::output::{describe, table};
 use super::session::{Session, load_summaries, load_window_records, routed_drafts};
+use super::walkthrough::fixed_by_the_update;
 use crate::config::{Config, Target};
 use crate::error::CommandError;
+use crate::lint::{Finding, Linter};
+use crate::playbook::Level;
 use crate::publish::engine::Publishing;
 use crate::publish::run::{Plan, Run, hold};
 use crate::publish::{Context, Http, Secrets};
@@ -41,6 +44,8 @@ struct Report {
     recorded: Vec<Recorded>,
     /// Publications this tick sent, and how they ended.
     sent: Vec<Sent>,
+    /// Notices the checks found errors in, not sent.
+    held: Vec<Held>,
     /// Windows another tick or publish was working on, left to it.
     busy: Vec<String>,
     /// Open incidents whose next-update promise has passed.
@@ -62,6 +67,14 @@ struct Sent {
     published: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Held {
+    window: String,
+    update: usize,
+    stage: String,
+    findings: Vec<Finding>,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,6 +117,15 @@ pub fn run(args: TickArgs, session: &Session) -> Result<(), CommandError> {
     show(session, &config, &report, args.json)?;
     let failed: Vec<&Sent> = report.sent.iter().filter(|sent| !sent.published).collect();
     if failed.is_empty() {
+        if let Some(held) = report.held.first() {
+            return Err(CommandError::findings(format!(
+                "{} held back by the checks (first: maintenance {} update {})",
+                plural(report.held.len(), "maintenance notice"),
+                held.window,
+                held.update
+            ))
+            .hint("record a corrected notice (`incident maintenance … --message`), or record it with `--force`"));
+        }
         return Ok(());
     }
     Err(CommandError::remote(format!(
@@ -142,6 +164,7 @@ fn record_due(
             },
             at: now,
             author,
+            forced: false,
         };
         match maintenance::append(store, &window.id, notice, |current| {
             current.due(now) == Some(due)
@@ -193,6 +216,27 @@ fn publish_unsent(
         let run = Run::plan(config, update, targets, &drafts, &[], &secrets, false);
         if run.jobs.is_empty() {
             continue;
+        }
+        // Nobody reads a timer's notice before it goes: the checks do, as `publish` would.
+        if !maintenance::forced(update) {
+            let drafts: Vec<Draft> = drafts.values().cloned().collect();
+            let errors: Vec<Finding> = Linter::new(config)
+                .lint(incident, update.seq, &drafts)
+                .into_iter()
+                .filter(|finding| {
+                    finding.level == Level::Error && fixed_by_the_update(finding.rule)
+                })
+                .collect();
+            if !errors.is_empty() {
+                report.held.push(Held {
+                    window: incident.id.clone(),
+                    update: update.seq,
+                    stage: update.stage.clone(),
+                    findings: errors,
+                });
+                // Notices go out in order: a later one waits for this one.
+                break;
+            }
         }
         // Built once, and only when something is to be sent.
         let context = match &mut context {
@@ -296,6 +340,18 @@ fn show(
             .collect();
         session.printer.out(&table(&header, &rows))?;
     }
+    for held in &report.held {
+        session.printer.warn(&format!(
+            "maintenance {} update {} ({}) was not sent: the checks found {}",
+            held.window,
+            held.update,
+            held.stage.trim_start_matches("maintenance-"),
+            plural(held.findings.len(), "error")
+        ));
+        session
+            .printer
+            .status_styled(describe(&held.findings, true).trim_end());
+    }
     for busy in &report.busy {
         session.printer.status(&format!(
             "Maintenance {busy} is being published by another run; left to it."
@@ -311,7 +367,11 @@ fn show(
             time::human_duration(chrono::Duration::seconds(overdue.overdue_seconds))
         ));
     }
-    if report.recorded.is_empty() && report.sent.is_empty() && report.overdue.is_empty() {
+    if report.recorded.is_empty()
+        && report.sent.is_empty()
+        && report.held.is_empty()
+        && report.overdue.is_empty()
+    {
         session.printer.status("Nothing due.");
     }
     Ok(())

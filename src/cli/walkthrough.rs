@@ -192,6 +192,6 @@ fn with_event(
 /// Whether what the update says can mend a finding of `rule`. A lost edit is mended by
 /// editing the recorded update's draft, and a placeholder in `incident.toml`; `publish`
 /// still stops on both.
-fn fixed_by_the_update(rule: Rule) -> bool {
+pub fn fixed_by_the_update(rule: Rule) -> bool {
     !matches!(rule, Rule::EditLost | Rule::Placeholder)
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::config::Config;
-use crate::record::{Incident, Update};
+use crate::record::{Incident, Update, maintenance};
 use crate::render::Draft;
 use crate::vocab::Channel;
 use crate::vocab::Status;
@@ -260,7 +260,14 @@ impl<'a> Linter<'a> {
             let text = draft.plain();
             self.check_text(incident, update, draft.channel, &text, &mut found);
         }
-        self.check_record(incident, update, drafts, &mut found);
+        // A maintenance notice's record asks only that `init`'s placeholders are gone: an
+        // incident's record rules (a next update, an apology, data loss, the time to
+        // acknowledge) do not apply to planned work.
+        if is_window(incident) {
+            self.check_placeholders(&mut found);
+        } else {
+            self.check_record(incident, update, drafts, &mut found);
+        }
         let rules = &self.config.playbook.rules;
         let mut findings: Vec<Finding> = found
             .into_findings()
@@ -350,6 +357,18 @@ impl<'a> Linter<'a> {
                 self.no_security_effect.find_all(text),
                 found,
                 &|phrase| format!("\"{phrase}\" while the incident concerns accounts or data"),
+            );
+        }
+        // A window that names components marks them under maintenance: saying nobody will
+        // notice contradicts the page.
+        if is_window(incident) && !incident.components.is_empty() {
+            judge(
+                Rule::DowntimeDenied,
+                self.matchers[&Rule::DowntimeDenied].find_all(text),
+                found,
+                &|phrase| {
+                    format!("\"{phrase}\" while the window puts its components under maintenance")
+                },
             );
         }
         judge(
@@ -535,15 +554,9 @@ impl<'a> Linter<'a> {
         );
     }
 
-    fn check_record(
-        &self,
-        incident: &Incident,
-        update: &Update,
-        drafts: &[Draft],
-        found: &mut Found,
-    ) {
-        // What `init` wrote goes out in every draft that names the org or links its page,
-        // so it is a finding of the record even when this update's drafts do not show it.
+    /// What `init` wrote goes out in every draft that names the org or links its page, so
+    /// it is a finding of the record even when this update's drafts do not show it.
+    fn check_placeholders(&self, found: &mut Found) {
         let org = &self.config.org;
         let placeholders: Vec<String> = [Some(org.name.as_str()), org.status_url.as_deref()]
             .into_iter()
@@ -561,6 +574,16 @@ impl<'a> Linter<'a> {
                 ),
             );
         }
+    }
+
+    fn check_record(
+        &self,
+        incident: &Incident,
+        update: &Update,
+        drafts: &[Draft],
+        found: &mut Found,
+    ) {
+        self.check_placeholders(found);
         // The blog draft is the whole story, rendered again from the record for every update:
         // an edit of an earlier update's story is not in it unless a person carries it over.
         if let Some(blog) = drafts.iter().find(|draft| draft.channel == Channel::Blog)
@@ -679,6 +702,11 @@ impl<'a> Linter<'a> {
             }
         }
     }
+}
+
+/// Whether `incident` is a maintenance window's record.
+fn is_window(incident: &Incident) -> bool {
+    incident.severity == maintenance::SEVERITY
 }
 
 /// Whether a cause is recorded by `update` or an earlier one: then naming it is no guess.

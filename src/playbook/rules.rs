@@ -63,6 +63,7 @@ pub enum Rule {
     Readability,
     TimeZoneMissing,
     ResolutionConflict,
+    DowntimeDenied,
 }
 
 /// What a rule's phrases mean: text that must not appear, or text that shows the rule is
@@ -78,7 +79,7 @@ pub enum PhraseUse {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 22] = [
+    pub const ALL: [Rule; 23] = [
         Rule::AffectedUnsaid,
         Rule::ApologyMissing,
         Rule::NextUpdateMissing,
@@ -101,6 +102,7 @@ impl Rule {
         Rule::Readability,
         Rule::TimeZoneMissing,
         Rule::ResolutionConflict,
+        Rule::DowntimeDenied,
     ];
 
     /// The rules that judge what a text says (rather than what it leaves out), each one
@@ -143,6 +145,7 @@ impl Rule {
             Rule::Readability => "readability",
             Rule::TimeZoneMissing => "time-zone-missing",
             Rule::ResolutionConflict => "resolution-conflict",
+            Rule::DowntimeDenied => "downtime-denied",
         }
     }
 
@@ -179,7 +182,8 @@ impl Rule {
             | Rule::NonApology
             | Rule::Speculation
             | Rule::PassiveEvasion
-            | Rule::Jargon => PhraseUse::Forbidden,
+            | Rule::Jargon
+            | Rule::DowntimeDenied => PhraseUse::Forbidden,
             Rule::NextUpdateMissing
             | Rule::SocialLimit
             | Rule::AcknowledgeLate
@@ -437,6 +441,41 @@ impl Rule {
             ],
             // What `incident init` writes until someone replaces it.
             Rule::Placeholder => &["Example Org"],
+            Rule::DowntimeDenied => &[
+                "no downtime",
+                "zero downtime",
+                "without downtime",
+                "without any downtime",
+                "no outage",
+                "no interruption",
+                "no service interruption",
+                "no interruptions",
+                "without interruption",
+                "without any interruption",
+                "no disruption",
+                "without disruption",
+                "no impact",
+                "no customer impact",
+                "no user impact",
+                "no user-facing impact",
+                "no noticeable impact",
+                "no effect on service",
+                "will not be affected",
+                "won't be affected",
+                "will not be impacted",
+                "won't be impacted",
+                "will not notice",
+                "won't notice",
+                "should not notice",
+                "shouldn't notice",
+                "fully available",
+                "remain available",
+                "remains available",
+                "stay available",
+                "stays available",
+                "seamless",
+                "transparent to users",
+            ],
             Rule::InternalDetail
             | Rule::NextUpdateMissing
             | Rule::SocialLimit
@@ -627,6 +666,9 @@ impl Rule {
             Rule::EditLost => {
                 "carry the earlier edit into this update's story: `incident edit ID --update N --channel blog`"
             }
+            Rule::DowntimeDenied => {
+                "the window marks its components under maintenance: say what people may notice, or schedule it with no `--component`"
+            }
         }
     }
 }
@@ -657,6 +699,9 @@ impl Rule {
             }
             Rule::Jargon => "\"Pages loaded slowly and some failed to load.\"",
             Rule::TimeZoneMissing => "\"at 15:30 UTC\"",
+            Rule::DowntimeDenied => {
+                "\"Uploads will pause while we switch databases, from 10:00 to 10:15 UTC.\""
+            }
             _ => return None,
         })
     }

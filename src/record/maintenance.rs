@@ -37,6 +37,8 @@ pub mod field {
     pub const AUTO_COMPLETE: &str = "auto_complete";
     /// On a reminder: how long before the start it was due, in minutes.
     pub const REMINDER: &str = "reminder_minutes";
+    /// On a notice recorded past the checks' errors with `--force`.
+    pub const FORCED: &str = "forced";
 }
 
 /// Returns the store of maintenance windows inside the incidents folder `incidents`.
@@ -334,6 +336,8 @@ pub struct Notice<'a> {
     pub reminder: Option<i64>,
     pub at: DateTime<Utc>,
     pub author: &'a str,
+    /// Recorded with `--force` past the checks' errors.
+    pub forced: bool,
 }
 
 /// Appends `notice` to window `id` if `allowed` says so of the window as it is on disk
@@ -345,31 +349,71 @@ pub fn append(
     allowed: impl FnOnce(&Window) -> bool,
 ) -> Result<Event, Refused> {
     let (event, _) = store.append(id, |loaded| {
-        let incident = Incident::fold(id, &loaded.events)?;
-        let window =
-            Window::of(&incident).ok_or_else(|| Refused::NotAWindow { id: id.to_string() })?;
+        let window = window_of(id, &loaded.events)?;
         if !window.state.allows(notice.stage) || !allowed(&window) {
             return Err(Refused::NotAllowed(Box::new(window)));
         }
-        let mut fields = window_fields(window.starts_at, window.ends_at);
-        if let Some(minutes) = notice.reminder {
-            fields.insert(field::REMINDER.to_string(), minutes.to_string());
-        }
-        Ok(Event {
-            id: new_event_id(),
-            at: notice.at,
-            author: notice.author.to_string(),
-            body: EventBody::Updated(UpdateBody {
-                seq: loaded.next_seq(),
-                stage: notice.stage.name().to_string(),
-                status: notice.stage.status(),
-                message: notice.message,
-                fields,
-                next_update_at: None,
-            }),
-        })
+        Ok(notice_event(&window, &notice, loaded.next_seq()))
     })?;
     Ok(event)
+}
+
+/// Returns window `id` as it would be with `notice` recorded, and the number of the
+/// notice's update, without recording anything: what the checks read before recording.
+pub fn with_notice(store: &Store, id: &str, notice: &Notice) -> Result<(Incident, usize), Refused> {
+    let loaded = store.read(id)?;
+    let window = window_of(id, &loaded.events)?;
+    if !window.state.allows(notice.stage) {
+        return Err(Refused::NotAllowed(Box::new(window)));
+    }
+    let event = notice_event(&window, notice, loaded.next_seq());
+    let event_id = event.id.clone();
+    let mut events = loaded.events;
+    events.push(event);
+    let incident = Incident::fold(id, &events)?;
+    let seq = incident
+        .updates
+        .iter()
+        .find(|update| update.event_id == event_id)
+        .map_or(incident.updates.len(), |update| update.seq);
+    Ok((incident, seq))
+}
+
+fn window_of(id: &str, events: &[Event]) -> Result<Window, Refused> {
+    let incident = Incident::fold(id, events)?;
+    Window::of(&incident).ok_or_else(|| Refused::NotAWindow { id: id.to_string() })
+}
+
+fn notice_event(window: &Window, notice: &Notice, seq: u32) -> Event {
+    let mut fields = window_fields(window.starts_at, window.ends_at);
+    if let Some(minutes) = notice.reminder {
+        fields.insert(field::REMINDER.to_string(), minutes.to_string());
+    }
+    if notice.forced {
+        fields.insert(field::FORCED.to_string(), "true".to_string());
+    }
+    Event {
+        id: new_event_id(),
+        at: notice.at,
+        author: notice.author.to_string(),
+        body: EventBody::Updated(UpdateBody {
+            seq,
+            stage: notice.stage.name().to_string(),
+            status: notice.stage.status(),
+            message: notice.message.clone(),
+            fields,
+            next_update_at: None,
+        }),
+    }
+}
+
+/// Whether `update` was recorded with `--force` past the checks' errors, so a timer sends it
+/// as it stands.
+pub fn forced(update: &super::Update) -> bool {
+    update
+        .fields
+        .get(field::FORCED)
+        .is_some_and(|value| value == "true")
 }
 
 /// The fields every notice carries, so each one's template can say when the window is.

@@ -285,3 +285,123 @@ fn a_notice_the_receiver_refused_is_sent_again_by_the_next_tick_with_the_same_id
         "sent once more, with the id the receiver dedupes on"
     );
 }
+
+#[test]
+fn a_notice_that_denies_downtime_on_components_under_maintenance_is_refused_unless_forced() {
+    let server = LocalServer::start();
+    server.answer("/hook", ResponseTemplate::new(200));
+    let env = TestEnv::with_config(&format!(
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\n",
+        server.uri()
+    ));
+    let schedule = |extra: &[&str]| {
+        let mut args = vec![
+            "maintenance",
+            "schedule",
+            "--title",
+            "Database upgrade",
+            "--starts",
+            "2026-11-24T10:00:00Z",
+            "--ends",
+            "2026-11-24T12:00:00Z",
+            "--message",
+            "No downtime expected. The work starts at 22:00.",
+        ];
+        args.extend_from_slice(extra);
+        env.run_at("2026-11-20T09:00:00Z", &args)
+    };
+    let out = schedule(&["--component", "api"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stderr.contains("downtime-denied"), "{out}");
+    assert!(
+        out.stderr
+            .contains("\"No downtime\" while the window puts its components under maintenance"),
+        "{out}"
+    );
+    // The time without a zone is a warning beside it.
+    assert!(out.stderr.contains("\"22:00\" has no time zone"), "{out}");
+    assert!(out.stderr.contains("--force"), "{out}");
+    let listed = env.ok(&["maintenance", "list", "--json"]).stdout;
+    assert_eq!(listed.trim(), "[]", "nothing recorded");
+
+    // With no component under maintenance, the claim contradicts nothing.
+    let out = schedule(&[]);
+    assert_eq!(out.code, 0, "{out}");
+    let forced = schedule(&["--component", "api", "--force"]);
+    assert_eq!(forced.code, 0, "{forced}");
+    let forced_id = forced.stdout.trim().to_string();
+    let report = tick(&env, "2026-11-20T09:02:00Z");
+    let windows: Vec<&str> = report["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|sent| sent["target"] == "hook")
+        .map(|sent| sent["window"].as_str().unwrap())
+        .collect();
+    assert_eq!(windows.len(), 2, "{report:#}");
+    assert!(
+        windows.contains(&forced_id.as_str()),
+        "a forced notice is sent as it is"
+    );
+
+    // A notice recorded by hand is checked too.
+    let out = env.run_at(
+        "2026-11-24T10:00:00Z",
+        &[
+            "maintenance",
+            "start",
+            &forced_id,
+            "--message",
+            "You won't notice a thing.",
+        ],
+    );
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stderr.contains("\"won't notice\""), "{out}");
+}
+
+#[test]
+fn tick_holds_a_notice_whose_template_the_checks_refuse() {
+    let server = LocalServer::start();
+    server.answer("/hook", ResponseTemplate::new(200));
+    let env = TestEnv::with_config(&format!(
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\n",
+        server.uri()
+    ));
+    env.ok_at(
+        "2026-11-20T09:00:00Z",
+        &[
+            "maintenance",
+            "schedule",
+            "--title",
+            "Database upgrade",
+            "--starts",
+            "2026-11-24T10:00:00Z",
+            "--ends",
+            "2026-11-24T12:00:00Z",
+            "--component",
+            "api",
+            "--no-remind",
+            "--auto-start",
+        ],
+    );
+    assert_eq!(sent(&tick(&env, "2026-11-20T09:01:00Z")).len(), 2);
+    // An override of the start notice says what the window contradicts.
+    env.write(
+        "templates/maintenance/start.md",
+        "**Maintenance started: {{ incident.title }}.** There is no downtime.\n",
+    );
+    let out = env.run_at("2026-11-24T10:00:00Z", &["tick", "--json"]);
+    assert_eq!(out.code, 1, "{out}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["recorded"][0]["stage"], "start", "recorded by time");
+    assert_eq!(
+        report["held"][0]["stage"], "maintenance-start",
+        "{report:#}"
+    );
+    assert_eq!(report["held"][0]["findings"][0]["rule"], "downtime-denied");
+    assert_eq!(
+        server.requests_to("/hook").len(),
+        1,
+        "only the announcement went out"
+    );
+}
