@@ -39,6 +39,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "site/incident.html",
         include_str!("../templates/site/incident.html"),
     ),
+    (
+        "site/maintenance.html",
+        include_str!("../templates/site/maintenance.html"),
+    ),
     ("site/feed.xml", include_str!("../templates/site/feed.xml")),
     (
         "site/style.css",

@@ -18,6 +18,26 @@ pub fn markdown_to_html(markdown: &str) -> String {
     out
 }
 
+/// Returns `markdown` as the text a reader sees, without its markup: for formats that
+/// show text only (an iCalendar description). Paragraphs are separated by a blank line.
+pub fn markdown_to_text(markdown: &str) -> String {
+    use pulldown_cmark::TagEnd;
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&text)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                out.push_str("\n\n")
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Escapes text for HTML and XML alike, and drops the control characters XML 1.0 forbids
 /// (a stray one in a title would make the whole Atom feed unreadable).
 ///
@@ -53,6 +73,14 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_keeps_the_words_and_drops_the_markup() {
+        assert_eq!(
+            markdown_to_text("**Bold** and `code`\nnext line\n\n- one\n- two <b>\n"),
+            "Bold and code\nnext line\n\none\n\ntwo <b>"
+        );
+    }
 
     #[test]
     fn escapes_raw_html() {

@@ -20,6 +20,9 @@ pub const FEED_ENTRIES: usize = 100;
 pub struct FeedEntry {
     pub incident_id: String,
     pub incident_title: String,
+    /// What the entry's title starts with: the update's status ("Identified"), or what a
+    /// maintenance notice says ("Maintenance scheduled").
+    pub heading: String,
     pub update: UpdateView,
 }
 
@@ -31,7 +34,7 @@ impl FeedEntry {
 
     /// Returns the entry's title: "Identified: Photos shown to the wrong people".
     pub fn title(&self) -> String {
-        format!("{}: {}", self.update.status_label, self.incident_title)
+        format!("{}: {}", self.heading, self.incident_title)
     }
 
     /// Newest first; ties (two updates in the same second) by incident and number.
@@ -261,6 +264,7 @@ mod tests {
         FeedEntry {
             incident_id: incident.to_string(),
             incident_title: "Title".to_string(),
+            heading: "Identified".to_string(),
             update: UpdateView {
                 seq,
                 event_id: format!("01EVENT{seq}"),

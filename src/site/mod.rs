@@ -1,7 +1,9 @@
 //! The static status site: `index.html` (overall and component status, open incidents, recent
 //! history), `history.html`, one page per incident with its SVG timeline and every update, an
 //! Atom feed and a JSON Feed of updates, `status.json` shaped like Statuspage's public
-//! summary, and `style.css`. No JavaScript; any static host can serve it.
+//! summary, and `style.css`. Maintenance windows show as upcoming, in progress (their
+//! components under maintenance) and past, each with a page under `maintenance/`, and all
+//! of them in `maintenance.ics`. No JavaScript; any static host can serve it.
 //!
 //! The site is a function of the record, the config and the clock: the same record gives the
 //! same bytes (only an open incident's timeline picture depends on the time). Pages come from
@@ -15,6 +17,8 @@
 
 mod error;
 mod feeds;
+mod ical;
+mod maintenance;
 mod pages;
 mod status;
 mod status_json;
@@ -39,6 +43,7 @@ use crate::time::rfc3339;
 use crate::vocab::Channel;
 use crate::vocab::Status;
 use feeds::{AtomFeed, FeedEntry, JsonFeed, Latest, Links};
+use maintenance::{WindowPage, Windows};
 use pages::{
     HistoryPage, IncidentPage, IncidentView, IndexPage, OpenView, OrgView, UpdateView, by_month,
     incident_path, status_views,
@@ -77,8 +82,10 @@ pub fn build(config: &Config, out: &Path, now: DateTime<Utc>) -> Result<Built, S
     refuse_record_folder(config, out)?;
     let templates = Templates::new(config);
     templates.check()?;
-    let pages_dir = out.join("incidents");
-    std::fs::create_dir_all(&pages_dir).context("create folder", &pages_dir)?;
+    for folder in ["incidents", "maintenance"] {
+        let pages_dir = out.join(folder);
+        std::fs::create_dir_all(&pages_dir).context("create folder", &pages_dir)?;
+    }
 
     let store = Store::new(config.incidents_dir());
     let ids = store.ids()?;
@@ -90,7 +97,9 @@ pub fn build(config: &Config, out: &Path, now: DateTime<Utc>) -> Result<Built, S
         writer: Writer::new(out.to_path_buf()),
         now,
     };
-    let read = shared.read_all(&ids)?;
+    let mut read = shared.read_all(&ids)?;
+    let windows = Windows::read(config, &shared.renderer)?;
+    shared.write_windows(&windows, &mut read)?;
     let mut incidents = read.incidents;
     incidents.sort_by(|a, b| {
         b.summary
@@ -106,7 +115,16 @@ pub fn build(config: &Config, out: &Path, now: DateTime<Utc>) -> Result<Built, S
             .iter()
             .filter(|read| read.open.is_some())
             .map(|read| &read.summary),
+    )
+    .with_maintenance(
+        config,
+        windows
+            .windows
+            .iter()
+            .filter(|read| read.is_running())
+            .flat_map(|read| &read.window.components),
     );
+    let past_maintenance = windows.past();
     let links = Links::new(config);
 
     // The open incidents, for the front page and status.json.
@@ -144,6 +162,13 @@ pub fn build(config: &Config, out: &Path, now: DateTime<Utc>) -> Result<Built, S
         history: by_month(config, past.iter().take(INDEX_HISTORY).cloned().collect()),
         history_complete: history_total <= INDEX_HISTORY,
         history_total,
+        maintenance_now: windows.running(),
+        upcoming_maintenance: windows.upcoming(),
+        past_maintenance: past_maintenance
+            .iter()
+            .take(INDEX_HISTORY)
+            .cloned()
+            .collect(),
     };
     let html = shared.templates.render(templates::INDEX, &index)?;
     shared.writer.write("index.html", html.as_bytes())?;
@@ -155,6 +180,7 @@ pub fn build(config: &Config, out: &Path, now: DateTime<Utc>) -> Result<Built, S
         updated_at: updated_text.clone(),
         history: by_month(config, past),
         history_total,
+        past_maintenance,
     };
     let html = shared.templates.render(templates::HISTORY, &history)?;
     shared.writer.write("history.html", html.as_bytes())?;
@@ -178,8 +204,13 @@ pub fn build(config: &Config, out: &Path, now: DateTime<Utc>) -> Result<Built, S
             updates: &parts.updates,
         })
         .collect();
-    let summary = StatusJson::new(config, &links, &overview, updated_text, &open_sources);
+    let summary = StatusJson::new(config, &links, &overview, updated_text, &open_sources)
+        .with_maintenance(&links, &windows.windows);
     shared.writer.write("status.json", &json_bytes(&summary))?;
+    let calendar = ical::calendar(config, &links, &windows.windows);
+    shared
+        .writer
+        .write("maintenance.ics", calendar.as_bytes())?;
 
     let css = shared.templates.source(templates::STYLE)?;
     shared.writer.write("style.css", css.as_bytes())?;
@@ -299,6 +330,7 @@ impl Shared<'_> {
             read.feed.push(FeedEntry {
                 incident_id: incident.id.clone(),
                 incident_title: page.incident.title.clone(),
+                heading: update.status_label.to_string(),
                 update: update.clone(),
             });
         }
@@ -311,6 +343,41 @@ impl Shared<'_> {
             updates,
         });
         read.incidents.push(ReadIncident { summary, open });
+        Ok(())
+    }
+}
+
+impl Shared<'_> {
+    /// Writes each window's page, and gives its notices to the feeds.
+    fn write_windows(&self, windows: &Windows, read: &mut ReadAll) -> Result<(), SiteError> {
+        for window in &windows.windows {
+            let page = WindowPage {
+                root: "../",
+                org: OrgView::new(self.config),
+                window: &window.view,
+                notices: &window.notices,
+            };
+            let html = self.templates.render(templates::MAINTENANCE, &page)?;
+            self.writer.write(&window.view.path, html.as_bytes())?;
+            for notice in &window.notices {
+                read.feed.push(FeedEntry {
+                    incident_id: window.view.id.clone(),
+                    incident_title: window.view.title.clone(),
+                    heading: maintenance::feed_label(&notice.stage)
+                        .unwrap_or_else(|| notice.status_label.to_string()),
+                    update: notice.clone(),
+                });
+            }
+            read.latest_update =
+                read.latest_update
+                    .max(window.notices.first().and_then(|notice| {
+                        DateTime::parse_from_rfc3339(&notice.at)
+                            .ok()
+                            .map(|at| at.with_timezone(&Utc))
+                    }));
+        }
+        read.warnings.extend(windows.warnings.iter().cloned());
+        read.skipped.extend(windows.skipped.iter().cloned());
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::maintenance::WindowView;
 use super::status::Overview;
 use crate::config::ComponentStatus;
 use crate::config::Config;
@@ -203,6 +204,12 @@ pub struct IndexPage<'a> {
     /// Whether `history` holds every past incident (else `history.html` has the rest).
     pub history_complete: bool,
     pub history_total: usize,
+    /// Maintenance windows running now.
+    pub maintenance_now: Vec<WindowView>,
+    /// Maintenance windows still ahead, soonest first.
+    pub upcoming_maintenance: Vec<WindowView>,
+    /// The latest maintenance windows that are over, newest first.
+    pub past_maintenance: Vec<WindowView>,
 }
 
 /// `site/history.html`.
@@ -214,6 +221,8 @@ pub struct HistoryPage<'a> {
     /// Every past (resolved) incident by month, newest first.
     pub history: Vec<MonthView>,
     pub history_total: usize,
+    /// Every maintenance window that is over, newest first.
+    pub past_maintenance: Vec<WindowView>,
 }
 
 /// `site/incident.html`.

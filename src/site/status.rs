@@ -70,13 +70,44 @@ impl Overview {
                 status: implied,
             });
         }
-        let status = components
-            .iter()
-            .map(|component| component.status)
-            .max()
-            .unwrap_or(ComponentStatus::Operational);
+        let status = worst(&components);
         Overview { status, components }
     }
+
+    /// Marks the components of running maintenance windows under maintenance, unless an
+    /// incident already shows them worse.
+    pub fn with_maintenance<'a>(
+        mut self,
+        config: &Config,
+        components: impl IntoIterator<Item = &'a String>,
+    ) -> Overview {
+        for id in components {
+            match self
+                .components
+                .iter_mut()
+                .find(|component| component.id == *id)
+            {
+                Some(component) => {
+                    component.status = component.status.max(ComponentStatus::UnderMaintenance)
+                }
+                None => self.components.push(ComponentState {
+                    id: id.clone(),
+                    name: config.components.get(id).unwrap_or(id).clone(),
+                    status: ComponentStatus::UnderMaintenance,
+                }),
+            }
+        }
+        self.status = worst(&self.components);
+        self
+    }
+}
+
+fn worst(components: &[ComponentState]) -> ComponentStatus {
+    components
+        .iter()
+        .map(|component| component.status)
+        .max()
+        .unwrap_or(ComponentStatus::Operational)
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! `status.json`: the site's state shaped like Statuspage's public `summary.json` (page,
-//! status indicator and description, components, unresolved incidents), so tools that read
-//! a Statuspage page can read this one.
+//! status indicator and description, components, unresolved incidents, scheduled
+//! maintenances), so tools that read a Statuspage page can read this one.
 
 use serde::Serialize;
 
 use super::feeds::Links;
+use super::maintenance::ReadWindow;
 use super::pages::{IncidentView, UpdateView};
 use super::status::Overview;
 use crate::config::ComponentStatus;
@@ -17,6 +18,27 @@ pub struct StatusJson {
     pub components: Vec<Component>,
     /// The open incidents, newest first.
     pub incidents: Vec<OpenIncident>,
+    /// The maintenance windows ahead or running, soonest first, as Statuspage lists them.
+    pub scheduled_maintenances: Vec<ScheduledMaintenance>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScheduledMaintenance {
+    pub id: String,
+    pub name: String,
+    /// `scheduled`, `in_progress` or `verifying`.
+    pub status: &'static str,
+    /// Always `maintenance`.
+    pub impact: &'static str,
+    pub created_at: String,
+    pub updated_at: String,
+    pub scheduled_for: String,
+    pub scheduled_until: String,
+    pub resolved_at: Option<String>,
+    pub shortlink: String,
+    pub components: Vec<Component>,
+    /// Newest first.
+    pub incident_updates: Vec<IncidentUpdate>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +100,58 @@ pub struct OpenSource<'a> {
 }
 
 impl StatusJson {
+    /// Adds the windows of `windows` that are ahead or running.
+    pub fn with_maintenance(mut self, links: &Links, windows: &[ReadWindow]) -> StatusJson {
+        self.scheduled_maintenances = windows
+            .iter()
+            .filter(|read| !read.is_over())
+            .map(|read| {
+                let view = &read.view;
+                ScheduledMaintenance {
+                    id: view.id.clone(),
+                    name: view.title.clone(),
+                    status: read.window.state.name(),
+                    impact: "maintenance",
+                    created_at: view.announced_at.clone(),
+                    updated_at: read
+                        .notices
+                        .first()
+                        .map_or_else(|| view.announced_at.clone(), |notice| notice.at.clone()),
+                    scheduled_for: view.starts_at.clone(),
+                    scheduled_until: view.ends_at.clone(),
+                    resolved_at: None,
+                    shortlink: links.url(&view.path),
+                    components: view
+                        .components
+                        .iter()
+                        .map(|component| Component {
+                            id: component.id.clone(),
+                            name: component.name.clone(),
+                            status: if read.is_running() {
+                                ComponentStatus::UnderMaintenance
+                            } else {
+                                ComponentStatus::Operational
+                            },
+                        })
+                        .collect(),
+                    incident_updates: read
+                        .notices
+                        .iter()
+                        .map(|notice| IncidentUpdate {
+                            id: notice.event_id.clone(),
+                            status: crate::record::maintenance::Stage::from_name(&notice.stage)
+                                .map_or("scheduled", |stage| stage.state().name()),
+                            body: notice.text.clone(),
+                            created_at: notice.at.clone(),
+                            display_at: notice.at.clone(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        self
+    }
+
     pub fn new(
         config: &Config,
         links: &Links,
@@ -153,6 +227,7 @@ impl StatusJson {
                     }
                 })
                 .collect(),
+            scheduled_maintenances: Vec::new(),
         }
     }
 }

@@ -17,6 +17,8 @@ pub const INDEX: &str = "site/index.html";
 pub const HISTORY: &str = "site/history.html";
 /// One incident: its facts, timeline picture and every update.
 pub const INCIDENT: &str = "site/incident.html";
+/// One maintenance window: its facts and every notice.
+pub const MAINTENANCE: &str = "site/maintenance.html";
 /// The Atom feed of updates.
 pub const ATOM: &str = "site/feed.xml";
 /// The one style sheet, copied as it is (not rendered).
@@ -38,7 +40,7 @@ impl Templates {
     /// Compiles every site template and reads the style sheet, so that a broken override
     /// fails the build before any file is written rather than halfway through it.
     pub fn check(&self) -> Result<(), SiteError> {
-        for name in [LAYOUT, MACROS, INDEX, HISTORY, INCIDENT, ATOM] {
+        for name in [LAYOUT, MACROS, INDEX, HISTORY, INCIDENT, MAINTENANCE, ATOM] {
             self.templates.compile(name)?;
         }
         self.source(STYLE).map(drop)

@@ -405,3 +405,233 @@ fn tick_holds_a_notice_whose_template_the_checks_refuse() {
         "only the announcement went out"
     );
 }
+
+/// The events of the site's `maintenance.ics`, read by the `ical` crate: per UID, its
+/// properties by name.
+fn calendar_events(env: &TestEnv) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = env.read("site/maintenance.ics");
+    assert!(
+        text.split_inclusive('\n')
+            .all(|line| line.ends_with("\r\n")),
+        "every line ends in CRLF"
+    );
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendar = calendars.next().expect("one calendar").expect("it parses");
+    assert!(calendars.next().is_none());
+    calendar
+        .events
+        .iter()
+        .map(|event| {
+            event
+                .properties
+                .iter()
+                .map(|property| {
+                    (
+                        property.name.clone(),
+                        property.value.clone().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn build_site(env: &TestEnv, now: &str) -> Value {
+    env.ok_at(now, &["site", "build"]);
+    serde_json::from_str(&env.read("site/status.json")).unwrap()
+}
+
+#[test]
+fn the_site_shows_a_window_upcoming_then_under_maintenance_then_past_and_the_calendar_follows() {
+    let env = TestEnv::new();
+    let schedule = |title: &str, starts: &str, ends: &str| {
+        env.ok_at(
+            "2026-11-20T09:00:00Z",
+            &[
+                "maintenance",
+                "schedule",
+                "--title",
+                title,
+                "--starts",
+                starts,
+                "--ends",
+                ends,
+                "--component",
+                "api",
+                "--auto-start",
+                "--auto-complete",
+                "--message",
+                "API requests will fail while we switch databases.",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string()
+    };
+    let upgrade = schedule(
+        "Database upgrade",
+        "2026-11-24T10:00:00Z",
+        "2026-11-24T12:00:00Z",
+    );
+    let rack = schedule("Rack move", "2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z");
+
+    // Ahead: listed as upcoming, nothing under maintenance yet.
+    let status = build_site(&env, "2026-11-20T09:05:00Z");
+    let index = env.read("site/index.html");
+    assert!(index.contains("Upcoming maintenance"), "{index}");
+    assert!(index.contains(&format!("maintenance/{upgrade}.html")));
+    assert!(!index.contains("Maintenance in progress"));
+    assert_eq!(status["status"]["indicator"], "none");
+    let scheduled = status["scheduled_maintenances"].as_array().unwrap();
+    assert_eq!(scheduled.len(), 2);
+    assert_eq!(scheduled[0]["id"], upgrade.as_str());
+    assert_eq!(scheduled[0]["status"], "scheduled");
+    assert_eq!(scheduled[0]["impact"], "maintenance");
+    assert_eq!(scheduled[0]["scheduled_for"], "2026-11-24T10:00:00Z");
+    assert_eq!(scheduled[0]["scheduled_until"], "2026-11-24T12:00:00Z");
+    assert_eq!(scheduled[0]["components"][0]["status"], "operational");
+    let page = env.read(&format!("site/maintenance/{upgrade}.html"));
+    assert!(page.contains("API requests will fail while we switch databases."));
+
+    let events = calendar_events(&env);
+    assert_eq!(events.len(), 2);
+    let uid = |id: &str| format!("{id}.maintenance@status.acme.example");
+    let event_of = |events: &[std::collections::BTreeMap<String, String>], id: &str| {
+        events
+            .iter()
+            .find(|event| event["UID"] == uid(id))
+            .unwrap_or_else(|| panic!("no event for {id}: {events:#?}"))
+            .clone()
+    };
+    let first = event_of(&events, &upgrade);
+    assert_eq!(first["DTSTART"], "20261124T100000Z");
+    assert_eq!(first["DTEND"], "20261124T120000Z");
+    assert_eq!(first["SEQUENCE"], "0");
+    assert_eq!(first["STATUS"], "CONFIRMED");
+    assert_eq!(first["SUMMARY"], "Maintenance: Database upgrade");
+    assert!(
+        first["DESCRIPTION"].starts_with("Affects: Public API"),
+        "{first:?}"
+    );
+    assert_eq!(
+        first["URL"],
+        format!("https://status.acme.example/maintenance/{upgrade}.html")
+    );
+
+    // A cancel: the same UID, a higher SEQUENCE, and CANCELLED.
+    env.ok_at(
+        "2026-11-21T09:00:00Z",
+        &[
+            "maintenance",
+            "cancel",
+            &rack,
+            "--message",
+            "Postponed to January.",
+        ],
+    );
+    build_site(&env, "2026-11-21T09:01:00Z");
+    let cancelled = event_of(&calendar_events(&env), &rack);
+    assert_eq!(cancelled["STATUS"], "CANCELLED");
+    assert_eq!(cancelled["SEQUENCE"], "1");
+    assert_eq!(cancelled["DTSTAMP"], "20261121T090000Z");
+
+    // Running: its component is under maintenance, and so is the page.
+    tick(&env, "2026-11-24T10:00:00Z");
+    let status = build_site(&env, "2026-11-24T10:01:00Z");
+    let index = env.read("site/index.html");
+    assert!(index.contains("Maintenance in progress"), "{index}");
+    assert!(
+        !index.contains("Upcoming maintenance"),
+        "the cancelled one is past"
+    );
+    assert!(index.contains("Under maintenance"));
+    assert_eq!(status["status"]["indicator"], "maintenance");
+    let api = status["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|component| component["id"] == "api")
+        .unwrap();
+    assert_eq!(api["status"], "under_maintenance");
+    let scheduled = status["scheduled_maintenances"].as_array().unwrap();
+    assert_eq!(scheduled.len(), 1);
+    assert_eq!(scheduled[0]["status"], "in_progress");
+    assert_eq!(scheduled[0]["incident_updates"][0]["status"], "in_progress");
+    assert_eq!(event_of(&calendar_events(&env), &upgrade)["SEQUENCE"], "1");
+
+    // Over: in the history, everything operational again, SEQUENCE up once more.
+    tick(&env, "2026-11-24T12:00:00Z");
+    let status = build_site(&env, "2026-11-24T12:01:00Z");
+    assert_eq!(status["status"]["indicator"], "none");
+    assert_eq!(status["scheduled_maintenances"], serde_json::json!([]));
+    let history = env.read("site/history.html");
+    assert!(history.contains("Past maintenance"), "{history}");
+    assert!(history.contains(&format!("maintenance/{upgrade}.html")));
+    assert!(history.contains(&format!("maintenance/{rack}.html")));
+    let done = event_of(&calendar_events(&env), &upgrade);
+    assert_eq!(done["SEQUENCE"], "2");
+    assert_eq!(done["STATUS"], "CONFIRMED");
+
+    // The feeds carry every notice, each under its own id.
+    let atom = feed_rs::parser::parse(env.read("site/feed.xml").as_bytes()).unwrap();
+    let titles: Vec<String> = atom
+        .entries
+        .iter()
+        .map(|entry| entry.title.as_ref().unwrap().content.clone())
+        .collect();
+    for expected in [
+        "Maintenance completed: Database upgrade",
+        "Maintenance in progress: Database upgrade",
+        "Maintenance cancelled: Rack move",
+        "Maintenance scheduled: Database upgrade",
+    ] {
+        assert!(titles.iter().any(|title| title == expected), "{titles:#?}");
+    }
+    let json_feed: Value = serde_json::from_str(&env.read("site/feed.json")).unwrap();
+    assert_eq!(json_feed["items"].as_array().unwrap().len(), titles.len());
+}
+
+#[test]
+fn an_email_notice_is_plain_text_with_a_maintenance_subject() {
+    let env = TestEnv::with_config(
+        "[targets.mail-archive]\nkind = \"file\"\npath = \"mail\"\nchannel = \"email\"\n",
+    );
+    let id = env
+        .ok_at(
+            "2026-11-20T09:00:00Z",
+            &[
+                "maintenance",
+                "schedule",
+                "--title",
+                "Database upgrade",
+                "--starts",
+                "2026-11-24T10:00:00Z",
+                "--ends",
+                "2026-11-24T12:00:00Z",
+                "--component",
+                "api",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string();
+    tick(&env, "2026-11-20T09:01:00Z");
+    let folder = env.root().join("mail").join(&id);
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let mail = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        mail.starts_with("Subject: [Acme Photos] Maintenance scheduled: Database upgrade\n"),
+        "{mail}"
+    );
+    assert!(
+        !mail.contains("**"),
+        "no Markdown in a plain-text mail: {mail}"
+    );
+    assert!(
+        mail.contains("Scheduled maintenance: Database upgrade, 2026-11-24 05:00 EST (10:00 UTC)")
+    );
+}

@@ -54,7 +54,7 @@ fn the_example_builds_every_page_and_feed() {
     assert_eq!(out.stdout, "");
     assert!(
         out.stderr
-            .contains("1 incident (0 open), 5 updates in the feeds; 7 files written, 0 unchanged"),
+            .contains("1 incident (0 open), 5 updates in the feeds; 8 files written, 0 unchanged"),
         "{out}"
     );
     let site = files(dir.path());
@@ -67,6 +67,7 @@ fn the_example_builds_every_page_and_feed() {
             "history.html",
             "incidents/k7m2q9p.html",
             "index.html",
+            "maintenance.ics",
             "status.json",
             "style.css",
         ]
@@ -341,7 +342,7 @@ fn rebuilding_writes_byte_identical_files() {
     let before = files(first.path());
     let again = build_example(first.path());
     assert!(
-        again.stderr.contains("0 files written, 7 unchanged"),
+        again.stderr.contains("0 files written, 8 unchanged"),
         "{again}"
     );
     assert_eq!(files(first.path()), before, "a rebuild changed the site");
@@ -358,7 +359,7 @@ fn rebuilding_writes_byte_identical_files() {
     let built: serde_json::Value =
         serde_json::from_str(&env.ok_at(LATER, &["site", "build", "--json"]).stdout).unwrap();
     assert_eq!(built["written"], 0, "{built}");
-    assert_eq!(built["unchanged"], 8, "{built}");
+    assert_eq!(built["unchanged"], 9, "{built}");
     assert_eq!(files(&env.root().join("site")), before);
 }
 
