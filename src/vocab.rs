@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub const ACKNOWLEDGE: &str = "acknowledge";
 /// The stage of the update `incident resolve` records.
 pub const RESOLVE: &str = "resolve";
+/// The field of an incident's first update that names the preset it was opened from.
+pub const PRESET_FIELD: &str = "preset";
 
 /// Longest name accepted from `--id`, a folder name or a config key.
 const MAX_NAME_LENGTH: usize = 40;

@@ -11,9 +11,10 @@ use super::prompt::Question as Prompt;
 use super::session::Session;
 use crate::config::Config;
 use crate::error::CommandError;
-use crate::playbook::{QuestionKind, Stage};
+use crate::playbook::{Question, QuestionKind, Stage};
+use crate::record::Incident;
 use crate::time;
-use crate::vocab::{Channel, Status};
+use crate::vocab::{Channel, PRESET_FIELD, Status};
 
 /// Fills `fields` with answers to `stage`'s questions, checking the ones already given.
 pub fn ask_stage_questions(
@@ -23,8 +24,29 @@ pub fn ask_stage_questions(
     now: DateTime<Utc>,
     zone: Tz,
 ) -> Result<(), CommandError> {
+    ask_questions(
+        session,
+        &stage.questions,
+        &BTreeMap::new(),
+        fields,
+        now,
+        zone,
+    )
+}
+
+/// Fills `fields` with answers to `questions`, checking the ones already given. A text
+/// answer in `defaults` (a preset's) is offered at the prompt, and taken as the answer
+/// without a terminal; choice questions never have one.
+pub fn ask_questions(
+    session: &Session,
+    questions: &[Question],
+    defaults: &BTreeMap<String, String>,
+    fields: &mut BTreeMap<String, String>,
+    now: DateTime<Utc>,
+    zone: Tz,
+) -> Result<(), CommandError> {
     let prompter = &session.prompter;
-    for question in &stage.questions {
+    for question in questions {
         if let Some(given) = fields.get(&question.key) {
             let stored = question.accept(given, now, zone).map_err(|reason| {
                 CommandError::usage(format!("`--field {}`: {reason}", question.key))
@@ -38,8 +60,17 @@ pub fn ask_stage_questions(
             guidance: &question.guidance,
             flag: &flag,
         };
+        let default = match question.kind {
+            QuestionKind::Choice(_) => None,
+            _ => defaults.get(&question.key).map(String::as_str),
+        };
         if !prompter.is_interactive() {
-            if question.required {
+            if let Some(default) = default {
+                let stored = question.accept(default, now, zone).map_err(|reason| {
+                    CommandError::usage(format!("the preset's `{}`: {reason}", question.key))
+                })?;
+                fields.insert(question.key.clone(), stored);
+            } else if question.required {
                 return Err(CommandError::missing(&flag));
             }
             continue;
@@ -57,7 +88,7 @@ pub fn ask_stage_questions(
                 choices.get(picked).map(|choice| choice.value.clone())
             }
             _ => {
-                let text = prompter.text(prompt, None, question.required, |text| {
+                let text = prompter.text(prompt, default, question.required, |text| {
                     if text.is_empty() {
                         return Ok(());
                     }
@@ -79,6 +110,13 @@ pub fn ask_stage_questions(
         }
     }
     Ok(())
+}
+
+/// Returns the message the preset `incident` was opened from gives `stage`, if any: the
+/// default of its message prompt, and its text without a terminal.
+pub fn preset_message<'a>(config: &'a Config, incident: &Incident, stage: &str) -> Option<&'a str> {
+    let name = incident.updates.first()?.fields.get(PRESET_FIELD)?;
+    config.preset(name)?.messages.get(stage).map(String::as_str)
 }
 
 /// Parses `--field KEY=VALUE` pairs; keys are lowercase words.

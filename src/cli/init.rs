@@ -7,15 +7,22 @@ use clap::Args;
 
 use super::prompt::Question;
 use super::session::Session;
-use crate::config::{FILE_NAME, INCIDENTS_DIR};
+use crate::config::{FILE_NAME, INCIDENTS_DIR, PRESETS_DIR};
 use crate::error::CommandError;
 use crate::fsutil;
 
 const SCAFFOLD: &str = include_str!("init.toml");
-/// Union merge keeps both sides' appended lines; readers drop duplicates and sort.
-const GIT_ATTRIBUTE: &str = "incidents/*/events.jsonl merge=union";
+/// Union merge keeps both sides' appended lines; readers drop duplicates and sort. The
+/// maintenance windows' logs sit one folder down.
+const GIT_ATTRIBUTES: [&str; 2] = [
+    "incidents/*/events.jsonl merge=union",
+    "incidents/maintenance/*/events.jsonl merge=union",
+];
 /// The publish lock belongs to the machine that publishes, not to the shared record.
-const GIT_IGNORE: &str = "incidents/*/.publish.lock";
+const GIT_IGNORES: [&str; 2] = [
+    "incidents/*/.publish.lock",
+    "incidents/maintenance/*/.publish.lock",
+];
 
 /// Create `incident.toml`, `incidents/`, `.gitattributes` and `.gitignore` in DIR (default: here)
 ///
@@ -37,6 +44,14 @@ pub struct InitArgs {
 }
 
 /// What `init.toml` says until someone answers.
+/// The presets `init` writes into `presets/`: generic ones every team meets.
+const PRESETS: [(&str, &str); 4] = [
+    ("degraded", include_str!("init_presets/degraded.toml")),
+    ("outage", include_str!("init_presets/outage.toml")),
+    ("third-party", include_str!("init_presets/third-party.toml")),
+    ("security", include_str!("init_presets/security.toml")),
+];
+
 const PLACEHOLDER_NAME: &str = "Example Org";
 const PLACEHOLDER_ZONE: &str = "UTC";
 const PLACEHOLDER_URL: &str = "https://status.example.com";
@@ -59,9 +74,21 @@ pub fn run(args: InitArgs, session: &Session) -> Result<(), CommandError> {
     if !keep.exists() {
         fsutil::write_atomic(&keep, b"")?;
     }
-    add_line(&dir.join(".gitattributes"), GIT_ATTRIBUTE)?;
-    add_line(&dir.join(".gitignore"), GIT_IGNORE)?;
+    for line in GIT_ATTRIBUTES {
+        add_line(&dir.join(".gitattributes"), line)?;
+    }
+    for line in GIT_IGNORES {
+        add_line(&dir.join(".gitignore"), line)?;
+    }
     fsutil::write_atomic(&config_path, scaffold(&org).as_bytes())?;
+    let presets = dir.join(PRESETS_DIR);
+    fsutil::create_dir_durable(&presets)?;
+    for (name, text) in PRESETS {
+        let path = presets.join(format!("{name}.toml"));
+        if !path.exists() {
+            fsutil::write_atomic(&path, text.as_bytes())?;
+        }
+    }
 
     session
         .printer

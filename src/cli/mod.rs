@@ -13,6 +13,7 @@ mod maintenance;
 mod open;
 mod output;
 mod postmortem;
+mod presets;
 mod progress;
 mod prompt;
 mod publish;
@@ -65,6 +66,7 @@ pub enum Command {
     Postmortem(postmortem::PostmortemArgs),
     Site(site::SiteArgs),
     Maintenance(maintenance::MaintenanceArgs),
+    Presets(presets::PresetsArgs),
     Tick(tick::TickArgs),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
@@ -106,6 +108,7 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Postmortem(args) => postmortem::run(args, session),
         Command::Site(args) => site::run(args, session),
         Command::Maintenance(args) => maintenance::run(args, session),
+        Command::Presets(args) => presets::run(args, session),
         Command::Tick(args) => tick::run(args, session),
         Command::Completions(args) => shell::completions(args, Cli::command(), session),
         Command::Man(args) => shell::man(args, Cli::command(), session),

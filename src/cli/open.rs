@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 use clap::Args;
 
-use super::answers::{
-    ask_stage_questions, check_component, check_severity, parse_fields, parse_promise,
-};
+use super::answers::{ask_questions, check_component, check_severity, parse_fields, parse_promise};
 use super::prompt::Question;
 use super::publishing;
 use super::session::Session;
@@ -16,7 +14,7 @@ use crate::record::{
     Event, EventBody, FIRST_SEQ, Incident, Opened, Store, StoreError, UpdateBody, id,
 };
 use crate::time;
-use crate::vocab::ACKNOWLEDGE;
+use crate::vocab::{ACKNOWLEDGE, PRESET_FIELD};
 
 /// Open a new incident and record its acknowledgement; prints the new id
 ///
@@ -58,6 +56,10 @@ pub struct OpenArgs {
     /// checks and approvals as `incident publish`)
     #[arg(long)]
     publish: bool,
+    /// Start from a preset (`incident presets` lists them): its values are the defaults,
+    /// and every flag overrides them
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
 }
 
 pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
@@ -77,6 +79,14 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
         ));
     }
     // Check flags before asking anything, so a typo does not cost a person their answers.
+    let preset = match &args.preset {
+        Some(name) => Some(config.preset(name).ok_or_else(|| {
+            let names: Vec<&str> = config.presets.keys().map(String::as_str).collect();
+            CommandError::usage(format!("unknown preset `{name}`"))
+                .hint(crate::vocab::suggestion(name, "presets", &names))
+        })?),
+        None => None,
+    };
     let severity_flag = args
         .severity
         .as_deref()
@@ -92,6 +102,13 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
         .transpose()?;
     let next_update_flag = args.next_update.as_deref().map(parse_promise).transpose()?;
     let mut fields = parse_fields(&args.fields)?;
+    // What the preset answers, offered as each question's default; the flags above win.
+    let mut preset_answers = preset
+        .map(|preset| preset.fields.clone())
+        .unwrap_or_default();
+    if let Some(impact) = preset.and_then(|preset| preset.impact.clone()) {
+        preset_answers.entry("impact".to_string()).or_insert(impact);
+    }
     if let Some(impact) = args
         .impact
         .as_deref()
@@ -106,6 +123,12 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
         session
             .printer
             .heading(&format!("Acknowledge — {}", stage.guidance));
+        if let Some(preset) = preset {
+            session.printer.status(&format!(
+                "Preset `{}`: its answers are the defaults; Enter keeps them.",
+                preset.name
+            ));
+        }
     }
     let title = match args.title.or(args.title_words) {
         Some(title) => check_title(&title).map_err(CommandError::usage)?,
@@ -115,7 +138,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
                 guidance: "A short public name for the problem, e.g. \"Photos not loading\".",
                 flag: "--title",
             },
-            None,
+            preset.and_then(|preset| preset.title.as_deref()),
             true,
             |text| check_title(text).map(drop),
         )?,
@@ -136,10 +159,13 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
                     )
                 })
                 .collect();
+            let wanted = preset
+                .and_then(|preset| preset.severity.as_deref())
+                .unwrap_or(&config.org.default_severity);
             let default = config
                 .severities
                 .iter()
-                .position(|severity| severity.name == config.org.default_severity)
+                .position(|severity| severity.name == wanted)
                 .unwrap_or(0);
             let question = Question {
                 prompt: "Severity",
@@ -151,6 +177,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
                 .clone()
         }
     };
+    let preset_components = preset.map_or(&[][..], |preset| preset.components.as_slice());
     let components = if !args.components.is_empty() || config.components.is_empty() {
         args.components
     } else {
@@ -165,8 +192,12 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
             guidance: "Space selects, Enter confirms; select none if you are not sure yet.",
             flag: "--component",
         };
+        let checked: Vec<bool> = ids
+            .iter()
+            .map(|id| preset_components.contains(id))
+            .collect();
         prompter
-            .multi_select(question, &items)?
+            .multi_select(question, &items, &checked)?
             .into_iter()
             .map(|index| ids[index].clone())
             .collect()
@@ -192,7 +223,16 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
             check_started_at(&answer, now, zone)?
         }
     };
-    ask_stage_questions(session, stage, &mut fields, now, zone)?;
+    let questions: Vec<crate::playbook::Question> = stage
+        .questions
+        .iter()
+        .chain(preset.into_iter().flat_map(|preset| &preset.questions))
+        .cloned()
+        .collect();
+    ask_questions(session, &questions, &preset_answers, &mut fields, now, zone)?;
+    if let Some(preset) = preset {
+        fields.insert(PRESET_FIELD.to_string(), preset.name.clone());
+    }
     let summary = match args.summary {
         Some(summary) => summary,
         None => prompter.text(
@@ -201,7 +241,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
                 guidance: "Facts only; don't guess at the cause. Enter to use the standard acknowledgement.",
                 flag: "--summary",
             },
-            None,
+            preset.and_then(|preset| preset.summary.as_deref()),
             false,
             |_| Ok(()),
         )?,
@@ -213,7 +253,9 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
     let next_update = match next_update_flag {
         Some(duration) => duration,
         None => {
-            let default = time::short_duration(severity_update_every);
+            let default = preset
+                .and_then(|preset| preset.next_update.clone())
+                .unwrap_or_else(|| time::short_duration(severity_update_every));
             let answer = prompter.text(
                 Question {
                     prompt: "Next update in",

@@ -139,19 +139,27 @@ impl Prompter {
             .map(|answer| answer.unwrap_or(false))
     }
 
-    /// Asks for any of `items` (space toggles, Enter confirms). Without a terminal, none.
+    /// Asks for any of `items` (space toggles, Enter confirms), those in `checked` chosen to
+    /// start with. Without a terminal, those in `checked`.
     pub fn multi_select(
         &self,
         question: Question,
         items: &[String],
+        checked: &[bool],
     ) -> Result<Vec<usize>, CommandError> {
         if !self.interactive || items.is_empty() {
-            return Ok(Vec::new());
+            return Ok(checked
+                .iter()
+                .enumerate()
+                .filter(|(_, on)| **on)
+                .map(|(index, _)| index)
+                .collect());
         }
         self.printer.guidance(question.guidance);
         MultiSelect::with_theme(&ColorfulTheme::default())
             .with_prompt(question.prompt)
             .items(items)
+            .defaults(checked)
             .interact_opt()
             .map_err(|error| prompt_failed(error, question.flag))?
             .ok_or_else(cancelled)

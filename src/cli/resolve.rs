@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::answers::{ask_stage_questions, parse_fields};
+use super::answers::{ask_stage_questions, parse_fields, preset_message};
 use super::prompt::Question;
 use super::session::Session;
 use super::walkthrough::{checked_message, report_update};
@@ -74,7 +74,11 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
     let mut fields = parse_fields(&args.fields)?;
     let message = match args.message {
         Some(message) => message.trim().to_string(),
-        None => ask_message(session, stage, None)?,
+        None => ask_message(
+            session,
+            stage,
+            preset_message(&config, &incident, &stage.name),
+        )?,
     };
     // The incident's duration counts to here, so it is asked rather than assumed to be now.
     let resolved_at = match resolved_flag {

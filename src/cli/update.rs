@@ -2,7 +2,9 @@
 
 use clap::Args;
 
-use super::answers::{ask_stage_questions, parse_fields, parse_promise, parse_status};
+use super::answers::{
+    ask_stage_questions, parse_fields, parse_promise, parse_status, preset_message,
+};
 use super::prompt::Question;
 use super::session::Session;
 use super::walkthrough::{checked_message, report_update};
@@ -118,7 +120,11 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
             return Err(CommandError::usage("`--message` is empty"));
         }
         Some(message) => message.trim().to_string(),
-        None => ask_message(session, stage, None)?,
+        None => ask_message(
+            session,
+            stage,
+            preset_message(&config, &incident, &stage.name),
+        )?,
     };
     let now = session.clock.now();
     let zone = config.org.timezone;

@@ -5,6 +5,7 @@
 
 mod error;
 mod playbook;
+mod preset;
 mod raw;
 mod rules;
 mod secret;
@@ -22,6 +23,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 pub use error::{ConfigError, line_column};
+pub use preset::{PRESETS_DIR, Preset};
 pub use secret::Secret;
 pub use settings::{
     ChatSettings, Choice, EmailSettings, FileSettings, Flavor, GhostSettings, Login,
@@ -61,6 +63,9 @@ pub struct Config {
     /// The stages, questions and templates of the playbook.
     #[serde(skip)]
     pub playbook: crate::playbook::Playbook,
+    /// The presets of `[presets.NAME]` and `presets/NAME.toml`, by name.
+    #[serde(skip)]
+    pub presets: BTreeMap<String, Preset>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,13 +131,71 @@ impl Config {
             .collect()
     }
 
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path`, and the preset files beside it.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Config::parse(path, &source)
+        let mut config = Config::parse(path, &source)?;
+        config.load_preset_files()?;
+        Ok(config)
+    }
+
+    /// Adds the presets of `presets/NAME.toml`, each checked like `[presets.NAME]` and
+    /// its errors located in its own file.
+    fn load_preset_files(&mut self) -> Result<(), ConfigError> {
+        let dir = self.root().join(PRESETS_DIR);
+        let files = preset::files(&dir).map_err(|source| ConfigError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        for (name, file) in files {
+            let source = std::fs::read_to_string(&file).map_err(|source| ConfigError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            let invalid = |span: Range<usize>, message: String, hint: Option<String>| {
+                let (line, column) = line_column(&source, span.start);
+                ConfigError::Invalid {
+                    path: file.clone(),
+                    line,
+                    column,
+                    message,
+                    hint,
+                }
+            };
+            let raw: raw::RawPreset = toml::from_str(&source).map_err(|error| {
+                let (message, hint) = explain_toml_error(error.message());
+                invalid(error.span().unwrap_or(0..0), message, hint)
+            })?;
+            if let Some(other) = self.presets.get(&name) {
+                return Err(invalid(
+                    0..0,
+                    format!(
+                        "preset `{name}` is also defined in `{}`",
+                        other.source.display()
+                    ),
+                    Some("keep one of the two".to_string()),
+                ));
+            }
+            let severities: Vec<&str> = self.severities.iter().map(|s| s.name.as_str()).collect();
+            let components: Vec<&str> = self.components.keys().map(String::as_str).collect();
+            let known = preset::Known {
+                severities: &severities,
+                components: &components,
+                playbook: &self.playbook,
+            };
+            let built = preset::build(&name, &raw, 0..0, &file, &known)
+                .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
+            self.presets.insert(name, built);
+        }
+        Ok(())
+    }
+
+    /// Returns the preset `name`, if there is one.
+    pub fn preset(&self, name: &str) -> Option<&Preset> {
+        self.presets.get(name)
     }
 
     /// Parses and validates `source`, naming `path` in errors.
@@ -275,6 +338,18 @@ impl Config {
             targets.push(target);
         }
 
+        let mut presets = BTreeMap::new();
+        let known = preset::Known {
+            severities: &names,
+            components: &component_ids,
+            playbook: &playbook,
+        };
+        for (name, table) in &raw.presets {
+            let built = preset::build(name, table.get_ref(), table.span(), path, &known)
+                .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
+            presets.insert(name.clone(), built);
+        }
+
         let unpublished_after = match &raw.publishing.unpublished_after {
             None => Duration::minutes(DEFAULT_UNPUBLISHED_AFTER_MINUTES),
             Some(text) => positive(text, "unpublished_after", "publishing")?,
@@ -302,6 +377,7 @@ impl Config {
             targets,
             unpublished_after,
             playbook,
+            presets,
         })
     }
 }

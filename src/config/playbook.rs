@@ -216,7 +216,7 @@ fn apply(stage: &mut Stage, raw: &RawStage, templates_dir: &Path) -> Result<(), 
     Ok(())
 }
 
-fn parse_question(raw: &RawQuestion) -> Result<Question, PlaybookProblem> {
+pub(super) fn parse_question(raw: &RawQuestion) -> Result<Question, PlaybookProblem> {
     let key = raw.key.get_ref();
     let valid_key = !key.is_empty()
         && key

@@ -24,6 +24,28 @@ pub struct RawConfig {
     pub playbook: RawPlaybook,
     #[serde(default)]
     pub publishing: RawPublishing,
+    #[serde(default)]
+    pub presets: BTreeMap<String, Spanned<RawPreset>>,
+}
+
+/// `[presets.NAME]`, or a file `presets/NAME.toml`: what the team already knows about a
+/// kind of incident.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPreset {
+    pub description: Option<String>,
+    pub title: Option<String>,
+    pub severity: Option<Spanned<String>>,
+    pub components: Option<Vec<Spanned<String>>>,
+    pub impact: Option<String>,
+    pub summary: Option<String>,
+    pub next_update: Option<Spanned<String>>,
+    /// Answers to the acknowledge stage's questions, by key.
+    pub fields: Option<BTreeMap<String, Spanned<String>>>,
+    /// A default message per stage, by stage name.
+    pub messages: Option<BTreeMap<String, Spanned<String>>>,
+    /// Questions `open` asks beyond the acknowledge stage's own.
+    pub questions: Option<Vec<Spanned<RawQuestion>>>,
 }
 
 /// `[publishing]`: what holds for every target unless the target says otherwise.

@@ -351,7 +351,7 @@ impl<'a> Linter<'a> {
                 &|phrase| format!("\"{phrase}\" but the resolution records that data was lost"),
             );
         }
-        if self.security_at_stake(incident) {
+        if self.security_at_stake(incident, update) {
             judge(
                 Rule::Dismissal,
                 self.no_security_effect.find_all(text),
@@ -494,8 +494,16 @@ impl<'a> Linter<'a> {
     }
 
     /// Whether the incident's title, impact or components speak of accounts, data or
-    /// privacy, so that "no effect on security" needs more than saying.
-    fn security_at_stake(&self, incident: &Incident) -> bool {
+    /// privacy, or someone was asked what data was exposed (the security preset asks it)
+    /// and did not answer "none", so that "no effect on security" needs more than saying.
+    fn security_at_stake(&self, incident: &Incident, update: &Update) -> bool {
+        let exposure = incident.updates[..update.seq]
+            .iter()
+            .rev()
+            .find_map(|earlier| earlier.fields.get(crate::render::view::EXPOSURE));
+        if let Some(answer) = exposure {
+            return !says_nothing_exposed(answer);
+        }
         std::iter::once(incident.title.as_str())
             .chain(incident.impact.as_deref())
             .chain(incident.components.iter().map(String::as_str))
@@ -702,6 +710,16 @@ impl<'a> Linter<'a> {
             }
         }
     }
+}
+
+/// Whether an answer to "what data may have been exposed" says that none was.
+fn says_nothing_exposed(answer: &str) -> bool {
+    let answer = answer.trim().trim_end_matches('.').to_ascii_lowercase();
+    ["none", "nothing", "no data", "no one", "nobody"]
+        .iter()
+        .any(|none| answer == *none)
+        || answer.starts_with("no data was exposed")
+        || answer.starts_with("nothing was exposed")
 }
 
 /// Whether `incident` is a maintenance window's record.

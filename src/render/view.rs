@@ -82,6 +82,10 @@ pub struct IncidentView {
     pub components: Vec<ComponentView>,
     /// Who or what is affected, in the responders' words.
     pub impact: Option<String>,
+    /// What data may have been exposed, and to whom, as last answered (the security
+    /// preset asks it); absent when nobody was asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<String>,
     #[serde(serialize_with = "rfc3339")]
     pub started_at: DateTime<Utc>,
     #[serde(serialize_with = "rfc3339_option")]
@@ -102,6 +106,7 @@ struct Facts<'a> {
     severity: &'a str,
     components: &'a [String],
     impact: Option<String>,
+    exposure: Option<String>,
     started_at: DateTime<Utc>,
     acknowledged_at: Option<DateTime<Utc>>,
     resolved_at: Option<DateTime<Utc>>,
@@ -118,6 +123,7 @@ impl IncidentView {
             severity: SeverityView::new(config, facts.severity),
             components: ComponentView::all(config, facts.components),
             impact: facts.impact,
+            exposure: facts.exposure,
             started_at: facts.started_at,
             acknowledged_at: facts.acknowledged_at,
             resolved_at: facts.resolved_at,
@@ -139,6 +145,7 @@ impl IncidentView {
                 severity: &incident.severity,
                 components: &incident.components,
                 impact: incident.impact.clone(),
+                exposure: latest_field(&incident.updates, EXPOSURE),
                 started_at: incident.started_at,
                 acknowledged_at: incident.acknowledged_at,
                 resolved_at: incident.resolved_at,
@@ -152,11 +159,7 @@ impl IncidentView {
     /// only once that update resolves it.
     pub fn at_update(config: &Config, incident: &Incident, index: usize) -> IncidentView {
         let update = &incident.updates[index];
-        let impact = incident.updates[..=index]
-            .iter()
-            .rev()
-            .find_map(|update| update.fields.get("impact"))
-            .cloned();
+        let impact = latest_field(&incident.updates[..=index], "impact");
         IncidentView::new(
             config,
             Facts {
@@ -166,6 +169,7 @@ impl IncidentView {
                 severity: &incident.severity,
                 components: &incident.components,
                 impact,
+                exposure: latest_field(&incident.updates[..=index], EXPOSURE),
                 started_at: incident.started_at,
                 acknowledged_at: incident.acknowledged_at,
                 resolved_at: incident
@@ -188,6 +192,7 @@ impl IncidentView {
                 severity: &summary.severity,
                 components: &summary.components,
                 impact,
+                exposure: None,
                 started_at: summary.started_at,
                 acknowledged_at: summary.acknowledged_at,
                 resolved_at: summary.resolved_at,
@@ -195,6 +200,18 @@ impl IncidentView {
             },
         )
     }
+}
+
+/// The field an answer about exposed data is kept in.
+pub const EXPOSURE: &str = "exposure";
+
+/// The latest answer to `key` among `updates`.
+fn latest_field(updates: &[crate::record::Update], key: &str) -> Option<String> {
+    updates
+        .iter()
+        .rev()
+        .find_map(|update| update.fields.get(key))
+        .cloned()
 }
 
 fn rfc3339<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {

@@ -22,6 +22,7 @@ mod hostile_text;
 mod layers;
 mod maintenance;
 mod postmortem;
+mod presets;
 mod prompts;
 mod publish;
 mod publish_email;

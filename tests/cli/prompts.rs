@@ -583,3 +583,90 @@ fn init_on_a_terminal_asks_for_the_organisation() {
         "{config}"
     );
 }
+
+/// The security preset `incident init` writes.
+const SECURITY_PRESET: &str = include_str!("../../src/cli/init_presets/security.toml");
+
+#[test]
+fn open_with_the_security_preset_offers_its_answers_and_asks_what_was_exposed() {
+    let env = TestEnv::new();
+    env.write("presets/security.toml", SECURITY_PRESET);
+    let mut command = terminal_command(&env, BIN);
+    command.args([
+        "open",
+        "--preset",
+        "security",
+        "--title",
+        "Private albums shown to other people",
+    ]);
+    let mut session = spawn(command);
+    session.exp_string("Preset `security`").unwrap();
+    // The preset's severity is the one chosen: Enter keeps sev1, where the config's
+    // default is sev2.
+    session.exp_string("Severity").unwrap();
+    key(&mut session, "\r");
+    session.exp_string("Affected components").unwrap();
+    key(&mut session, DOWN);
+    key(&mut session, " ");
+    key(&mut session, "\r");
+    answer(&mut session, "When did it start?", "-10m");
+    answer(
+        &mut session,
+        "Impact",
+        "Signed-in people saw previews of other people's private albums",
+    );
+    // The question only the security preset asks, with its guidance.
+    session
+        .exp_string("\"Still being checked\" is an honest answer.")
+        .unwrap();
+    answer(
+        &mut session,
+        "What data may have been exposed, and to whom?",
+        "Private album previews, seen by other signed-in people",
+    );
+    // The preset's acknowledgement and promise are offered; Enter keeps both.
+    session
+        .exp_string("(Our service showed account data to people it does not belong to.")
+        .unwrap();
+    key(&mut session, "\r");
+    session.exp_string("Next update in").unwrap();
+    answer(&mut session, "(30m)", "");
+    session.exp_string("Opened").unwrap();
+    let id = only_incident(&env);
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
+
+    let shown = env.show_json(&id);
+    assert_eq!(shown["title"], "Private albums shown to other people");
+    assert_eq!(shown["severity"], "sev1");
+    assert_eq!(shown["components"], serde_json::json!(["photos"]));
+    let acknowledgement = &shown["updates"][0];
+    assert_eq!(acknowledgement["fields"]["preset"], "security");
+    assert_eq!(
+        acknowledgement["fields"]["exposure"],
+        "Private album previews, seen by other signed-in people"
+    );
+    assert!(
+        acknowledgement["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Our service showed account data to people it does not belong to."),
+        "{acknowledgement:#}"
+    );
+    let at = chrono::DateTime::parse_from_rfc3339(acknowledgement["at"].as_str().unwrap()).unwrap();
+    let next =
+        chrono::DateTime::parse_from_rfc3339(acknowledgement["next_update_at"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(next - at, chrono::Duration::minutes(30));
+    // Every draft says what was answered.
+    for channel in ["status", "blog", "social", "chat", "email"] {
+        let text = env.draft(&id, 1, channel)["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            text.contains("Private album previews, seen by other signed-in people"),
+            "{channel}: {text}"
+        );
+    }
+}
