@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 pub const ACKNOWLEDGE: &str = "acknowledge";
 /// The stage of the update `incident resolve` records.
 pub const RESOLVE: &str = "resolve";
+/// The stage of an update `incident correct` records: a corrected text for an earlier one.
+pub const CORRECT: &str = "correction";
+/// The stage of an update `incident retract` records: an earlier update, or the whole
+/// incident, was wrong.
+pub const RETRACT: &str = "retraction";
 /// The field of an incident's first update that names the preset it was opened from.
 pub const PRESET_FIELD: &str = "preset";
 

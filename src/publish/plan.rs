@@ -171,6 +171,8 @@ mod tests {
             publications,
             approvals: Vec::new(),
             edits: BTreeMap::new(),
+            corrected: None,
+            retracted: None,
         }
     }
 

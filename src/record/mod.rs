@@ -6,6 +6,7 @@ pub mod event;
 pub mod id;
 pub mod lock;
 pub mod maintenance;
+pub mod revision;
 pub mod state;
 pub mod store;
 pub mod summary;

@@ -9,6 +9,7 @@ use super::event::{
     Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, Reopened,
     UpdateBody,
 };
+use super::revision::Revision;
 use super::timestamp;
 use crate::vocab::Status;
 
@@ -36,6 +37,9 @@ pub struct Incident {
     pub next_update_at: Option<DateTime<Utc>>,
     pub updates: Vec<Update>,
     pub timeline: Vec<TimelineEntry>,
+    /// The retraction of the whole incident (a false alarm), if one was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Revision>,
 }
 
 /// One update, numbered by its place in time order.
@@ -59,6 +63,12 @@ pub struct Update {
     /// Texts a person edited, by channel; the latest edit wins.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub edits: BTreeMap<crate::vocab::Channel, String>,
+    /// The latest correction of this update: `message` is then its corrected text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<Revision>,
+    /// The retraction of this update, if one was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Revision>,
 }
 
 /// Where an update was published, and how that went: one per `publish_started` event.
@@ -191,6 +201,7 @@ impl Incident {
                     .count(),
             ),
             timeline: Vec::with_capacity(events.len() + 1),
+            retracted: None,
         };
         if opened.started_at < opened_event.at {
             incident.timeline.push(TimelineEntry {
@@ -231,6 +242,7 @@ impl Incident {
             timeline.sort_by_key(|(index, _)| *index);
             incident.timeline = timeline.into_iter().map(|(_, entry)| entry).collect();
         }
+        super::revision::apply_all(&mut incident);
         // The latest promise stands: the last update's, or the reopening's when that came
         // after it (`apply_reopen` keeps it).
         let reopened_at = incident
@@ -536,6 +548,8 @@ impl Update {
             publications: Vec::new(),
             approvals: Vec::new(),
             edits: BTreeMap::new(),
+            corrected: None,
+            retracted: None,
         }
     }
 }
