@@ -21,6 +21,7 @@ mod publishing;
 mod render;
 mod reopen;
 mod resolve;
+mod revise;
 mod session;
 mod shell;
 mod show;
@@ -55,6 +56,8 @@ pub enum Command {
     Update(update::UpdateArgs),
     Resolve(resolve::ResolveArgs),
     Reopen(reopen::ReopenArgs),
+    Correct(revise::CorrectArgs),
+    Retract(revise::RetractArgs),
     List(list::ListArgs),
     Show(show::ShowArgs),
     Render(render::RenderArgs),
@@ -97,6 +100,8 @@ fn run(command: Command, session: &Session) -> Result<(), CommandError> {
         Command::Update(args) => update::run(args, session),
         Command::Resolve(args) => resolve::run(args, session),
         Command::Reopen(args) => reopen::run(args, session),
+        Command::Correct(args) => revise::correct(args, session),
+        Command::Retract(args) => revise::retract(args, session),
         Command::List(args) => list::run(args, session),
         Command::Show(args) => show::run(args, session),
         Command::Render(args) => render::run(args, session),

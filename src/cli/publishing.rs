@@ -108,7 +108,7 @@ pub fn publish(session: &Session, config: &Config, args: &Request) -> Result<(),
         ))
         .hint("add a `[targets.NAME]` table with a `kind` (`incident init` writes an example; the README lists every kind)"));
     }
-    let targets = select_targets(config, update, args.targets)?;
+    let targets = select_targets(config, &incident, update, args.targets)?;
     if targets.is_empty() {
         session.printer.status(&format!(
             "No target receives the `{}` stage; nothing to publish.",
@@ -136,6 +136,7 @@ pub fn publish(session: &Session, config: &Config, args: &Request) -> Result<(),
     let secrets = Secrets::new(args.dry_run);
     let run = Run::plan(
         config,
+        &incident,
         update,
         targets,
         &drafts,
@@ -286,14 +287,11 @@ struct TargetFailed {
 /// The targets that receive the update's stage, narrowed to `--target` names.
 fn select_targets<'a>(
     config: &'a Config,
+    incident: &Incident,
     update: &Update,
     names: &[String],
 ) -> Result<Vec<&'a Target>, CommandError> {
-    let routed: Vec<&Target> = config
-        .targets
-        .iter()
-        .filter(|target| target.receives(&update.stage))
-        .collect();
+    let routed = crate::publish::routing::receivers(config, incident, update);
     if names.is_empty() {
         return Ok(routed);
     }
@@ -630,11 +628,7 @@ pub fn offer(
     let Some(update) = incident.updates.get(seq - 1) else {
         return Ok(());
     };
-    let receiving: Vec<&Target> = config
-        .targets
-        .iter()
-        .filter(|target| target.receives(&update.stage))
-        .collect();
+    let receiving = crate::publish::routing::receivers(config, incident, update);
     let request = Request {
         id: &incident.id,
         update: Some(seq),

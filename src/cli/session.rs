@@ -128,9 +128,7 @@ pub fn routed_drafts(
     seq: usize,
 ) -> Result<Vec<Draft>, RenderError> {
     let renderer = Renderer::new(config);
-    let stage = &incident.updates[seq - 1].stage;
-    config
-        .routed_channels(stage)
+    crate::publish::routing::channels(config, incident, &incident.updates[seq - 1])
         .into_iter()
         .map(|channel| renderer.render(incident, seq, channel))
         .collect()

@@ -213,7 +213,16 @@ fn publish_unsent(
             .into_iter()
             .map(|draft| (draft.channel, draft))
             .collect();
-        let run = Run::plan(config, update, targets, &drafts, &[], &secrets, false);
+        let run = Run::plan(
+            config,
+            incident,
+            update,
+            targets,
+            &drafts,
+            &[],
+            &secrets,
+            false,
+        );
         if run.jobs.is_empty() {
             continue;
         }

@@ -21,7 +21,7 @@ pub fn review(session: &Session, config: &Config, incident: &Incident, seq: usiz
     let Some(update) = incident.updates.get(seq - 1) else {
         return;
     };
-    let channels = config.routed_channels(&update.stage);
+    let channels = crate::publish::routing::channels(config, incident, update);
     if channels.is_empty() {
         session.printer.status(&format!(
             "No target receives the `{}` stage; nothing will be published for it.",

@@ -636,8 +636,11 @@ impl<'a> Linter<'a> {
                 ),
             );
         }
-        let resolved = update.status == Status::Resolved;
-        if !resolved && update.next_update_at.is_none() {
+        // A retraction of a whole incident closes a false alarm: it is not a resolution that
+        // owes an apology or a word on data loss.
+        let resolved =
+            update.status == Status::Resolved && !crate::record::revision::is_revision(update);
+        if update.status != Status::Resolved && update.next_update_at.is_none() {
             found.missing(
                 Rule::NextUpdateMissing,
                 None,

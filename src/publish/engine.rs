@@ -28,8 +28,21 @@ pub struct Job<'a> {
     pub action: PublishAction,
     pub key: String,
     pub remote_id: Option<String>,
+    /// For a revision mended in place, the number of the update whose post it changes;
+    /// the publication is still recorded under the revision.
+    pub post_seq: Option<usize>,
     /// Error-level findings `--force` publishes past, recorded with the publication.
     pub overridden: Vec<String>,
+}
+
+impl Job<'_> {
+    /// The update whose post this job sends or changes: `update` itself, or the one a
+    /// revision mends.
+    pub fn post_update<'u>(&self, incident: &'u Incident, update: &'u Update) -> &'u Update {
+        self.post_seq
+            .and_then(|seq| incident.updates.get(seq - 1))
+            .unwrap_or(update)
+    }
 }
 
 /// How one target's publication ended.
@@ -97,7 +110,7 @@ impl Publishing<'_> {
         let post = Post {
             config: self.config,
             incident: self.incident,
-            update: self.update,
+            update: job.post_update(self.incident, self.update),
             draft: &job.draft,
             action: job.action,
             remote_id: job.remote_id.as_deref(),

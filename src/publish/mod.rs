@@ -18,6 +18,7 @@ pub mod plan;
 mod publisher;
 mod reply;
 pub mod retry;
+pub mod routing;
 pub mod run;
 mod secrets;
 pub mod targets;

@@ -17,10 +17,14 @@ use chrono::{DateTime, Utc};
 use super::Secrets;
 use super::engine::{Job, Outcome, Publishing};
 use super::plan::{self, Abilities, Step};
+use super::routing;
 use super::targets;
 use super::{Post, PublishError, text_hash};
 use crate::config::{Config, Target};
-use crate::record::{Attempt, Holder, Incident, PublishLock, Store, StoreError, Update};
+use crate::record::revision;
+use crate::record::{
+    Attempt, Holder, Incident, PublishAction, PublishLock, Store, StoreError, Update,
+};
 use crate::render::Draft;
 use crate::vocab::Channel;
 
@@ -50,11 +54,17 @@ pub struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    /// Plans `update` for `targets`, each getting the draft of its channel from `drafts`.
-    /// `overridden` are the error-level findings `--force` publishes past; `resend` is the
-    /// person's word that an interrupted try did not arrive.
+    /// Plans `update` of `incident` for `targets`, each getting the draft of its channel
+    /// from `drafts`. `overridden` are the error-level findings `--force` publishes past;
+    /// `resend` is the person's word that an interrupted try did not arrive.
+    ///
+    /// A correction or retraction mends the post it revises where the target can edit
+    /// one (re-rendered from the record, which now holds the revision), and is a notice of
+    /// its own where it cannot.
+    #[allow(clippy::too_many_arguments)]
     pub fn plan(
         config: &Config,
+        incident: &Incident,
         update: &Update,
         targets: Vec<&'a Target>,
         drafts: &BTreeMap<Channel, Draft>,
@@ -64,14 +74,31 @@ impl<'a> Run<'a> {
     ) -> Run<'a> {
         let mut jobs = Vec::new();
         let mut plans = Vec::new();
+        let renderer = crate::render::Renderer::new(config);
         for target in &targets {
-            let draft = drafts[&target.channel].clone();
-            let hash = text_hash(&draft.plain());
             let publisher = targets::build(target, config, secrets);
             let abilities = Abilities {
                 can_edit: publisher.can_edit(),
                 resend_is_safe: target.kind.delivery().resend_is_safe(),
             };
+            // The post a revision mends in place: its update, its id, and the text.
+            let mended = if revision::is_revision(update) && abilities.can_edit {
+                routing::revised_on(incident, update, &target.name).and_then(|revised| {
+                    let document = routing::document_of(incident, revised, &target.name);
+                    let remote = document.published_on(&target.name)?.remote_id.clone();
+                    let draft = renderer
+                        .render(incident, document.seq, target.channel)
+                        .ok()?;
+                    Some((document.seq, remote, draft))
+                })
+            } else {
+                None
+            };
+            let draft = match &mended {
+                Some((_, _, draft)) => draft.clone(),
+                None => drafts[&target.channel].clone(),
+            };
+            let hash = text_hash(&draft.plain());
             plans.push(
                 match plan::decide(update, &target.name, &hash, abilities, resend) {
                     Step::Send {
@@ -80,6 +107,10 @@ impl<'a> Run<'a> {
                         remote_id,
                         why,
                     } => {
+                        let (action, remote_id, post_seq) = match mended {
+                            Some((seq, remote, _)) => (PublishAction::Edit, remote, Some(seq)),
+                            None => (action, remote_id, None),
+                        };
                         jobs.push(Job {
                             target,
                             publisher,
@@ -88,6 +119,7 @@ impl<'a> Run<'a> {
                             action,
                             key,
                             remote_id,
+                            post_seq,
                             overridden: overridden.to_vec(),
                         });
                         Plan::Send {
@@ -131,7 +163,7 @@ impl<'a> Run<'a> {
         let post = Post {
             config,
             incident,
-            update,
+            update: job.post_update(incident, update),
             draft: &job.draft,
             action: job.action,
             remote_id: job.remote_id.as_deref(),

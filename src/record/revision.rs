@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::state::{Incident, Update};
 use super::timestamp;
+use crate::config::Target;
 use crate::vocab::{CORRECT, RETRACT};
 
 /// The update fields a revision keeps its facts in.
@@ -39,6 +40,37 @@ pub struct Revision {
     /// What a corrected update said before.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+}
+
+/// Whether `target` receives `update` of `incident`: the targets its stage is routed to,
+/// or for a correction or retraction, those that carried what it revises, and no other (a
+/// target that never showed the wrong text has nothing to mend).
+pub fn receives(incident: &Incident, update: &Update, target: &Target) -> bool {
+    if is_revision(update) {
+        revised_on(incident, update, &target.name).is_some()
+    } else {
+        target.receives(&update.stage)
+    }
+}
+
+/// For a correction or retraction, the update whose post on `target` it mends: the revised
+/// update, or for a whole incident's retraction the latest update `target` shows; `None`
+/// when `target` never published it.
+pub fn revised_on<'i>(incident: &'i Incident, update: &Update, target: &str) -> Option<&'i Update> {
+    let published = |candidate: &&Update| candidate.published_on(target).is_some();
+    match update.fields.get(field::REVISES) {
+        Some(revises) => incident
+            .updates
+            .iter()
+            .find(|candidate| candidate.event_id == *revises)
+            .filter(published),
+        None => incident
+            .updates
+            .iter()
+            .rev()
+            .filter(|candidate| !is_revision(candidate))
+            .find(published),
+    }
 }
 
 /// Whether `update` is a correction or a retraction.

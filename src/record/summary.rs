@@ -36,6 +36,9 @@ pub struct Summary {
     pub next_update_at: Option<DateTime<Utc>>,
     /// How many updates there are.
     pub updates: usize,
+    /// When the whole incident was retracted as a false alarm, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted_at: Option<DateTime<Utc>>,
     /// Each update's stage and the targets that published it, in order: what `list` needs
     /// to say which updates went unsent.
     #[serde(skip)]
@@ -47,6 +50,9 @@ pub struct Summary {
 pub struct Sent {
     pub stage: String,
     pub targets: Vec<String>,
+    /// For a correction or retraction, the targets that carried what it revises: the only
+    /// ones that receive it.
+    pub carriers: Option<Vec<String>>,
 }
 
 impl Summary {
@@ -64,12 +70,50 @@ impl Summary {
             .enumerate()
             .filter(|(_, sent)| {
                 targets.iter().any(|target| {
-                    target.receives(&sent.stage)
-                        && sent.targets.binary_search(&target.name).is_err()
+                    let receives = match &sent.carriers {
+                        Some(carriers) => carriers.binary_search(&target.name).is_ok(),
+                        None => target.receives(&sent.stage),
+                    };
+                    receives && sent.targets.binary_search(&target.name).is_err()
                 })
             })
             .map(|(index, _)| index + 1)
             .collect()
+    }
+
+    /// Fills in who receives each correction and retraction, from what each revises (by
+    /// event id, `None` for a whole incident) and the updates' event ids, in order.
+    fn with_carriers<'e>(
+        mut self,
+        revises: impl Iterator<Item = Option<&'e str>>,
+        event_ids: impl Iterator<Item = &'e str>,
+    ) -> Summary {
+        let event_ids: Vec<&str> = event_ids.collect();
+        for (index, revises) in revises.enumerate() {
+            let stage = self.sent[index].stage.as_str();
+            if stage != crate::vocab::CORRECT && stage != crate::vocab::RETRACT {
+                continue;
+            }
+            let mut carriers: Vec<String> = match revises {
+                Some(revised) => event_ids
+                    .iter()
+                    .position(|id| *id == revised)
+                    .map(|at| self.sent[at].targets.clone())
+                    .unwrap_or_default(),
+                None => self
+                    .sent
+                    .iter()
+                    .filter(|sent| {
+                        sent.stage != crate::vocab::CORRECT && sent.stage != crate::vocab::RETRACT
+                    })
+                    .flat_map(|sent| sent.targets.iter().cloned())
+                    .collect(),
+            };
+            carriers.sort_unstable();
+            carriers.dedup();
+            self.sent[index].carriers = Some(carriers);
+        }
+        self
     }
 
     /// Returns the summary of a fully folded incident.
@@ -85,6 +129,7 @@ impl Summary {
             resolved_at: incident.resolved_at,
             next_update_at: incident.next_update_at,
             updates: incident.updates.len(),
+            retracted_at: incident.retracted.as_ref().map(|retraction| retraction.at),
             sent: incident
                 .updates
                 .iter()
@@ -100,10 +145,23 @@ impl Summary {
                     Sent {
                         stage: update.stage.clone(),
                         targets,
+                        carriers: None,
                     }
                 })
                 .collect(),
         }
+        .with_carriers(
+            incident.updates.iter().map(|update| {
+                update
+                    .fields
+                    .get(super::revision::field::REVISES)
+                    .map(String::as_str)
+            }),
+            incident
+                .updates
+                .iter()
+                .map(|update| update.event_id.as_str()),
+        )
     }
 
     /// Reads an incident's log, returning its summary and the lines it skipped.
@@ -131,12 +189,15 @@ impl Summary {
             resolved_at: None,
             next_update_at: None,
             updates: 0,
+            retracted_at: None,
             sent: Vec::new(),
         };
         let mut latest_promise = None;
         // Each update's place by its event id, and every (update, target) published.
         let mut update_index: HashMap<&str, usize> = HashMap::new();
         let mut published: Vec<(&str, &str)> = Vec::new();
+        let mut revises: Vec<Option<&str>> = Vec::new();
+        let mut event_ids: Vec<&str> = Vec::new();
         for event in events {
             let (update, resolved_at) = match &event.body {
                 LightBody::Published(finished) => {
@@ -180,7 +241,16 @@ impl Summary {
             summary.sent.push(Sent {
                 stage: update.stage.clone(),
                 targets: Vec::new(),
+                carriers: None,
             });
+            if update.stage == crate::vocab::RETRACT
+                && update.fields.revises.is_none()
+                && summary.retracted_at.is_none()
+            {
+                summary.retracted_at = Some(event.at);
+            }
+            revises.push(update.fields.revises.as_deref());
+            event_ids.push(event.id.as_str());
         }
         for (update, target) in published {
             if let Some(&index) = update_index.get(update) {
@@ -194,7 +264,7 @@ impl Summary {
         if summary.status != Status::Resolved {
             summary.next_update_at = latest_promise;
         }
-        Ok(summary)
+        Ok(summary.with_carriers(revises.into_iter(), event_ids.into_iter()))
     }
 }
 
@@ -255,6 +325,14 @@ struct LightUpdate {
     status: Status,
     #[serde(default, deserialize_with = "timestamp::deserialize_option")]
     next_update_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    fields: LightFields,
+}
+
+/// The one answer a summary reads: what a correction or retraction revises.
+#[derive(Default, Deserialize)]
+struct LightFields {
+    revises: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -481,10 +559,12 @@ mod tests {
                 Sent {
                     stage: "acknowledge".to_string(),
                     targets: vec!["status-site".to_string()],
+                    carriers: None,
                 },
                 Sent {
                     stage: "explain".to_string(),
                     targets: Vec::new(),
+                    carriers: None,
                 },
             ]
         );

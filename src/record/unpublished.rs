@@ -25,7 +25,7 @@ impl Incident {
             .filter_map(|update| {
                 let missing: Vec<&str> = targets
                     .iter()
-                    .filter(|target| target.receives(&update.stage))
+                    .filter(|target| super::revision::receives(self, update, target))
                     .filter(|target| update.published_on(&target.name).is_none())
                     .map(|target| target.name.as_str())
                     .collect();

@@ -96,6 +96,18 @@ pub struct IncidentView {
     pub next_update_at: Option<DateTime<Utc>>,
     /// From start to resolution, in words ("1 hour 27 minutes"), once resolved.
     pub duration: Option<String>,
+    /// The retraction of the whole incident (a false alarm); absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<RetractedView>,
+}
+
+/// When, and why, a whole incident was retracted.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetractedView {
+    #[serde(serialize_with = "rfc3339")]
+    pub at: DateTime<Utc>,
+    /// The reason, where the view is made from the record rather than a summary.
+    pub reason: Option<String>,
 }
 
 /// What an incident view is made of, wherever it comes from.
@@ -107,6 +119,7 @@ struct Facts<'a> {
     components: &'a [String],
     impact: Option<String>,
     exposure: Option<String>,
+    retracted: Option<RetractedView>,
     started_at: DateTime<Utc>,
     acknowledged_at: Option<DateTime<Utc>>,
     resolved_at: Option<DateTime<Utc>>,
@@ -131,6 +144,7 @@ impl IncidentView {
             duration: facts
                 .resolved_at
                 .map(|resolved| crate::time::human_duration(resolved - facts.started_at)),
+            retracted: facts.retracted,
         }
     }
 
@@ -146,6 +160,7 @@ impl IncidentView {
                 components: &incident.components,
                 impact: incident.impact.clone(),
                 exposure: latest_field(&incident.updates, EXPOSURE),
+                retracted: retracted_view(incident),
                 started_at: incident.started_at,
                 acknowledged_at: incident.acknowledged_at,
                 resolved_at: incident.resolved_at,
@@ -170,6 +185,7 @@ impl IncidentView {
                 components: &incident.components,
                 impact,
                 exposure: latest_field(&incident.updates[..=index], EXPOSURE),
+                retracted: retracted_view(incident),
                 started_at: incident.started_at,
                 acknowledged_at: incident.acknowledged_at,
                 resolved_at: incident
@@ -193,6 +209,9 @@ impl IncidentView {
                 components: &summary.components,
                 impact,
                 exposure: None,
+                retracted: summary
+                    .retracted_at
+                    .map(|at| RetractedView { at, reason: None }),
                 started_at: summary.started_at,
                 acknowledged_at: summary.acknowledged_at,
                 resolved_at: summary.resolved_at,
@@ -200,6 +219,13 @@ impl IncidentView {
             },
         )
     }
+}
+
+fn retracted_view(incident: &Incident) -> Option<RetractedView> {
+    incident.retracted.as_ref().map(|retraction| RetractedView {
+        at: retraction.at,
+        reason: Some(retraction.text.clone()),
+    })
 }
 
 /// The field an answer about exposed data is kept in.

@@ -32,6 +32,12 @@ impl FeedEntry {
         format!("urn:incident:{}:{}", self.incident_id, self.update.event_id)
     }
 
+    /// When the entry last changed: its update's time, or a later correction's or
+    /// retraction's.
+    pub fn updated(&self) -> &str {
+        self.update.revised_at.as_deref().unwrap_or(&self.update.at)
+    }
+
     /// Returns the entry's title: "Identified: Photos shown to the wrong people".
     pub fn title(&self) -> String {
         format!("{}: {}", self.heading, self.incident_title)
@@ -159,6 +165,7 @@ pub struct AtomEntry {
     pub id: String,
     pub title: String,
     pub updated: String,
+    pub published: String,
     pub url: String,
     pub status: &'static str,
     /// The update's status text as HTML; the template escapes it into the XML.
@@ -184,7 +191,8 @@ impl<'a> AtomFeed<'a> {
                 .map(|entry| AtomEntry {
                     id: entry.id(),
                     title: entry.title(),
-                    updated: entry.update.at.clone(),
+                    updated: entry.updated().to_string(),
+                    published: entry.update.at.clone(),
                     url: links.url(&entry.update.path),
                     status: entry.update.status.name(),
                     content_html: entry.update.html.clone(),
@@ -224,6 +232,9 @@ pub struct JsonItem {
     pub title: String,
     pub content_html: String,
     pub date_published: String,
+    /// When a correction or retraction last changed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_modified: Option<String>,
     pub tags: Vec<&'static str>,
 }
 
@@ -248,6 +259,7 @@ impl JsonFeed {
                     title: entry.title(),
                     content_html: entry.update.html.clone(),
                     date_published: entry.update.at.clone(),
+                    date_modified: entry.update.revised_at.clone(),
                     tags: vec![entry.update.status.name()],
                 })
                 .collect(),
@@ -277,6 +289,7 @@ mod tests {
                 text: String::new(),
                 html: String::new(),
                 path: String::new(),
+                revised_at: None,
             },
         }
     }

@@ -188,8 +188,10 @@ pub fn build(config: &Config, out: &Path, now: DateTime<Utc>) -> Result<Built, S
 
     let entries = read.feed.into_sorted();
     let feed_updated = entries
-        .first()
-        .map_or_else(|| rfc3339(now), |entry| entry.update.at.clone());
+        .iter()
+        .map(|entry| entry.updated())
+        .max()
+        .map_or_else(|| rfc3339(now), str::to_string);
     let atom = AtomFeed::new(config, &links, &entries, feed_updated);
     let xml = shared.templates.render(templates::ATOM, &atom)?;
     shared.writer.write("feed.xml", xml.as_bytes())?;
@@ -311,14 +313,23 @@ impl Shared<'_> {
                     source,
                 })?;
             let html = crate::render::html::markdown_to_html(&draft.text);
-            updates.push(UpdateView::new(config, id, update, draft.text, html));
+            let mut view = UpdateView::new(config, id, update, draft.text, html);
+            // A retraction of the whole incident changes every update's text.
+            if let Some(retraction) = &incident.retracted {
+                let at = rfc3339(retraction.at);
+                view.revised_at = Some(view.revised_at.map_or(at.clone(), |own| own.max(at)));
+            }
+            updates.push(view);
         }
         updates.reverse();
         let summary = Summary::of(&incident);
+        let mut view = IncidentView::new(config, &summary, incident.impact.clone());
+        view.facts.retracted =
+            crate::render::view::IncidentView::of_incident(config, &incident).retracted;
         let page = IncidentPage {
             root: "../",
             org: OrgView::new(config),
-            incident: IncidentView::new(config, &summary, incident.impact.clone()),
+            incident: view,
             updates,
             timeline_svg: crate::report::svg::timeline(&incident, config, self.now),
         };
@@ -327,10 +338,19 @@ impl Shared<'_> {
 
         let updates = page.updates;
         for update in &updates {
+            let retracted = incident.retracted.is_some()
+                || incident
+                    .updates
+                    .get(update.seq - 1)
+                    .is_some_and(|own| own.retracted.is_some());
             read.feed.push(FeedEntry {
                 incident_id: incident.id.clone(),
                 incident_title: page.incident.title.clone(),
-                heading: update.status_label.to_string(),
+                heading: if retracted {
+                    format!("Retracted ({})", update.status_label)
+                } else {
+                    update.status_label.to_string()
+                },
                 update: update.clone(),
             });
         }

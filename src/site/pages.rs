@@ -81,6 +81,9 @@ pub struct UpdateView {
     pub html: String,
     /// Where the update sits on its incident's page, relative to the site's root.
     pub path: String,
+    /// When it was last corrected or retracted (or its whole incident retracted), if ever:
+    /// when a feed entry's text last changed.
+    pub revised_at: Option<String>,
 }
 
 impl UpdateView {
@@ -106,6 +109,12 @@ impl UpdateView {
             text: printable(&text),
             html: printable(&html),
             path: format!("{}#update-{}", incident_path(incident_id), update.seq),
+            revised_at: [&update.corrected, &update.retracted]
+                .into_iter()
+                .flatten()
+                .map(|revision| revision.at)
+                .max()
+                .map(rfc3339),
         }
     }
 }

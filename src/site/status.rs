@@ -154,6 +154,7 @@ photos = "Photos"
             resolved_at: None,
             next_update_at: None,
             updates: 1,
+            retracted_at: None,
             sent: Vec::new(),
         }
     }

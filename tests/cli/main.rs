@@ -34,4 +34,5 @@ mod publish_static;
 mod publish_wordpress;
 mod render;
 mod render_inputs;
+mod revise;
 mod site;

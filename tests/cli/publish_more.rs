@@ -15,7 +15,7 @@ use sha2::Sha256;
 use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::support::{
-    LocalServer, Output, TestEnv, header, json_body, output, pairs, publish_states, read,
+    LocalServer, Output, TestEnv, form, header, json_body, output, pairs, publish_states, read,
 };
 
 const MASTODON_TOKEN: &str = "s3cr3t-mastodon-token";
@@ -83,34 +83,6 @@ fn state_of(out: &Output, target: &str) -> String {
         .find(|(name, _)| name == target)
         .map(|(_, state)| state)
         .unwrap_or_else(|| panic!("no `{target}` in\n{out}"))
-}
-
-/// Decodes an `application/x-www-form-urlencoded` body.
-fn form(request: &Request) -> Vec<(String, String)> {
-    fn decode(text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut at = 0;
-        while at < bytes.len() {
-            match bytes[at] {
-                b'+' => out.push(b' '),
-                b'%' => {
-                    out.push(u8::from_str_radix(&text[at + 1..at + 3], 16).unwrap());
-                    at += 2;
-                }
-                byte => out.push(byte),
-            }
-            at += 1;
-        }
-        String::from_utf8(out).unwrap()
-    }
-    let body = std::str::from_utf8(&request.body).unwrap();
-    body.split('&')
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap();
-            (decode(key), decode(value))
-        })
-        .collect()
 }
 
 /// Replaces update `update`'s `channel` text through `incident edit` and an editor.

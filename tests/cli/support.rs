@@ -605,3 +605,31 @@ pub fn raw_response(status: &str, body: &str) -> String {
         body.len()
     )
 }
+
+/// Decodes an `application/x-www-form-urlencoded` body.
+pub fn form(request: &wiremock::Request) -> Vec<(String, String)> {
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'+' => out.push(b' '),
+                b'%' => {
+                    out.push(u8::from_str_radix(&text[at + 1..at + 3], 16).unwrap());
+                    at += 2;
+                }
+                byte => out.push(byte),
+            }
+            at += 1;
+        }
+        String::from_utf8(out).unwrap()
+    }
+    let body = std::str::from_utf8(&request.body).unwrap();
+    body.split('&')
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap();
+            (decode(key), decode(value))
+        })
+        .collect()
+}

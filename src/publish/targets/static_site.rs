@@ -160,7 +160,8 @@ impl StaticSite {
                 lines.push(format!("pin: {scheduled}"));
             }
             (Flavor::Cstate, None) => {
-                let resolved = latest.status == Status::Resolved;
+                // A retracted incident (a false alarm) is over, whichever update shows last.
+                let resolved = latest.status == Status::Resolved || incident.retracted.is_some();
                 lines.push(format!("title: {title}"));
                 lines.push(format!(
                     "date: {}",
@@ -169,7 +170,10 @@ impl StaticSite {
                 lines.push(format!("lastmod: {lastmod}"));
                 lines.push(format!("resolved: {resolved}"));
                 if resolved {
-                    let when = incident.resolved_at.unwrap_or(latest.at);
+                    let when = incident
+                        .resolved_at
+                        .or(incident.retracted.as_ref().map(|retraction| retraction.at))
+                        .unwrap_or(latest.at);
                     lines.push(format!("resolvedWhen: {}", crate::time::rfc3339(when)));
                 }
                 // cState's words for how bad it is, from the same scale as component statuses.
