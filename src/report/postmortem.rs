@@ -33,6 +33,8 @@ pub struct Facts<'a> {
     /// Updates that a target receiving their stage never got.
     pub unpublished: Vec<UnpublishedFacts>,
     pub overridden: Vec<Overridden>,
+    /// Every correction and retraction, in time order.
+    pub revisions: Vec<RevisionFacts>,
     /// The timeline picture's file name, when written beside the Markdown.
     pub picture: Option<String>,
     pub picture_alt: String,
@@ -90,6 +92,22 @@ pub struct UnpublishedFacts {
     pub update: usize,
     pub time: String,
     pub targets: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RevisionFacts {
+    /// `correction` or `retraction`.
+    pub kind: String,
+    /// The update it records.
+    pub update: usize,
+    /// The update it revises; none for the retraction of the whole incident.
+    pub revises: Option<usize>,
+    pub time: String,
+    pub author: String,
+    /// A correction's new text, or a retraction's reason, fit for a list item.
+    pub text: String,
+    /// What a corrected update said before.
+    pub original: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -233,6 +251,36 @@ impl<'a> Facts<'a> {
             })
             .collect();
 
+        let revisions = incident
+            .updates
+            .iter()
+            .filter(|update| crate::record::revision::is_revision(update))
+            .map(|update| {
+                let revises = update
+                    .fields
+                    .get(crate::record::revision::field::REVISES)
+                    .and_then(|event_id| {
+                        incident
+                            .updates
+                            .iter()
+                            .find(|revised| revised.event_id == *event_id)
+                    });
+                RevisionFacts {
+                    kind: update.stage.clone(),
+                    update: update.seq,
+                    revises: revises.map(|revised| revised.seq),
+                    time: at(update.at),
+                    author: update.author.clone(),
+                    text: cell(update.message.as_deref().unwrap_or_default()),
+                    original: revises
+                        .and_then(|revised| revised.corrected.as_ref())
+                        .filter(|corrected| corrected.by_update == update.seq)
+                        .and_then(|corrected| corrected.original.as_deref())
+                        .map(cell),
+                }
+            })
+            .collect();
+
         Facts {
             draft: incident.status != crate::vocab::Status::Resolved,
             org: OrgView::new(config),
@@ -253,6 +301,7 @@ impl<'a> Facts<'a> {
             publications,
             unpublished,
             overridden,
+            revisions,
             picture: None,
             picture_alt: format!("Timeline of the incident: {}", incident.title),
         }

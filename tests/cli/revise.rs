@@ -376,10 +376,28 @@ fn a_single_update_is_retracted_and_revisions_are_refused_where_they_make_no_sen
     assert!(file.contains("Retracted at "), "{file}");
     let first = env.read(&format!("published/{id}/001-acknowledge.status.md"));
     assert!(!first.contains("Retracted"), "only update 2 is retracted");
+    env.ok(&[
+        "correct",
+        &id,
+        "--update",
+        "1",
+        "--message",
+        "Uploads fail for everyone on the mobile app.",
+    ]);
+    let postmortem = env.ok(&["postmortem", &id, "--draft"]).stdout;
+    assert!(
+        postmortem
+            .contains("Test Author retracted update 2 (update 3): The storage node had space"),
+        "{postmortem}"
+    );
+    assert!(
+        postmortem.contains("Test Author corrected update 1 (update 4): \"Uploads fail for everyone on the mobile app.\", where it first said \"Uploads fail for everyone.\""),
+        "{postmortem}"
+    );
 
     let refused = |args: &[&str], says: &str| {
         let out = env.run(args);
-        assert_eq!(out.code, 2, "{out}");
+        assert_eq!(out.code, 2, "{args:?}: {out}");
         assert!(out.stderr.contains(says), "{out}");
     };
     refused(
@@ -401,7 +419,7 @@ fn a_single_update_is_retracted_and_revisions_are_refused_where_they_make_no_sen
             "--update",
             "1",
             "--message",
-            "Uploads fail for everyone.",
+            "Uploads fail for everyone on the mobile app.",
         ],
         "already says that",
     );
@@ -416,4 +434,58 @@ fn a_single_update_is_retracted_and_revisions_are_refused_where_they_make_no_sen
     ]);
     assert_eq!(out.code, 1, "{out}");
     assert!(out.stderr.contains("minimising"), "{out}");
+}
+
+#[test]
+fn a_webhook_is_told_what_kind_of_change_a_revision_is() {
+    let server = LocalServer::start();
+    server.answer("/hook", ResponseTemplate::new(200));
+    let env = TestEnv::with_config(&format!(
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\n",
+        server.uri()
+    ));
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail since 07:50 UTC."],
+    );
+    env.ok(&["publish", &id, "--yes"]);
+    env.ok(&[
+        "correct",
+        &id,
+        "--update",
+        "1",
+        "--message",
+        "Uploads fail since 07:30 UTC.",
+    ]);
+    env.ok(&["publish", &id, "--yes"]);
+    env.ok(&[
+        "retract",
+        &id,
+        "--reason",
+        "Uploads worked; a test script reported failures.",
+    ]);
+    env.ok(&["publish", &id, "--yes"]);
+    let bodies: Vec<Value> = server.requests_to("/hook").iter().map(json_body).collect();
+    let types: Vec<&str> = bodies
+        .iter()
+        .map(|body| body["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "incident.opened",
+            "incident.update_corrected",
+            "incident.retracted"
+        ]
+    );
+    assert_eq!(
+        bodies[1]["data"]["update"]["corrected"]["original"],
+        "Uploads fail since 07:50 UTC."
+    );
+    assert_eq!(
+        bodies[1]["data"]["update"]["message"],
+        "Uploads fail since 07:30 UTC."
+    );
+    assert!(bodies[2]["data"]["incident"]["retracted"]["text"].is_string());
+    assert!(bodies[0]["data"]["update"].get("corrected").is_none());
 }

@@ -79,6 +79,14 @@ fn event_type(post: &Post) -> &'static str {
         };
     }
     match (post.action, post.update.seq, post.update.status) {
+        // A correction or retraction mends the post it revises: say which.
+        (PublishAction::Edit, _, _) if post.incident.retracted.is_some() => "incident.retracted",
+        (PublishAction::Edit, _, _) if post.update.retracted.is_some() => {
+            "incident.update_retracted"
+        }
+        (PublishAction::Edit, _, _) if post.update.corrected.is_some() => {
+            "incident.update_corrected"
+        }
         (PublishAction::Edit, _, _) => "incident.update_edited",
         (_, 1, _) => "incident.opened",
         (_, _, Status::Resolved) => "incident.resolved",
@@ -88,6 +96,23 @@ fn event_type(post: &Post) -> &'static str {
 
 /// The JSON body, documented in the README.
 pub fn payload(post: &Post) -> serde_json::Value {
+    let mut payload = base_payload(post);
+    // What revised them, only when something did: receivers that never see a revision
+    // get the payload they always got.
+    let data = &mut payload["data"];
+    if let Some(retracted) = &post.incident.retracted {
+        data["incident"]["retracted"] = json!(retracted);
+    }
+    if let Some(corrected) = &post.update.corrected {
+        data["update"]["corrected"] = json!(corrected);
+    }
+    if let Some(retracted) = &post.update.retracted {
+        data["update"]["retracted"] = json!(retracted);
+    }
+    payload
+}
+
+fn base_payload(post: &Post) -> serde_json::Value {
     let incident = post.incident;
     let update = post.update;
     let components: Vec<serde_json::Value> = incident
