@@ -194,3 +194,51 @@ fn a_wrong_password_is_one_clear_line_and_recorded() {
     );
     assert!(!env.events(&id).contains(wrong));
 }
+
+#[test]
+#[ignore = "needs WordPress: run with eval \"$(../shared/scripts/wordpress-up.sh)\" and cargo test -- --include-ignored"]
+fn a_correction_rewrites_the_story_in_place_with_its_note() {
+    let (url, user, password) = wordpress();
+    let env = project(&url, &user);
+    let wrong = "Uploads fail for everyone since 07:50 UTC.";
+    let right = "Uploads fail for everyone since 07:30 UTC.";
+    let id = env.open("Uploads failing (correction)", &["--summary", wrong]);
+    assert_eq!(publish(&env, &password, &[&id, "--yes"]).code, 0);
+    env.ok(&[
+        "update",
+        &id,
+        "--stage",
+        "explain",
+        "--message",
+        "A storage node filled up; we are moving data off it.",
+    ]);
+    assert_eq!(publish(&env, &password, &[&id, "--yes"]).code, 0);
+    let post_id = env.publications_to(&id, 1, "blog")[0]["remote_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    env.ok(&["correct", &id, "--update", "1", "--message", right]);
+    let out = publish(&env, &password, &[&id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains("edited"), "{out}");
+    let post = fetch(&format!("{url}/wp-json/wp/v2/posts/{post_id}"));
+    let content = post["content"]["rendered"].as_str().unwrap();
+    assert!(content.contains(right), "{content}");
+    assert!(content.contains("Corrected at "), "{content}");
+    assert!(content.contains("this update first said"), "{content}");
+    assert!(
+        content.contains("we are moving data off it"),
+        "the later update stays in the story: {content}"
+    );
+    let same_slug = fetch(&format!("{url}/wp-json/wp/v2/posts?slug=incident-{id}"));
+    assert_eq!(same_slug.as_array().unwrap().len(), 1, "still one post");
+
+    // A rerun sends nothing.
+    let modified = post["modified_gmt"].clone();
+    let out = publish(&env, &password, &[&id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains("already published"), "{out}");
+    let post = fetch(&format!("{url}/wp-json/wp/v2/posts/{post_id}"));
+    assert_eq!(post["modified_gmt"], modified);
+}
