@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use clap::Args;
 
-use super::session::Session;
+use super::session::{Session, store_of};
 use super::session::{pick_update, routed_drafts};
 use crate::error::CommandError;
 use crate::publish::text_hash;
-use crate::record::{Approved, Event, EventBody, Store, id};
+use crate::record::{Approved, Event, EventBody, id};
 
 /// Approve the drafts of an update for publishing, as they are now
 ///
@@ -25,7 +25,7 @@ pub struct ApproveArgs {
 
 pub fn run(args: ApproveArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let store = Store::new(config.incidents_dir());
+    let store = store_of(&config, &args.id);
     let incident = session.load_incident(&store, &args.id)?;
     let seq = pick_update(&incident, args.update)?;
     let update = &incident.updates[seq - 1];

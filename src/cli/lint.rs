@@ -4,11 +4,10 @@ use clap::Args;
 use serde::Serialize;
 
 use super::output::{describe, summary};
-use super::session::Session;
+use super::session::{Session, store_of};
 use super::session::{pick_update, routed_drafts};
 use crate::error::CommandError;
 use crate::lint::{Finding, Linter, Tally};
-use crate::record::Store;
 
 /// Check an update's drafts: what they say, what they leave out, and the record's promises
 ///
@@ -34,7 +33,7 @@ struct Report<'a> {
 
 pub fn run(args: LintArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let store = Store::new(config.incidents_dir());
+    let store = store_of(&config, &args.id);
     let incident = session.load_incident(&store, &args.id)?;
     let seq = pick_update(&incident, args.update)?;
     let drafts = routed_drafts(&config, &incident, seq)?;

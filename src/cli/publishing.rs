@@ -85,7 +85,7 @@ pub struct Request<'a> {
 /// Publishes one update to every target that receives its stage: checks, approvals, the
 /// plan, the sending, and the report.
 pub fn publish(session: &Session, config: &Config, args: &Request) -> Result<(), CommandError> {
-    let store = Store::new(config.incidents_dir());
+    let store = super::session::store_of(config, args.id);
     let id = store.resolve(args.id)?;
     let author = session.author(config.root());
     // A dry run sends nothing and records nothing, so it neither waits nor blocks anyone.

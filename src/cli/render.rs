@@ -4,9 +4,8 @@ use clap::Args;
 
 use super::answers::parse_channel;
 use super::output::sections;
-use super::session::{Session, pick_update};
+use super::session::{Session, pick_update, store_of};
 use crate::error::CommandError;
-use crate::record::Store;
 use crate::render::Renderer;
 use crate::vocab::Channel;
 
@@ -25,7 +24,7 @@ pub struct RenderArgs {
 
 pub fn run(args: RenderArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let store = Store::new(config.incidents_dir());
+    let store = store_of(&config, &args.id);
     let incident = session.load_incident(&store, &args.id)?;
     let seq = pick_update(&incident, args.update)?;
     let renderer = Renderer::new(&config);

@@ -11,7 +11,7 @@ use crate::env::Env;
 use crate::error::CommandError;
 use crate::record::maintenance::{self, Window};
 use crate::record::store::in_parallel;
-use crate::record::{Incident, Store, Summary, Warning};
+use crate::record::{Incident, Store, StoreError, Summary, Warning};
 use crate::render::{Draft, RenderError, Renderer};
 use crate::time::Clock;
 use crate::vocab::Status;
@@ -118,6 +118,23 @@ pub fn pick_update(incident: &Incident, requested: Option<usize>) -> Result<usiz
             "its updates are numbered 1 to {count}; `incident show {}` lists them",
             incident.id
         ))),
+    }
+}
+
+/// Returns the store that holds `prefix`: the incidents, or the maintenance windows when no
+/// incident matches it, so `publish`, `approve`, `render`, `show` and `lint` take either.
+pub fn store_of(config: &Config, prefix: &str) -> Store {
+    let incidents = Store::new(config.incidents_dir());
+    match incidents.resolve(prefix) {
+        Err(StoreError::Prefix(crate::record::id::PrefixError::NotFound { .. })) => {
+            let windows = maintenance::store(&config.incidents_dir());
+            if windows.resolve(prefix).is_ok() {
+                windows
+            } else {
+                incidents
+            }
+        }
+        _ => incidents,
     }
 }
 

@@ -5,10 +5,10 @@ use std::fmt::Write;
 use clap::Args;
 
 use super::output::next_update_text;
-use super::session::Session;
+use super::session::{Session, store_of};
 use crate::config::Config;
 use crate::error::CommandError;
-use crate::record::{Holder, Incident, PublicationState, PublishLock, Store};
+use crate::record::{Holder, Incident, PublicationState, PublishLock};
 use crate::time;
 
 /// Show an incident: its state, every update and the timeline
@@ -20,7 +20,7 @@ pub struct ShowArgs {
 
 pub fn run(args: ShowArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let store = Store::new(config.incidents_dir());
+    let store = store_of(&config, &args.id);
     let incident = session.load_incident(&store, &args.id)?;
     if session.printer.json_mode() {
         let unpublished = incident

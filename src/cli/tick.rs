@@ -171,7 +171,7 @@ fn record_due(
         }) {
             Ok(_) => report.recorded.push(Recorded {
                 window: window.id.clone(),
-                stage: due.stage().short(),
+                stage: due.stage().name(),
             }),
             Err(Refused::NotAllowed(_)) => {}
             Err(refused) => return Err(refused.into()),
@@ -324,7 +324,8 @@ fn show(
     for recorded in &report.recorded {
         session.printer.status(&format!(
             "Maintenance {}: recorded the {} notice.",
-            recorded.window, recorded.stage
+            recorded.window,
+            recorded.stage.trim_start_matches("maintenance-")
         ));
     }
     if !report.sent.is_empty() {

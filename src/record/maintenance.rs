@@ -189,7 +189,8 @@ pub struct Window {
 }
 
 impl Window {
-    /// Reads a window out of its record folded as an incident; `None` when it is not one.
+    /// Reads a window out of its record folded as an incident; `None` when it is not one
+    /// (not a maintenance record, or its times cannot be read).
     pub fn of(incident: &Incident) -> Option<Window> {
         let first = incident.updates.first()?;
         if incident.severity != SEVERITY || Stage::from_name(&first.stage) != Some(Stage::Announce)
@@ -205,6 +206,9 @@ impl Window {
                 .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
                 .map(|at| at.with_timezone(&Utc))
         };
+        // A window without readable times is not one: no reader should guess them.
+        let starts_at = time(field::STARTS)?;
+        let ends_at = time(field::ENDS)?;
         let flag = |name: &str| first.fields.get(name).is_some_and(|value| value == "true");
         let mut state = State::Scheduled;
         let mut reminded = Vec::new();
@@ -245,8 +249,8 @@ impl Window {
             title: incident.title.clone(),
             state,
             components: incident.components.clone(),
-            starts_at: time(field::STARTS).unwrap_or(incident.started_at),
-            ends_at: time(field::ENDS).unwrap_or(incident.started_at),
+            starts_at,
+            ends_at,
             remind_minutes,
             auto_start: flag(field::AUTO_START),
             auto_complete: flag(field::AUTO_COMPLETE),
@@ -321,7 +325,7 @@ pub enum Refused {
     #[error(transparent)]
     Fold(#[from] FoldError),
     #[error(
-        "`{id}` in `incidents/{FOLDER}/` is not a maintenance window (its first update is not an announcement)"
+        "`{id}` in `incidents/{FOLDER}/` is not a maintenance window (its first update is not an announcement with readable times)"
     )]
     NotAWindow { id: String },
     #[error("maintenance {} is {}", .0.id, .0.state.name().replace('_', " "))]

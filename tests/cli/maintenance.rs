@@ -129,7 +129,7 @@ fn a_window_is_announced_reminded_started_and_completed_by_tick_once() {
     assert_eq!(sent(&tick(&env, "2026-11-21T09:00:00Z")), []);
     // A gap past both reminder times sends only the latest one.
     let report = tick(&env, "2026-11-24T09:30:00Z");
-    assert_eq!(report["recorded"][0]["stage"], "remind");
+    assert_eq!(report["recorded"][0]["stage"], "maintenance-remind");
     assert_eq!(sent(&report), everywhere("remind"));
     let report = tick(&env, "2026-11-24T10:00:00Z");
     assert_eq!(sent(&report), everywhere("start"));
@@ -393,7 +393,10 @@ fn tick_holds_a_notice_whose_template_the_checks_refuse() {
     let out = env.run_at("2026-11-24T10:00:00Z", &["tick", "--json"]);
     assert_eq!(out.code, 1, "{out}");
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(report["recorded"][0]["stage"], "start", "recorded by time");
+    assert_eq!(
+        report["recorded"][0]["stage"], "maintenance-start",
+        "recorded by time"
+    );
     assert_eq!(
         report["held"][0]["stage"], "maintenance-start",
         "{report:#}"
@@ -634,4 +637,58 @@ fn an_email_notice_is_plain_text_with_a_maintenance_subject() {
     assert!(
         mail.contains("Scheduled maintenance: Database upgrade, 2026-11-24 05:00 EST (10:00 UTC)")
     );
+}
+
+#[test]
+fn a_target_that_requires_approval_gets_a_notice_through_approve_and_publish() {
+    let server = LocalServer::start();
+    server.answer("/hook", ResponseTemplate::new(200));
+    let env = TestEnv::with_config(&format!(
+        "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\nrequire_approval = true\n",
+        server.uri()
+    ));
+    let id = env
+        .ok_at(
+            "2026-11-20T09:00:00Z",
+            &[
+                "maintenance",
+                "schedule",
+                "--title",
+                "Database upgrade",
+                "--starts",
+                "2026-11-24T10:00:00Z",
+                "--ends",
+                "2026-11-24T12:00:00Z",
+                "--no-remind",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string();
+    // The timer leaves it to a person.
+    assert_eq!(
+        sent(&tick(&env, "2026-11-20T09:01:00Z")),
+        [pair("announce", "local")]
+    );
+    assert!(server.requests_to("/hook").is_empty());
+    // A window's notices render, and are approved and published, like an update.
+    let drafts = env
+        .ok_at("2026-11-20T09:02:00Z", &["render", &id, "--json"])
+        .stdout;
+    assert!(
+        drafts.contains("Scheduled maintenance: Database upgrade"),
+        "{drafts}"
+    );
+    let out = env.run_at("2026-11-20T09:03:00Z", &["publish", &id, "--yes"]);
+    assert_eq!(out.code, 2, "not approved yet: {out}");
+    assert!(out.stderr.contains("requires approval"), "{out}");
+    env.ok_at("2026-11-20T09:04:00Z", &["approve", &id]);
+    env.ok_at("2026-11-20T09:05:00Z", &["publish", &id, "--yes"]);
+    let types: Vec<String> = server
+        .requests_to("/hook")
+        .iter()
+        .map(|request| json_body(request)["type"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(types, ["maintenance.scheduled"]);
+    assert_eq!(sent(&tick(&env, "2026-11-20T09:06:00Z")), []);
 }
