@@ -6,10 +6,8 @@ use clap::{Args, Subcommand};
 use super::answers::check_component;
 use super::output::{describe, table};
 use super::session::{Session, load_windows, routed_drafts};
-use super::walkthrough::fixed_by_the_update;
+use super::walkthrough::{mendable_findings, show_before_recording};
 use crate::error::CommandError;
-use crate::lint::{Finding, Linter};
-use crate::playbook::Level;
 use crate::record::Incident;
 use crate::record::id::{new_event_id, new_incident_id};
 use crate::record::maintenance::{
@@ -246,11 +244,7 @@ fn checked(
     force: bool,
 ) -> Result<bool, CommandError> {
     let drafts = routed_drafts(config, window, seq)?;
-    let (errors, warnings): (Vec<Finding>, Vec<Finding>) = Linter::new(config)
-        .lint(window, seq, &drafts)
-        .into_iter()
-        .filter(|finding| fixed_by_the_update(finding.rule))
-        .partition(|finding| finding.level == Level::Error);
+    let (errors, warnings) = mendable_findings(config, window, seq, &drafts);
     if !warnings.is_empty() && !session.printer.json_mode() {
         session
             .printer
@@ -266,14 +260,7 @@ fn checked(
         ));
         return Ok(true);
     }
-    if !session.printer.json_mode() {
-        session
-            .printer
-            .heading(&format!("\nChecks before recording the notice: {count}"));
-        session
-            .printer
-            .status_styled(describe(&errors, true).trim_end());
-    }
+    show_before_recording(session, "the notice", &count, &errors);
     Err(CommandError::findings(format!(
         "the notice of maintenance {} would have {count}; nothing was recorded",
         window.id

@@ -15,11 +15,10 @@ use serde::Serialize;
 
 use super::output::{describe, table};
 use super::session::{Session, load_summaries, load_window_records, routed_drafts};
-use super::walkthrough::fixed_by_the_update;
+use super::walkthrough::mendable_findings;
 use crate::config::{Config, Target};
 use crate::error::CommandError;
-use crate::lint::{Finding, Linter};
-use crate::playbook::Level;
+use crate::lint::Finding;
 use crate::publish::engine::Publishing;
 use crate::publish::run::{Plan, Run, hold};
 use crate::publish::{Context, Http, Secrets};
@@ -229,13 +228,7 @@ fn publish_unsent(
         // Nobody reads a timer's notice before it goes: the checks do, as `publish` would.
         if !maintenance::forced(update) {
             let drafts: Vec<Draft> = drafts.values().cloned().collect();
-            let errors: Vec<Finding> = Linter::new(config)
-                .lint(incident, update.seq, &drafts)
-                .into_iter()
-                .filter(|finding| {
-                    finding.level == Level::Error && fixed_by_the_update(finding.rule)
-                })
-                .collect();
+            let (errors, _) = mendable_findings(config, incident, update.seq, &drafts);
             if !errors.is_empty() {
                 report.held.push(Held {
                     window: incident.id.clone(),

@@ -114,11 +114,7 @@ pub fn checked_message(
         let Ok(drafts) = routed_drafts(config, &incident, seq) else {
             return Ok(message);
         };
-        let errors: Vec<Finding> = Linter::new(config)
-            .lint(&incident, seq, &drafts)
-            .into_iter()
-            .filter(|finding| finding.level == Level::Error && fixed_by_the_update(finding.rule))
-            .collect();
+        let (errors, _) = mendable_findings(config, &incident, seq, &drafts);
         if errors.is_empty() {
             return Ok(message);
         }
@@ -129,14 +125,7 @@ pub fn checked_message(
             ));
             return Ok(message);
         }
-        if !session.printer.json_mode() {
-            session
-                .printer
-                .heading(&format!("\nChecks before recording update {seq}: {count}"));
-            session
-                .printer
-                .status_styled(describe(&errors, true).trim_end());
-        }
+        show_before_recording(session, &format!("update {seq}"), &count, &errors);
         if !session.prompter.is_interactive() {
             return Err(CommandError::findings(format!(
                 "update {seq} of {id} would have {count}; nothing was recorded"
@@ -189,9 +178,37 @@ fn with_event(
     Ok((incident, seq))
 }
 
+/// The findings of update `seq` of `incident` (drafted as `drafts`) that its own words can
+/// mend, as errors (which stop it being recorded) and warnings.
+pub fn mendable_findings(
+    config: &Config,
+    incident: &Incident,
+    seq: usize,
+    drafts: &[crate::render::Draft],
+) -> (Vec<Finding>, Vec<Finding>) {
+    Linter::new(config)
+        .lint(incident, seq, drafts)
+        .into_iter()
+        .filter(|finding| fixed_by_the_update(finding.rule))
+        .partition(|finding| finding.level == Level::Error)
+}
+
+/// Shows the errors that keep `what` ("update 3", "the notice") from being recorded.
+pub fn show_before_recording(session: &Session, what: &str, count: &str, errors: &[Finding]) {
+    if session.printer.json_mode() {
+        return;
+    }
+    session
+        .printer
+        .heading(&format!("\nChecks before recording {what}: {count}"));
+    session
+        .printer
+        .status_styled(describe(errors, true).trim_end());
+}
+
 /// Whether what the update says can mend a finding of `rule`. A lost edit is mended by
 /// editing the recorded update's draft, and a placeholder in `incident.toml`; `publish`
 /// still stops on both.
-pub fn fixed_by_the_update(rule: Rule) -> bool {
+fn fixed_by_the_update(rule: Rule) -> bool {
     !matches!(rule, Rule::EditLost | Rule::Placeholder)
 }

@@ -19,6 +19,23 @@ fn project(server: &LocalServer) -> TestEnv {
     ))
 }
 
+/// Schedules "Database upgrade", 2026-11-24 10:00 to 12:00 UTC, on 2026-11-20 at 09:00 UTC,
+/// with `extra` flags.
+fn schedule_upgrade(env: &TestEnv, extra: &[&str]) -> crate::support::Output {
+    let mut args = vec![
+        "maintenance",
+        "schedule",
+        "--title",
+        "Database upgrade",
+        "--starts",
+        "2026-11-24T10:00:00Z",
+        "--ends",
+        "2026-11-24T12:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    env.ok_at("2026-11-20T09:00:00Z", &args)
+}
+
 fn tick(env: &TestEnv, now: &str) -> Value {
     let out = output(
         env.command_at(now)
@@ -89,22 +106,9 @@ fn a_window_is_announced_reminded_started_and_completed_by_tick_once() {
         statuspage_incident("in_progress"),
     );
     let env = project(&server);
-    let out = env.ok_at(
-        "2026-11-20T09:00:00Z",
-        &[
-            "maintenance",
-            "schedule",
-            "--title",
-            "Database upgrade",
-            "--starts",
-            "2026-11-24T10:00:00Z",
-            "--ends",
-            "2026-11-24T12:00:00Z",
-            "--component",
-            "api",
-            "--auto-start",
-            "--auto-complete",
-        ],
+    let out = schedule_upgrade(
+        &env,
+        &["--component", "api", "--auto-start", "--auto-complete"],
     );
     let id = out.stdout.trim().to_string();
     // The window stays out of the incidents.
@@ -236,20 +240,7 @@ fn a_notice_the_receiver_refused_is_sent_again_by_the_next_tick_with_the_same_id
         "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\nattempts = 1\n",
         server.uri()
     ));
-    env.ok_at(
-        "2026-11-20T09:00:00Z",
-        &[
-            "maintenance",
-            "schedule",
-            "--title",
-            "Database upgrade",
-            "--starts",
-            "2026-11-24T10:00:00Z",
-            "--ends",
-            "2026-11-24T12:00:00Z",
-            "--no-remind",
-        ],
-    );
+    schedule_upgrade(&env, &["--no-remind"]);
     let out = env.run_at("2026-11-20T09:02:00Z", &["tick", "--json"]);
     assert_eq!(out.code, 3, "{out}");
     assert!(
@@ -367,23 +358,7 @@ fn tick_holds_a_notice_whose_template_the_checks_refuse() {
         "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\n",
         server.uri()
     ));
-    env.ok_at(
-        "2026-11-20T09:00:00Z",
-        &[
-            "maintenance",
-            "schedule",
-            "--title",
-            "Database upgrade",
-            "--starts",
-            "2026-11-24T10:00:00Z",
-            "--ends",
-            "2026-11-24T12:00:00Z",
-            "--component",
-            "api",
-            "--no-remind",
-            "--auto-start",
-        ],
-    );
+    schedule_upgrade(&env, &["--component", "api", "--no-remind", "--auto-start"]);
     assert_eq!(sent(&tick(&env, "2026-11-20T09:01:00Z")).len(), 2);
     // An override of the start notice says what the window contradicts.
     env.write(
@@ -599,22 +574,7 @@ fn an_email_notice_is_plain_text_with_a_maintenance_subject() {
     let env = TestEnv::with_config(
         "[targets.mail-archive]\nkind = \"file\"\npath = \"mail\"\nchannel = \"email\"\n",
     );
-    let id = env
-        .ok_at(
-            "2026-11-20T09:00:00Z",
-            &[
-                "maintenance",
-                "schedule",
-                "--title",
-                "Database upgrade",
-                "--starts",
-                "2026-11-24T10:00:00Z",
-                "--ends",
-                "2026-11-24T12:00:00Z",
-                "--component",
-                "api",
-            ],
-        )
+    let id = schedule_upgrade(&env, &["--component", "api"])
         .stdout
         .trim()
         .to_string();
@@ -647,21 +607,7 @@ fn a_target_that_requires_approval_gets_a_notice_through_approve_and_publish() {
         "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\nrequire_approval = true\n",
         server.uri()
     ));
-    let id = env
-        .ok_at(
-            "2026-11-20T09:00:00Z",
-            &[
-                "maintenance",
-                "schedule",
-                "--title",
-                "Database upgrade",
-                "--starts",
-                "2026-11-24T10:00:00Z",
-                "--ends",
-                "2026-11-24T12:00:00Z",
-                "--no-remind",
-            ],
-        )
+    let id = schedule_upgrade(&env, &["--no-remind"])
         .stdout
         .trim()
         .to_string();

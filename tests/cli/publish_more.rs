@@ -4,18 +4,16 @@
 //! runs through [`publish`], which fails the test if a secret shows in the output or in any
 //! file of the project.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{Request, ResponseTemplate};
 
 use crate::support::{
-    LocalServer, Output, TestEnv, form, header, json_body, output, pairs, publish_states, read,
+    LocalServer, Output, Statuses, TestEnv, form, header, json_body, mastodon_status as status,
+    output, pairs, publish_states, read,
 };
 
 const MASTODON_TOKEN: &str = "s3cr3t-mastodon-token";
@@ -122,35 +120,10 @@ fn resolve(env: &TestEnv, id: &str) {
 // ---------------------------------------------------------------------------------------
 // Mastodon
 
-/// Answers a status post with the next id, 1001 first, as Mastodon answers: the status.
-struct Statuses(Arc<AtomicUsize>);
-
-impl Respond for Statuses {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let id = 1001 + self.0.fetch_add(1, Ordering::SeqCst);
-        status(&id.to_string())
-    }
-}
-
-fn status(id: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "id": id,
-        "created_at": "2026-11-24T08:01:00.000Z",
-        "uri": format!("https://social.acme.example/users/acme/statuses/{id}"),
-        "url": format!("https://social.acme.example/@acme/{id}"),
-        "visibility": "unlisted",
-        "content": "<p>…</p>"
-    }))
-}
-
 #[test]
 fn mastodon_threads_later_updates_and_edits_a_status_in_place() {
     let server = LocalServer::start();
-    server.answer_to(
-        "POST",
-        "/api/v1/statuses",
-        Statuses(Arc::new(AtomicUsize::new(0))),
-    );
+    server.answer_to("POST", "/api/v1/statuses", Statuses::new());
     server.answer_to("PUT", "/api/v1/statuses/1002", status("1002"));
     let env = project(Some(&server), &[MASTODON_TARGET]);
     let id = env.open(

@@ -3,45 +3,22 @@
 //! retracted incident, marked, and its feed entries change under the same ids. The real
 //! WordPress half is in `publish_wordpress.rs`.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use serde_json::{Value, json};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::support::{LocalServer, Output, TestEnv, form, json_body, output, publish_states};
+use crate::support::{
+    LocalServer, Output, Statuses, TestEnv, form, json_body, mastodon_status, output,
+    publish_states,
+};
 
 const SLACK: &str = "/slack/services/T0001/B0001/s3cr3t-slack-token";
 const MASTODON_TOKEN: &str = "s3cr3t-mastodon-token";
 
-/// Mastodon's answer to a new status: ids 1001, 1002, … in order.
-struct Statuses(Arc<AtomicUsize>);
-
-impl Respond for Statuses {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let id = 1001 + self.0.fetch_add(1, Ordering::SeqCst);
-        status(&id.to_string())
-    }
-}
-
-fn status(id: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "id": id,
-        "url": format!("https://social.acme.example/@acme/{id}"),
-        "visibility": "public",
-        "content": "<p>…</p>"
-    }))
-}
-
 /// A project publishing to `local` (files), a cState folder, Mastodon and Slack.
 fn project(server: &LocalServer) -> TestEnv {
-    server.answer_to(
-        "POST",
-        "/api/v1/statuses",
-        Statuses(Arc::new(AtomicUsize::new(0))),
-    );
-    server.answer_to("PUT", "/api/v1/statuses/1001", status("1001"));
-    server.answer_to("PUT", "/api/v1/statuses/1002", status("1002"));
+    server.answer_to("POST", "/api/v1/statuses", Statuses::new());
+    server.answer_to("PUT", "/api/v1/statuses/1001", mastodon_status("1001"));
+    server.answer_to("PUT", "/api/v1/statuses/1002", mastodon_status("1002"));
     server.answer(SLACK, ResponseTemplate::new(200).set_body_string("ok"));
     TestEnv::with_config(&format!(
         "[targets.status-site]\nkind = \"static\"\nflavor = \"cstate\"\npath = \"cstate\"\n\n\
@@ -77,6 +54,20 @@ fn states(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect();
     owned.sort();
     owned
+}
+
+/// The text of the one Mastodon edit among `sent`, which must change status `path`.
+fn edited_status(sent: &[wiremock::Request], path: &str) -> String {
+    let put = sent
+        .iter()
+        .find(|request| request.method.as_str() == "PUT")
+        .expect("a status edit");
+    assert_eq!(put.url.path(), path);
+    form(put)
+        .into_iter()
+        .find(|(key, _)| key == "status")
+        .expect("the status text")
+        .1
 }
 
 /// The one cState file of the project.
@@ -140,16 +131,7 @@ fn a_correction_edits_in_place_where_it_can_and_is_a_notice_where_it_cannot_once
     assert_eq!(sent.len(), 2, "one edit and one notice");
 
     // Mastodon: the status itself now says the corrected text, with the note.
-    let put = sent
-        .iter()
-        .find(|request| request.method.as_str() == "PUT")
-        .unwrap();
-    assert_eq!(put.url.path(), "/api/v1/statuses/1001");
-    let status_text = form(put)
-        .into_iter()
-        .find(|(key, _)| key == "status")
-        .unwrap()
-        .1;
+    let status_text = edited_status(sent, "/api/v1/statuses/1001");
     assert!(status_text.contains(right), "{status_text}");
     assert!(
         status_text.contains(&format!("this update first said \"{wrong}\"")),
@@ -264,16 +246,7 @@ fn a_retracted_incident_is_marked_everywhere_it_went_and_kept_on_the_site() {
     );
     let sent = &server.requests()[before..];
     // Mastodon: the latest status of the thread shows the retraction.
-    let put = sent
-        .iter()
-        .find(|request| request.method.as_str() == "PUT")
-        .unwrap();
-    assert_eq!(put.url.path(), "/api/v1/statuses/1002");
-    let status_text = form(put)
-        .into_iter()
-        .find(|(key, _)| key == "status")
-        .unwrap()
-        .1;
+    let status_text = edited_status(sent, "/api/v1/statuses/1002");
     assert!(status_text.contains("[Retracted]"), "{status_text}");
     assert!(status_text.contains("false alarm"), "{status_text}");
     let notice = sent

@@ -633,3 +633,31 @@ pub fn form(request: &wiremock::Request) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Answers a status post with the next id, 1001 first, as Mastodon answers: the status.
+pub struct Statuses(std::sync::atomic::AtomicUsize);
+
+impl Statuses {
+    pub fn new() -> Statuses {
+        Statuses(std::sync::atomic::AtomicUsize::new(0))
+    }
+}
+
+impl wiremock::Respond for Statuses {
+    fn respond(&self, _request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let id = 1001 + self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        mastodon_status(&id.to_string())
+    }
+}
+
+/// Mastodon's answer with status `id`: the status.
+pub fn mastodon_status(id: &str) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "id": id,
+        "created_at": "2026-11-24T08:01:00.000Z",
+        "uri": format!("https://social.acme.example/users/acme/statuses/{id}"),
+        "url": format!("https://social.acme.example/@acme/{id}"),
+        "visibility": "unlisted",
+        "content": "<p>…</p>"
+    }))
+}
