@@ -20,6 +20,7 @@ use crate::publish::engine::{Job, Outcome, Publishing};
 use crate::publish::run::{Plan, Run, hold, live_publisher, outcome_of};
 use crate::publish::{Context, Http, text_hash};
 use crate::record::lock::host_name;
+use crate::record::revision::is_revision;
 use crate::record::{ApprovalState, Holder, Incident, PublishAction, PublishLock, Store, Update};
 use crate::render::Draft;
 use crate::vocab::Channel;
@@ -109,6 +110,12 @@ pub fn publish(session: &Session, config: &Config, args: &Request) -> Result<(),
         .hint("add a `[targets.NAME]` table with a `kind` (`incident init` writes an example; the README lists every kind)"));
     }
     let targets = select_targets(config, &incident, update, args.targets)?;
+    if targets.is_empty() && is_revision(update) {
+        session.printer.status(&format!(
+            "No target published what update {seq} revises before it was recorded; nothing to mend."
+        ));
+        return Ok(());
+    }
     if targets.is_empty() {
         session.printer.status(&format!(
             "No target receives the `{}` stage; nothing to publish.",
@@ -637,6 +644,12 @@ pub fn offer(
         ..Request::default()
     };
     if publish_now {
+        if receiving.is_empty() && is_revision(update) {
+            session.printer.status(&format!(
+                "No target published what update {seq} revises; nothing to mend."
+            ));
+            return Ok(());
+        }
         if receiving.is_empty() {
             session.printer.status(&format!(
                 "No target receives the `{}` stage; nothing to publish.",

@@ -55,9 +55,17 @@ pub fn receives(incident: &Incident, update: &Update, target: &Target) -> bool {
 
 /// For a correction or retraction, the update whose post on `target` it mends: the revised
 /// update, or for a whole incident's retraction the latest update `target` shows; `None`
-/// when `target` never published it.
+/// when `target` did not publish it before the revision was recorded.
 pub fn revised_on<'i>(incident: &'i Incident, update: &Update, target: &str) -> Option<&'i Update> {
-    let published = |candidate: &&Update| candidate.published_on(target).is_some();
+    // Only a post that went out before the revision was recorded showed the wrong text;
+    // one published since was rendered from a record that already held the revision.
+    let published = |candidate: &&Update| {
+        candidate.publications.iter().any(|publication| {
+            publication.target == target
+                && publication.state == super::PublicationState::Published
+                && publication.finished_at.is_some_and(|at| at <= update.at)
+        })
+    };
     match update.fields.get(field::REVISES) {
         Some(revises) => incident
             .updates

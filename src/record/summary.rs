@@ -45,6 +45,16 @@ pub struct Summary {
     pub sent: Vec<Sent>,
 }
 
+/// What deciding who receives a correction or retraction needs of each update.
+struct Revisable {
+    event_id: String,
+    at: DateTime<Utc>,
+    /// The event id of the update it revises, for a correction or retraction of one.
+    revises: Option<String>,
+    /// Each target that published it, and when that finished.
+    published: Vec<(String, DateTime<Utc>)>,
+}
+
 /// One update's stage and the targets that published it, sorted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
@@ -81,32 +91,33 @@ impl Summary {
             .collect()
     }
 
-    /// Fills in who receives each correction and retraction, from what each revises (by
-    /// event id, `None` for a whole incident) and the updates' event ids, in order.
-    fn with_carriers<'e>(
-        mut self,
-        revises: impl Iterator<Item = Option<&'e str>>,
-        event_ids: impl Iterator<Item = &'e str>,
-    ) -> Summary {
-        let event_ids: Vec<&str> = event_ids.collect();
-        for (index, revises) in revises.enumerate() {
-            let stage = self.sent[index].stage.as_str();
-            if stage != crate::vocab::CORRECT && stage != crate::vocab::RETRACT {
+    /// Fills in who receives each correction and retraction: the targets that published
+    /// what it revises before it was recorded, as [`super::revision::revised_on`] decides.
+    fn with_carriers(mut self, updates: &[Revisable]) -> Summary {
+        let is_revision =
+            |stage: &str| stage == crate::vocab::CORRECT || stage == crate::vocab::RETRACT;
+        for (index, update) in updates.iter().enumerate() {
+            if !is_revision(&self.sent[index].stage) {
                 continue;
             }
-            let mut carriers: Vec<String> = match revises {
-                Some(revised) => event_ids
+            let before = |published: &[(String, DateTime<Utc>)]| -> Vec<String> {
+                published
                     .iter()
-                    .position(|id| *id == revised)
-                    .map(|at| self.sent[at].targets.clone())
+                    .filter(|(_, at)| *at <= update.at)
+                    .map(|(target, _)| target.clone())
+                    .collect()
+            };
+            let mut carriers: Vec<String> = match update.revises.as_deref() {
+                Some(revised) => updates
+                    .iter()
+                    .find(|other| other.event_id == revised)
+                    .map(|other| before(&other.published))
                     .unwrap_or_default(),
-                None => self
-                    .sent
+                None => updates
                     .iter()
-                    .filter(|sent| {
-                        sent.stage != crate::vocab::CORRECT && sent.stage != crate::vocab::RETRACT
-                    })
-                    .flat_map(|sent| sent.targets.iter().cloned())
+                    .zip(&self.sent)
+                    .filter(|(_, sent)| !is_revision(&sent.stage))
+                    .flat_map(|(other, _)| before(&other.published))
                     .collect(),
             };
             carriers.sort_unstable();
@@ -151,16 +162,23 @@ impl Summary {
                 .collect(),
         }
         .with_carriers(
-            incident.updates.iter().map(|update| {
-                update
-                    .fields
-                    .get(super::revision::field::REVISES)
-                    .map(String::as_str)
-            }),
-            incident
+            &incident
                 .updates
                 .iter()
-                .map(|update| update.event_id.as_str()),
+                .map(|update| Revisable {
+                    event_id: update.event_id.clone(),
+                    at: update.at,
+                    revises: update.fields.get(super::revision::field::REVISES).cloned(),
+                    published: update
+                        .publications
+                        .iter()
+                        .filter(|publication| publication.state == PublicationState::Published)
+                        .filter_map(|publication| {
+                            Some((publication.target.clone(), publication.finished_at?))
+                        })
+                        .collect(),
+                })
+                .collect::<Vec<_>>(),
         )
     }
 
@@ -195,14 +213,13 @@ impl Summary {
         let mut latest_promise = None;
         // Each update's place by its event id, and every (update, target) published.
         let mut update_index: HashMap<&str, usize> = HashMap::new();
-        let mut published: Vec<(&str, &str)> = Vec::new();
-        let mut revises: Vec<Option<&str>> = Vec::new();
-        let mut event_ids: Vec<&str> = Vec::new();
+        let mut published: Vec<(&str, &str, DateTime<Utc>)> = Vec::new();
+        let mut revisable: Vec<Revisable> = Vec::new();
         for event in events {
             let (update, resolved_at) = match &event.body {
                 LightBody::Published(finished) => {
                     if finished.published {
-                        published.push((&finished.update, &finished.target));
+                        published.push((&finished.update, &finished.target, event.at));
                     }
                     continue;
                 }
@@ -249,12 +266,17 @@ impl Summary {
             {
                 summary.retracted_at = Some(event.at);
             }
-            revises.push(update.fields.revises.as_deref());
-            event_ids.push(event.id.as_str());
+            revisable.push(Revisable {
+                event_id: event.id.clone(),
+                at: event.at,
+                revises: update.fields.revises.clone(),
+                published: Vec::new(),
+            });
         }
-        for (update, target) in published {
+        for (update, target, at) in published {
             if let Some(&index) = update_index.get(update) {
                 summary.sent[index].targets.push(target.to_string());
+                revisable[index].published.push((target.to_string(), at));
             }
         }
         for sent in &mut summary.sent {
@@ -264,7 +286,7 @@ impl Summary {
         if summary.status != Status::Resolved {
             summary.next_update_at = latest_promise;
         }
-        Ok(summary.with_carriers(revises.into_iter(), event_ids.into_iter()))
+        Ok(summary.with_carriers(&revisable))
     }
 }
 

@@ -462,3 +462,41 @@ fn a_webhook_is_told_what_kind_of_change_a_revision_is() {
     assert!(bodies[2]["data"]["incident"]["retracted"]["text"].is_string());
     assert!(bodies[0]["data"]["update"].get("corrected").is_none());
 }
+
+#[test]
+fn a_correction_recorded_before_anything_went_out_has_nothing_to_mend() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail since 07:50 UTC."],
+    );
+    env.ok(&[
+        "correct",
+        &id,
+        "--update",
+        "1",
+        "--message",
+        "Uploads fail since 07:30 UTC.",
+    ]);
+    let listed: Value = serde_json::from_str(&env.ok(&["list", "--json"]).stdout).unwrap();
+    assert_eq!(
+        listed[0]["unpublished"],
+        json!([1]),
+        "only the update itself waits"
+    );
+    let out = env.ok(&["publish", &id, "--update", "2", "--yes"]);
+    assert!(out.stderr.contains("nothing to mend"), "{out}");
+    // The update goes out already corrected, and the correction never follows it.
+    env.ok(&["publish", &id, "--update", "1", "--yes"]);
+    let file = env.read(&format!("published/{id}/001-acknowledge.status.md"));
+    assert!(file.contains("since 07:30 UTC"), "{file}");
+    let listed: Value = serde_json::from_str(&env.ok(&["list", "--json"]).stdout).unwrap();
+    assert_eq!(listed[0]["unpublished"], json!([]));
+    let out = env.ok(&["publish", &id, "--update", "2", "--yes"]);
+    assert!(out.stderr.contains("nothing to mend"), "{out}");
+    assert!(
+        !env.root()
+            .join(format!("published/{id}/002-correction.status.md"))
+            .exists()
+    );
+}
