@@ -10,7 +10,7 @@ use super::session::Session;
 use super::session::pick_update;
 use crate::error::CommandError;
 use crate::fsutil;
-use crate::record::{Edited, Event, EventBody, Incident, Loaded, Store, id};
+use crate::record::{Edited, Event, EventBody, Incident, Loaded, id};
 use crate::render::Renderer;
 use crate::vocab::Channel;
 
@@ -31,7 +31,7 @@ pub struct EditArgs {
 
 pub fn run(args: EditArgs, session: &Session) -> Result<(), CommandError> {
     let config = session.config()?;
-    let store = Store::new(config.incidents_dir());
+    let store = super::session::store_of(&config, &args.id);
     let incident = session.load_incident(&store, &args.id)?;
     let seq = pick_update(&incident, args.update)?;
     let update_event = incident.updates[seq - 1].event_id.clone();

@@ -123,7 +123,10 @@ pub fn run(args: TickArgs, session: &Session) -> Result<(), CommandError> {
                 held.window,
                 held.update
             ))
-            .hint("record a corrected notice (`incident maintenance … --message`), or record it with `--force`"));
+            .hint(format!(
+                "mend its draft with `incident edit {} --update {} --channel CHANNEL` (or the template), then tick again",
+                held.window, held.update
+            )));
         }
         return Ok(());
     }

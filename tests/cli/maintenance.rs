@@ -358,7 +358,10 @@ fn tick_holds_a_notice_whose_template_the_checks_refuse() {
         "[targets.hook]\nkind = \"webhook\"\nurl = \"{}/hook\"\n",
         server.uri()
     ));
-    schedule_upgrade(&env, &["--component", "api", "--no-remind", "--auto-start"]);
+    let id = schedule_upgrade(&env, &["--component", "api", "--no-remind", "--auto-start"])
+        .stdout
+        .trim()
+        .to_string();
     assert_eq!(sent(&tick(&env, "2026-11-20T09:01:00Z")).len(), 2);
     // An override of the start notice says what the window contradicts.
     env.write(
@@ -381,6 +384,25 @@ fn tick_holds_a_notice_whose_template_the_checks_refuse() {
         server.requests_to("/hook").len(),
         1,
         "only the announcement went out"
+    );
+    // Mended by editing the held notice's draft, it goes out with the next tick.
+    env.edit(
+        "**Maintenance started: Database upgrade.** API requests fail until 12:00 UTC.\n",
+        &[&id, "--update", "2", "--channel", "status"],
+    );
+    let report = tick(&env, "2026-11-24T10:05:00Z");
+    assert_eq!(report["held"], serde_json::json!([]), "{report:#}");
+    assert_eq!(
+        sent(&report),
+        [pair("start", "hook"), pair("start", "local")]
+    );
+    let started = json_body(&server.requests_to("/hook")[1]);
+    assert!(
+        started["data"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("API requests fail until 12:00 UTC."),
+        "{started:#}"
     );
 }
 
