@@ -120,7 +120,7 @@ pub fn apply_all(incident: &mut Incident) {
     for (_, stage, revises, mut revision) in revisions {
         let Some(revises) = revises else {
             if stage == RETRACT && incident.retracted.is_none() {
-                incident.retracted = Some(revision);
+                incident.retracted = Some(Box::new(revision));
             }
             continue;
         };
@@ -140,9 +140,9 @@ pub fn apply_all(incident: &mut Incident) {
             // The corrected text is what is true now: a person's edit of the wrong one
             // would bring it back.
             target.edits.clear();
-            target.corrected = Some(revision);
+            target.corrected = Some(Box::new(revision));
         } else if target.retracted.is_none() {
-            target.retracted = Some(revision);
+            target.retracted = Some(Box::new(revision));
         }
     }
 }

@@ -39,7 +39,7 @@ pub struct Incident {
     pub timeline: Vec<TimelineEntry>,
     /// The retraction of the whole incident (a false alarm), if one was recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retracted: Option<Revision>,
+    pub retracted: Option<Box<Revision>>,
 }
 
 /// One update, numbered by its place in time order.
@@ -65,10 +65,10 @@ pub struct Update {
     pub edits: BTreeMap<crate::vocab::Channel, String>,
     /// The latest correction of this update: `message` is then its corrected text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub corrected: Option<Revision>,
+    pub corrected: Option<Box<Revision>>,
     /// The retraction of this update, if one was recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retracted: Option<Revision>,
+    pub retracted: Option<Box<Revision>>,
 }
 
 /// Where an update was published, and how that went: one per `publish_started` event.

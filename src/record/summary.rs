@@ -46,13 +46,17 @@ pub struct Summary {
 }
 
 /// What deciding who receives a correction or retraction needs of each update.
-struct Revisable {
-    event_id: String,
+struct Revisable<'e> {
+    event_id: &'e str,
     at: DateTime<Utc>,
     /// The event id of the update it revises, for a correction or retraction of one.
-    revises: Option<String>,
+    revises: Option<&'e str>,
     /// Each target that published it, and when that finished.
-    published: Vec<(String, DateTime<Utc>)>,
+    published: Vec<(&'e str, DateTime<Utc>)>,
+}
+
+fn is_revision(stage: &str) -> bool {
+    stage == crate::vocab::CORRECT || stage == crate::vocab::RETRACT
 }
 
 /// One update's stage and the targets that published it, sorted.
@@ -94,20 +98,18 @@ impl Summary {
     /// Fills in who receives each correction and retraction: the targets that published
     /// what it revises before it was recorded, as [`super::revision::revised_on`] decides.
     fn with_carriers(mut self, updates: &[Revisable]) -> Summary {
-        let is_revision =
-            |stage: &str| stage == crate::vocab::CORRECT || stage == crate::vocab::RETRACT;
         for (index, update) in updates.iter().enumerate() {
             if !is_revision(&self.sent[index].stage) {
                 continue;
             }
-            let before = |published: &[(String, DateTime<Utc>)]| -> Vec<String> {
+            let before = |published: &[(&str, DateTime<Utc>)]| -> Vec<String> {
                 published
                     .iter()
                     .filter(|(_, at)| *at <= update.at)
-                    .map(|(target, _)| target.clone())
+                    .map(|(target, _)| target.to_string())
                     .collect()
             };
-            let mut carriers: Vec<String> = match update.revises.as_deref() {
+            let mut carriers: Vec<String> = match update.revises {
                 Some(revised) => updates
                     .iter()
                     .find(|other| other.event_id == revised)
@@ -129,7 +131,7 @@ impl Summary {
 
     /// Returns the summary of a fully folded incident.
     pub fn of(incident: &Incident) -> Summary {
-        Summary {
+        let summary = Summary {
             id: incident.id.clone(),
             title: incident.title.clone(),
             status: incident.status,
@@ -160,26 +162,31 @@ impl Summary {
                     }
                 })
                 .collect(),
+        };
+        if !incident.updates.iter().any(super::revision::is_revision) {
+            return summary;
         }
-        .with_carriers(
-            &incident
-                .updates
-                .iter()
-                .map(|update| Revisable {
-                    event_id: update.event_id.clone(),
-                    at: update.at,
-                    revises: update.fields.get(super::revision::field::REVISES).cloned(),
-                    published: update
-                        .publications
-                        .iter()
-                        .filter(|publication| publication.state == PublicationState::Published)
-                        .filter_map(|publication| {
-                            Some((publication.target.clone(), publication.finished_at?))
-                        })
-                        .collect(),
-                })
-                .collect::<Vec<_>>(),
-        )
+        let revisable: Vec<Revisable> = incident
+            .updates
+            .iter()
+            .map(|update| Revisable {
+                event_id: &update.event_id,
+                at: update.at,
+                revises: update
+                    .fields
+                    .get(super::revision::field::REVISES)
+                    .map(String::as_str),
+                published: update
+                    .publications
+                    .iter()
+                    .filter(|publication| publication.state == PublicationState::Published)
+                    .filter_map(|publication| {
+                        Some((publication.target.as_str(), publication.finished_at?))
+                    })
+                    .collect(),
+            })
+            .collect();
+        summary.with_carriers(&revisable)
     }
 
     /// Reads an incident's log, returning its summary and the lines it skipped.
@@ -214,7 +221,6 @@ impl Summary {
         // Each update's place by its event id, and every (update, target) published.
         let mut update_index: HashMap<&str, usize> = HashMap::new();
         let mut published: Vec<(&str, &str, DateTime<Utc>)> = Vec::new();
-        let mut revisable: Vec<Revisable> = Vec::new();
         for event in events {
             let (update, resolved_at) = match &event.body {
                 LightBody::Published(finished) => {
@@ -266,17 +272,36 @@ impl Summary {
             {
                 summary.retracted_at = Some(event.at);
             }
-            revisable.push(Revisable {
-                event_id: event.id.clone(),
-                at: event.at,
-                revises: update.fields.revises.clone(),
-                published: Vec::new(),
-            });
+        }
+        // Only an incident with a correction or retraction needs the times of its
+        // publications; most have none.
+        let revised = summary.sent.iter().any(|sent| is_revision(&sent.stage));
+        let mut revisable: Vec<Revisable> = Vec::new();
+        if revised {
+            revisable = events
+                .iter()
+                .filter_map(|event| {
+                    let update = match &event.body {
+                        LightBody::Opened(opened) => &opened.update,
+                        LightBody::Updated(update) => update,
+                        LightBody::Resolved(resolved) => &resolved.update,
+                        LightBody::Reopened(_) | LightBody::Published(_) => return None,
+                    };
+                    Some(Revisable {
+                        event_id: &event.id,
+                        at: event.at,
+                        revises: update.fields.revises.as_deref(),
+                        published: Vec::new(),
+                    })
+                })
+                .collect();
         }
         for (update, target, at) in published {
             if let Some(&index) = update_index.get(update) {
                 summary.sent[index].targets.push(target.to_string());
-                revisable[index].published.push((target.to_string(), at));
+                if revised {
+                    revisable[index].published.push((target, at));
+                }
             }
         }
         for sent in &mut summary.sent {
@@ -286,7 +311,10 @@ impl Summary {
         if summary.status != Status::Resolved {
             summary.next_update_at = latest_promise;
         }
-        Ok(summary.with_carriers(&revisable))
+        if revised {
+            summary = summary.with_carriers(&revisable);
+        }
+        Ok(summary)
     }
 }
 
