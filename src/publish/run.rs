@@ -74,7 +74,6 @@ impl<'a> Run<'a> {
     ) -> Run<'a> {
         let mut jobs = Vec::new();
         let mut plans = Vec::new();
-        let renderer = crate::render::Renderer::new(config);
         for target in &targets {
             let publisher = targets::build(target, config, secrets);
             let abilities = Abilities {
@@ -83,12 +82,8 @@ impl<'a> Run<'a> {
             };
             // The post a revision mends in place: its update, its id, and the text.
             let mended = if revision::is_revision(update) && abilities.can_edit {
-                routing::revised_on(incident, update, &target.name).and_then(|revised| {
-                    let document = routing::document_of(incident, revised, &target.name);
+                routing::mended(config, incident, update, target).and_then(|(document, draft)| {
                     let remote = document.published_on(&target.name)?.remote_id.clone();
-                    let draft = renderer
-                        .render(incident, document.seq, target.channel)
-                        .ok()?;
                     Some((document.seq, remote, draft))
                 })
             } else {

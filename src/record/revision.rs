@@ -55,15 +55,33 @@ pub fn receives(incident: &Incident, update: &Update, target: &Target) -> bool {
 
 /// For a correction or retraction, the update whose post on `target` it mends: the revised
 /// update, or for a whole incident's retraction the latest update `target` shows; `None`
-/// when `target` did not publish it before the revision was recorded.
+/// when `target` did not publish it before the revision was recorded. This is the record's
+/// own reckoning (what `list` and `due` count); `publish` compares the texts themselves.
 pub fn revised_on<'i>(incident: &'i Incident, update: &Update, target: &str) -> Option<&'i Update> {
     // Only a post that went out before the revision was recorded showed the wrong text;
     // one published since was rendered from a record that already held the revision.
+    shown_on(incident, update, target, |publication| {
+        publication.finished_at.is_some_and(|at| at <= update.at)
+    })
+}
+
+/// The update a correction or retraction revises on `target`, as [`revised_on`], among
+/// those `target` published at any time.
+pub fn carried_on<'i>(incident: &'i Incident, update: &Update, target: &str) -> Option<&'i Update> {
+    shown_on(incident, update, target, |_| true)
+}
+
+fn shown_on<'i>(
+    incident: &'i Incident,
+    update: &Update,
+    target: &str,
+    counts: impl Fn(&super::Publication) -> bool,
+) -> Option<&'i Update> {
     let published = |candidate: &&Update| {
         candidate.publications.iter().any(|publication| {
             publication.target == target
                 && publication.state == super::PublicationState::Published
-                && publication.finished_at.is_some_and(|at| at <= update.at)
+                && counts(publication)
         })
     };
     match update.fields.get(field::REVISES) {

@@ -500,3 +500,50 @@ fn a_correction_recorded_before_anything_went_out_has_nothing_to_mend() {
             .exists()
     );
 }
+
+#[test]
+fn a_correction_from_a_clock_behind_the_publication_still_mends_it() {
+    let env = TestEnv::new();
+    let id = env
+        .ok_at(
+            "2026-11-24T08:00:00Z",
+            &[
+                "open",
+                "--title",
+                "Uploads failing",
+                "--summary",
+                "Uploads fail since 07:50 UTC.",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string();
+    env.ok_at("2026-11-24T08:10:00Z", &["publish", &id, "--yes"]);
+    // Recorded by a machine whose clock is eight minutes behind the one that published.
+    env.ok_at(
+        "2026-11-24T08:02:00Z",
+        &[
+            "correct",
+            &id,
+            "--update",
+            "1",
+            "--message",
+            "Uploads fail since 07:30 UTC.",
+        ],
+    );
+    let out = env.ok_at(
+        "2026-11-24T08:12:00Z",
+        &["publish", &id, "--update", "2", "--yes"],
+    );
+    assert!(out.stdout.contains("edited"), "{out}");
+    let file = env.read(&format!("published/{id}/001-acknowledge.status.md"));
+    assert!(
+        file.contains("since 07:30 UTC") && file.contains("first said"),
+        "{file}"
+    );
+    let out = env.ok_at(
+        "2026-11-24T08:13:00Z",
+        &["publish", &id, "--update", "2", "--yes"],
+    );
+    assert!(out.stdout.contains("already published"), "{out}");
+}
