@@ -59,6 +59,14 @@ fn answer_chat(server: &LocalServer) {
             "guild_id": "1300000000000000003",
         })),
     );
+    // An edit of the message posted (a correction mends it in place).
+    server.answer(
+        &format!("{DISCORD}/messages/1310000000000000001"),
+        ResponseTemplate::new(200).set_body_json(json!({
+            "id": "1310000000000000001",
+            "channel_id": "1300000000000000002",
+        })),
+    );
     server.answer(TEAMS, ResponseTemplate::new(202));
     server.answer(MATTERMOST, ResponseTemplate::new(200).set_body_string("ok"));
 }
@@ -670,4 +678,30 @@ path = "hugo/content/posts"
         post.contains("Uploads &#34;down&#34; &lt;b&gt;again&lt;/b&gt;"),
         "{post}"
     );
+}
+
+#[test]
+fn a_correction_full_of_mentions_and_markup_stays_inert_in_every_chat() {
+    let server = LocalServer::start();
+    let env = TestEnv::with_config(CHAT_TARGETS);
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    publish_chat(&env, &server, &id, "1");
+    env.ok(&["correct", &id, "--update", "1", "--message", HOSTILE]);
+    let [slack, mattermost, teams, discord] = publish_chat(&env, &server, &id, "2");
+    for (service, body) in [
+        ("slack", &slack),
+        ("mattermost", &mattermost),
+        ("teams", &teams),
+        ("discord", &discord),
+    ] {
+        for text in strings(body) {
+            assert_inert(service, text);
+        }
+    }
+    assert!(!slack.to_string().contains("<script>"), "{slack}");
+    assert_valid_card(&card_validator(), &teams);
+    assert_eq!(discord["allowed_mentions"], json!({"parse": []}));
 }
