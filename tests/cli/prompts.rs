@@ -670,3 +670,38 @@ fn open_with_the_security_preset_offers_its_answers_and_asks_what_was_exposed() 
         );
     }
 }
+
+#[test]
+fn a_correction_with_errors_is_edited_on_a_terminal_before_it_is_recorded() {
+    let env = TestEnv::new();
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail for everyone."],
+    );
+    env.ok(&["publish", &id, "--yes"]);
+    let mut command = terminal_command(&env, BIN);
+    command.args([
+        "correct",
+        &id,
+        "--update",
+        "1",
+        "--message",
+        "Only a handful of users are affected.",
+    ]);
+    let mut session = spawn(command);
+    session
+        .exp_string("Checks before recording update 2: 1 error-level finding")
+        .unwrap();
+    session.exp_string("minimises what happened").unwrap();
+    session.exp_string("What now?").unwrap();
+    key(&mut session, "\r");
+    let mended = "Uploads fail for everyone on the mobile app.";
+    answer(&mut session, "Text", mended);
+    session.exp_string("Recorded update 2").unwrap();
+    session.exp_string("Correction to our update of").unwrap();
+    decline_publishing(&mut session, &id);
+    assert_eq!(exit_code(&mut session), 0);
+    let shown = env.show_json(&id);
+    assert_eq!(shown["updates"][0]["message"], mended);
+    assert_eq!(shown["updates"][1]["stage"], "correction");
+}
