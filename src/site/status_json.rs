@@ -22,23 +22,15 @@ pub struct StatusJson {
     pub scheduled_maintenances: Vec<ScheduledMaintenance>,
 }
 
+/// A window as Statuspage lists a scheduled maintenance: an incident (its `status` one of
+/// `scheduled`, `in_progress` or `verifying`, its `impact` always `maintenance`, its
+/// `started_at` the window's start) with the window's times.
 #[derive(Debug, Serialize)]
 pub struct ScheduledMaintenance {
-    pub id: String,
-    pub name: String,
-    /// `scheduled`, `in_progress` or `verifying`.
-    pub status: &'static str,
-    /// Always `maintenance`.
-    pub impact: &'static str,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(flatten)]
+    pub incident: OpenIncident,
     pub scheduled_for: String,
     pub scheduled_until: String,
-    pub resolved_at: Option<String>,
-    pub shortlink: String,
-    pub components: Vec<Component>,
-    /// Newest first.
-    pub incident_updates: Vec<IncidentUpdate>,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,44 +100,47 @@ impl StatusJson {
             .map(|read| {
                 let view = &read.view;
                 ScheduledMaintenance {
-                    id: view.id.clone(),
-                    name: view.title.clone(),
-                    status: read.window.state.name(),
-                    impact: "maintenance",
-                    created_at: view.announced_at.clone(),
-                    updated_at: read
-                        .notices
-                        .first()
-                        .map_or_else(|| view.announced_at.clone(), |notice| notice.at.clone()),
                     scheduled_for: view.starts_at.clone(),
                     scheduled_until: view.ends_at.clone(),
-                    resolved_at: None,
-                    shortlink: links.url(&view.path),
-                    components: view
-                        .components
-                        .iter()
-                        .map(|component| Component {
-                            id: component.id.clone(),
-                            name: component.name.clone(),
-                            status: if read.is_running() {
-                                ComponentStatus::UnderMaintenance
-                            } else {
-                                ComponentStatus::Operational
-                            },
-                        })
-                        .collect(),
-                    incident_updates: read
-                        .notices
-                        .iter()
-                        .map(|notice| IncidentUpdate {
-                            id: notice.event_id.clone(),
-                            status: crate::record::maintenance::Stage::from_name(&notice.stage)
-                                .map_or("scheduled", |stage| stage.state().name()),
-                            body: notice.text.clone(),
-                            created_at: notice.at.clone(),
-                            display_at: notice.at.clone(),
-                        })
-                        .collect(),
+                    incident: OpenIncident {
+                        id: view.id.clone(),
+                        name: view.title.clone(),
+                        status: read.window.state.name(),
+                        impact: "maintenance",
+                        created_at: view.announced_at.clone(),
+                        updated_at: read
+                            .notices
+                            .first()
+                            .map_or_else(|| view.announced_at.clone(), |notice| notice.at.clone()),
+                        started_at: view.starts_at.clone(),
+                        resolved_at: None,
+                        shortlink: links.url(&view.path),
+                        components: view
+                            .components
+                            .iter()
+                            .map(|component| Component {
+                                id: component.id.clone(),
+                                name: component.name.clone(),
+                                status: if read.is_running() {
+                                    ComponentStatus::UnderMaintenance
+                                } else {
+                                    ComponentStatus::Operational
+                                },
+                            })
+                            .collect(),
+                        incident_updates: read
+                            .notices
+                            .iter()
+                            .map(|notice| IncidentUpdate {
+                                id: notice.event_id.clone(),
+                                status: crate::record::maintenance::Stage::from_name(&notice.stage)
+                                    .map_or("scheduled", |stage| stage.state().name()),
+                                body: notice.text.clone(),
+                                created_at: notice.at.clone(),
+                                display_at: notice.at.clone(),
+                            })
+                            .collect(),
+                    },
                 }
             })
             .collect();
