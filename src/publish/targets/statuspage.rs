@@ -78,6 +78,11 @@ impl Publisher for Statuspage {
         };
         incident.insert("status".to_string(), json!(status));
         incident.insert("body".to_string(), json!(post.draft.text.trim()));
+        // Statuspage sends its own reminder to subscribers (`scheduled_remind_prior`): ours
+        // shows on the page without notifying them a second time.
+        if let Some((_, Stage::Remind)) = &window {
+            incident.insert("deliver_notifications".to_string(), json!(false));
+        }
         if let (Some((window, _)), None) = (&window, &existing) {
             incident.insert("impact_override".to_string(), json!("maintenance"));
             incident.insert(
