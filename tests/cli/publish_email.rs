@@ -560,3 +560,46 @@ fn a_dry_run_shows_envelope_and_message_without_the_password() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs SMTP: run with eval \"$(../shared/scripts/smtp-up.sh)\" and cargo test -- --include-ignored"]
+fn a_correction_is_a_reply_in_the_incident_thread() {
+    let smtp = smtp();
+    let mailbox = Mailbox::new(&smtp, "correction");
+    let env = project(&smtp, smtp.port, &mailbox, login(&smtp));
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail since 07:50 UTC."],
+    );
+    assert_eq!(publish(&env, &smtp, &[&id, "--yes"]).code, 0);
+    env.ok(&[
+        "correct",
+        &id,
+        "--update",
+        "1",
+        "--message",
+        "Uploads fail since 07:30 UTC.",
+    ]);
+    let out = publish(&env, &smtp, &[&id, "--yes"]);
+    assert_eq!(out.code, 0, "{out}");
+    // A rerun sends nothing.
+    assert_eq!(publish(&env, &smtp, &[&id, "--yes"]).code, 0);
+
+    let messages = mailbox.messages();
+    assert_eq!(
+        messages.len(),
+        2,
+        "one mail, then one correction: {messages:#?}"
+    );
+    let root = messages[0].header("Message-ID").unwrap().to_string();
+    let correction = &messages[1];
+    assert_eq!(correction.header("In-Reply-To"), Some(root.as_str()));
+    assert_eq!(correction.header("References"), Some(root.as_str()));
+    assert!(
+        correction
+            .body
+            .contains("Correction to our update of 2026-11-24 03:00 EST (08:00 UTC): Uploads fail since 07:30 UTC."),
+        "{}",
+        correction.body
+    );
+}

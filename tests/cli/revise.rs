@@ -547,3 +547,35 @@ fn a_correction_from_a_clock_behind_the_publication_still_mends_it() {
     );
     assert!(out.stdout.contains("already published"), "{out}");
 }
+
+#[test]
+fn a_correction_waits_for_approval_where_the_target_requires_it() {
+    let env = TestEnv::with_config("[publishing]\nrequire_approval = true\n");
+    let id = env.open(
+        "Uploads failing",
+        &["--summary", "Uploads fail since 07:50 UTC."],
+    );
+    env.ok(&["approve", &id]);
+    env.ok(&["publish", &id, "--yes"]);
+    env.ok(&[
+        "correct",
+        &id,
+        "--update",
+        "1",
+        "--message",
+        "Uploads fail since 07:30 UTC.",
+    ]);
+    let out = env.run(&["publish", &id, "--yes"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("requires approval"), "{out}");
+    let file = env.read(&format!("published/{id}/001-acknowledge.status.md"));
+    assert!(
+        file.contains("07:50 UTC"),
+        "not mended before approval: {file}"
+    );
+    env.ok(&["approve", &id]);
+    let out = env.ok(&["publish", &id, "--yes"]);
+    assert!(out.stdout.contains("edited"), "{out}");
+    let file = env.read(&format!("published/{id}/001-acknowledge.status.md"));
+    assert!(file.contains("07:30 UTC"), "{file}");
+}
