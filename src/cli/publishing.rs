@@ -112,7 +112,7 @@ pub fn publish(session: &Session, config: &Config, args: &Request) -> Result<(),
     let targets = select_targets(config, &incident, update, args.targets)?;
     if targets.is_empty() && is_revision(update) {
         session.printer.status(&format!(
-            "No target published what update {seq} revises before it was recorded; nothing to mend."
+            "No target shows text that update {seq} changes; nothing to mend."
         ));
         return Ok(());
     }
@@ -646,7 +646,7 @@ pub fn offer(
     if publish_now {
         if receiving.is_empty() && is_revision(update) {
             session.printer.status(&format!(
-                "No target published what update {seq} revises; nothing to mend."
+                "No target shows text that update {seq} changes; nothing to mend."
             ));
             return Ok(());
         }

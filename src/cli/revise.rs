@@ -110,18 +110,7 @@ fn revise(
     let config = session.config()?;
     let store = Store::new(config.incidents_dir());
     let incident = session.load_incident(&store, revision.id)?;
-    if incident.retracted.is_some() {
-        return Err(CommandError::usage(format!(
-            "incident {} is retracted as a whole",
-            incident.id
-        ))
-        .hint("a retracted incident's updates are all marked retracted already"));
-    }
-    let revised = match revision.update {
-        Some(seq) => Some(revised_update(&incident, seq)?),
-        None => None,
-    };
-    allowed(&incident, revised)?;
+    let revised = admissible(&incident, revision.update, &allowed)?;
     let now = session.clock.now();
     let author = session.author(config.root());
     let mut fields = std::collections::BTreeMap::new();
@@ -167,7 +156,19 @@ fn revise(
         candidate,
         |current| ask_again(session, current),
     )?;
+    let revised_event = revised.map(|update| update.event_id.clone());
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {
+        // Decided again under the log's lock: another process may have retracted it, or
+        // revised the same update, since it was read.
+        let current = Incident::fold(&incident.id, &loaded.events)?;
+        let seq = revised_event.as_ref().map(|event_id| {
+            current
+                .updates
+                .iter()
+                .position(|update| update.event_id == *event_id)
+                .map_or(0, |index| index + 1)
+        });
+        admissible(&current, seq, &allowed)?;
         Ok::<_, CommandError>(candidate(loaded, &message))
     })?;
     report_update(
@@ -178,6 +179,28 @@ fn revise(
         event,
         revision.publish,
     )
+}
+
+/// Returns the update numbered `seq` that a revision of `incident` revises (`None` for the
+/// whole incident), if it may be revised and `allowed` agrees.
+fn admissible<'i>(
+    incident: &'i Incident,
+    seq: Option<usize>,
+    allowed: &impl Fn(&Incident, Option<&crate::record::Update>) -> Result<(), CommandError>,
+) -> Result<Option<&'i crate::record::Update>, CommandError> {
+    if incident.retracted.is_some() {
+        return Err(CommandError::usage(format!(
+            "incident {} is retracted as a whole",
+            incident.id
+        ))
+        .hint("a retracted incident's updates are all marked retracted already"));
+    }
+    let revised = match seq {
+        Some(seq) => Some(revised_update(incident, seq)?),
+        None => None,
+    };
+    allowed(incident, revised)?;
+    Ok(revised)
 }
 
 /// Returns update `seq` of `incident`, if it can be revised.

@@ -150,6 +150,14 @@ impl Config {
             path: dir.clone(),
             source,
         })?;
+        let severities: Vec<&str> = self.severities.iter().map(|s| s.name.as_str()).collect();
+        let components: Vec<&str> = self.components.keys().map(String::as_str).collect();
+        let known = preset::Known {
+            severities: &severities,
+            components: &components,
+            playbook: &self.playbook,
+        };
+        let mut found = Vec::new();
         for (name, file) in files {
             let source = std::fs::read_to_string(&file).map_err(|source| ConfigError::Read {
                 path: file.clone(),
@@ -179,17 +187,11 @@ impl Config {
                     Some("keep one of the two".to_string()),
                 ));
             }
-            let severities: Vec<&str> = self.severities.iter().map(|s| s.name.as_str()).collect();
-            let components: Vec<&str> = self.components.keys().map(String::as_str).collect();
-            let known = preset::Known {
-                severities: &severities,
-                components: &components,
-                playbook: &self.playbook,
-            };
             let built = preset::build(&name, &raw, 0..0, &file, &known)
                 .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
-            self.presets.insert(name, built);
+            found.push((name, built));
         }
+        self.presets.extend(found);
         Ok(())
     }
 

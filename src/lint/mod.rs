@@ -305,12 +305,13 @@ impl<'a> Linter<'a> {
                 }
             }
         };
-        judge(
-            Rule::Minimising,
-            self.matchers[&Rule::Minimising].find_all(text),
-            found,
-            &|phrase| format!("\"{phrase}\" minimises what happened"),
-        );
+        // A rule judged by its own phrases and patterns.
+        let judge_own = |rule: Rule, found: &mut Found, message: &dyn Fn(&str) -> String| {
+            judge(rule, self.matchers[&rule].find_all(text), found, message);
+        };
+        judge_own(Rule::Minimising, found, &|phrase| {
+            format!("\"{phrase}\" minimises what happened")
+        });
         if incident
             .impact
             .as_deref()
@@ -337,12 +338,9 @@ impl<'a> Linter<'a> {
                 },
             );
         }
-        judge(
-            Rule::Dismissal,
-            self.matchers[&Rule::Dismissal].find_all(text),
-            found,
-            &|phrase| format!("\"{phrase}\" dismisses what people saw"),
-        );
+        judge_own(Rule::Dismissal, found, &|phrase| {
+            format!("\"{phrase}\" dismisses what people saw")
+        });
         if self.data_loss_recorded(incident, update) {
             judge(
                 Rule::Dismissal,
@@ -362,28 +360,17 @@ impl<'a> Linter<'a> {
         // A window that names components marks them under maintenance: saying nobody will
         // notice contradicts the page.
         if is_window(incident) && !incident.components.is_empty() {
-            judge(
-                Rule::DowntimeDenied,
-                self.matchers[&Rule::DowntimeDenied].find_all(text),
-                found,
-                &|phrase| {
-                    format!("\"{phrase}\" while the window puts its components under maintenance")
-                },
-            );
+            judge_own(Rule::DowntimeDenied, found, &|phrase| {
+                format!("\"{phrase}\" while the window puts its components under maintenance")
+            });
         }
-        judge(
-            Rule::BlameShifting,
-            self.matchers[&Rule::BlameShifting].find_all(text),
-            found,
-            &|phrase| format!("\"{phrase}\" shifts the blame"),
-        );
+        judge_own(Rule::BlameShifting, found, &|phrase| {
+            format!("\"{phrase}\" shifts the blame")
+        });
         if !self.ownership.is_match(text) {
-            judge(
-                Rule::VendorBlame,
-                self.matchers[&Rule::VendorBlame].find_all(text),
-                found,
-                &|phrase| format!("\"{phrase}\" blames a supplier without owning the outcome"),
-            );
+            judge_own(Rule::VendorBlame, found, &|phrase| {
+                format!("\"{phrase}\" blames a supplier without owning the outcome")
+            });
         }
         let mut promises: Vec<Range<usize>> = self.matchers[&Rule::FixTimePromised]
             .find_all(text)
@@ -396,19 +383,13 @@ impl<'a> Linter<'a> {
         judge(Rule::FixTimePromised, promises, found, &|phrase| {
             format!("\"{phrase}\" promises when it will be fixed")
         });
-        judge(
-            Rule::NonApology,
-            self.matchers[&Rule::NonApology].find_all(text),
-            found,
-            &|phrase| format!("\"{phrase}\" regrets the reaction, not what happened"),
-        );
+        judge_own(Rule::NonApology, found, &|phrase| {
+            format!("\"{phrase}\" regrets the reaction, not what happened")
+        });
         if !cause_recorded(incident, update) {
-            judge(
-                Rule::Speculation,
-                self.matchers[&Rule::Speculation].find_all(text),
-                found,
-                &|phrase| format!("\"{phrase}\" guesses at the cause before one is recorded"),
-            );
+            judge_own(Rule::Speculation, found, &|phrase| {
+                format!("\"{phrase}\" guesses at the cause before one is recorded")
+            });
         }
         let mut passive: Vec<Range<usize>> = self.matchers[&Rule::PassiveEvasion]
             .find_all(text)

@@ -192,14 +192,23 @@ impl Window {
     /// Reads a window out of its record folded as an incident; `None` when it is not one
     /// (not a maintenance record, or its times cannot be read).
     pub fn of(incident: &Incident) -> Option<Window> {
-        let first = incident.updates.first()?;
+        Window::from_updates(incident, &incident.updates)
+    }
+
+    /// Returns the window as it stood once update `seq` (1-based) was recorded: what a
+    /// notice sent later still says of itself.
+    pub fn as_of(incident: &Incident, seq: usize) -> Option<Window> {
+        Window::from_updates(incident, incident.updates.get(..seq)?)
+    }
+
+    fn from_updates(incident: &Incident, updates: &[super::Update]) -> Option<Window> {
+        let first = updates.first()?;
         if incident.severity != SEVERITY || Stage::from_name(&first.stage) != Some(Stage::Announce)
         {
             return None;
         }
         let time = |name: &str| {
-            incident
-                .updates
+            updates
                 .iter()
                 .rev()
                 .find_map(|update| update.fields.get(name))
@@ -214,7 +223,7 @@ impl Window {
         let mut reminded = Vec::new();
         let mut sequence = 0;
         let mut changed_at = first.at;
-        for update in &incident.updates {
+        for update in updates {
             let Some(stage) = Stage::from_name(&update.stage) else {
                 continue;
             };

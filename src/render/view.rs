@@ -160,7 +160,7 @@ impl IncidentView {
                 components: &incident.components,
                 impact: incident.impact.clone(),
                 exposure: latest_field(&incident.updates, EXPOSURE),
-                retracted: retracted_view(incident),
+                retracted: RetractedView::of(incident),
                 started_at: incident.started_at,
                 acknowledged_at: incident.acknowledged_at,
                 resolved_at: incident.resolved_at,
@@ -185,7 +185,7 @@ impl IncidentView {
                 components: &incident.components,
                 impact,
                 exposure: latest_field(&incident.updates[..=index], EXPOSURE),
-                retracted: retracted_view(incident),
+                retracted: RetractedView::of(incident),
                 started_at: incident.started_at,
                 acknowledged_at: incident.acknowledged_at,
                 resolved_at: incident
@@ -221,11 +221,14 @@ impl IncidentView {
     }
 }
 
-fn retracted_view(incident: &Incident) -> Option<RetractedView> {
-    incident.retracted.as_ref().map(|retraction| RetractedView {
-        at: retraction.at,
-        reason: Some(retraction.text.clone()),
-    })
+impl RetractedView {
+    /// The retraction of the whole of `incident`, if one was recorded.
+    pub fn of(incident: &Incident) -> Option<RetractedView> {
+        incident.retracted.as_ref().map(|retraction| RetractedView {
+            at: retraction.at,
+            reason: Some(retraction.text.clone()),
+        })
+    }
 }
 
 /// The field an answer about exposed data is kept in.

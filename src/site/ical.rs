@@ -79,6 +79,15 @@ fn uid_domain(config: &Config) -> String {
         let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
         let host = rest.split(['/', '?', '#']).next()?;
         let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+        // Without the port: `status.example:8443` names the same site.
+        let host = match host.rsplit_once(':') {
+            Some((name, port))
+                if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                name
+            }
+            _ => host,
+        };
         (!host.is_empty()).then(|| host.to_ascii_lowercase())
     });
     host.unwrap_or_else(|| {
@@ -143,6 +152,25 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uids_name_the_status_host_without_credentials_or_port() {
+        let config = |url: &str| {
+            let source = format!(
+                "[org]\nname = \"Acme\"\ntimezone = \"UTC\"\nstatus_url = \"{url}\"\n\n[severities.sev1]\nlabel = \"x\"\nacknowledge_within = \"1h\"\nupdate_every = \"1h\"\n"
+            );
+            Config::parse(std::path::Path::new("incident.toml"), &source).unwrap()
+        };
+        assert_eq!(
+            uid_domain(&config("https://Status.Acme.example/")),
+            "status.acme.example"
+        );
+        assert_eq!(
+            uid_domain(&config("https://status.acme.example:8443/x")),
+            "status.acme.example"
+        );
+        assert_eq!(uid_domain(&config("http://127.0.0.1:8080")), "127.0.0.1");
+    }
 
     #[test]
     fn long_lines_fold_at_75_octets_on_character_boundaries() {

@@ -5,6 +5,7 @@
 //! Windows are few (a handful a month), so they are read one after another, after the
 //! incidents; each notice's text is its status-channel draft, as the targets got it.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::SiteError;
@@ -76,6 +77,8 @@ pub struct ReadWindow {
     pub view: WindowView,
     /// Every notice, newest first.
     pub notices: Vec<UpdateView>,
+    /// When its latest notice was recorded.
+    pub updated_at: DateTime<Utc>,
 }
 
 impl ReadWindow {
@@ -142,6 +145,10 @@ impl Windows {
             }
             notices.reverse();
             read.windows.push(ReadWindow {
+                updated_at: incident
+                    .updates
+                    .last()
+                    .map_or(window.announced_at, |update| update.at),
                 view: WindowView::new(config, &window),
                 window,
                 notices,

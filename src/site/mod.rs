@@ -324,8 +324,7 @@ impl Shared<'_> {
         updates.reverse();
         let summary = Summary::of(&incident);
         let mut view = IncidentView::new(config, &summary, incident.impact.clone());
-        view.facts.retracted =
-            crate::render::view::IncidentView::of_incident(config, &incident).retracted;
+        view.facts.retracted = crate::render::view::RetractedView::of(&incident);
         let page = IncidentPage {
             root: "../",
             org: OrgView::new(config),
@@ -388,13 +387,7 @@ impl Shared<'_> {
                     update: notice.clone(),
                 });
             }
-            read.latest_update =
-                read.latest_update
-                    .max(window.notices.first().and_then(|notice| {
-                        DateTime::parse_from_rfc3339(&notice.at)
-                            .ok()
-                            .map(|at| at.with_timezone(&Utc))
-                    }));
+            read.latest_update = read.latest_update.max(Some(window.updated_at));
         }
         read.warnings.extend(windows.warnings.iter().cloned());
         read.skipped.extend(windows.skipped.iter().cloned());

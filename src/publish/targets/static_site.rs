@@ -301,9 +301,7 @@ fn window_as_of(incident: &Incident, latest: &Update) -> Option<Window> {
     if incident.severity != maintenance::SEVERITY {
         return None;
     }
-    let mut incident = incident.clone();
-    incident.updates.retain(|update| update.seq <= latest.seq);
-    Window::of(&incident)
+    Window::as_of(incident, latest.seq)
 }
 
 /// The words an update is headed with: its status, or a maintenance notice's stage.

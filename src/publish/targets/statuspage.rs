@@ -170,19 +170,14 @@ impl Publisher for Statuspage {
     }
 }
 
-/// The window `post` belongs to and the stage of its notice, when it is a maintenance
-/// notice. The window is read as of this notice, so an early notice sent late still
-/// carries its own state.
+/// The window `post` belongs to, as of its notice (an early notice sent late still carries
+/// its own state), and the notice's stage, when it is a maintenance notice.
 fn maintenance_of(post: &Post) -> Option<(Window, Stage)> {
     if post.incident.severity != maintenance::SEVERITY {
         return None;
     }
     let stage = Stage::from_name(&post.update.stage)?;
-    let mut incident = post.incident.clone();
-    incident
-        .updates
-        .retain(|update| update.seq <= post.update.seq);
-    Some((Window::of(&incident)?, stage))
+    Some((Window::as_of(post.incident, post.update.seq)?, stage))
 }
 
 /// Statuspage's scheduled state after a notice of `stage`.
