@@ -116,7 +116,6 @@ fn revise(
     let mut fields = std::collections::BTreeMap::new();
     if let Some(revised) = revised {
         fields.insert(field::REVISES.to_string(), revised.event_id.clone());
-        fields.insert(field::REVISES_SEQ.to_string(), revised.seq.to_string());
         fields.insert(
             field::REVISES_AT.to_string(),
             crate::time::rfc3339(revised.at),

@@ -84,11 +84,6 @@ impl Stage {
         Stage::ALL.into_iter().find(|stage| stage.name() == name)
     }
 
-    /// The short name templates and webhook types use: `announce`, `start`, …
-    pub fn short(self) -> &'static str {
-        self.name().trim_start_matches("maintenance-")
-    }
-
     /// The words a notice of this stage is headed with on a page.
     pub fn label(self) -> &'static str {
         match self {

@@ -20,8 +20,8 @@ use crate::vocab::{CORRECT, RETRACT};
 pub mod field {
     /// The event id of the update revised; absent on the retraction of a whole incident.
     pub const REVISES: &str = "revises";
-    /// The revised update's number and time when it was revised, for the notice's words.
-    pub const REVISES_SEQ: &str = "revises_seq";
+    /// When the revised update was recorded, for the notice's words ("our update of 08:00
+    /// UTC"); its number is not kept, since a merge can renumber updates.
     pub const REVISES_AT: &str = "revises_at";
     /// Why it is retracted.
     pub const REASON: &str = "reason";
