@@ -24,7 +24,7 @@ const RUNS: usize = 201;
 
 fn main() {
     let started = Instant::now();
-    let config = Config::load(Path::new(CONFIG)).unwrap();
+    let config = Config::load(Path::new(CONFIG), &incident::publish::targets::kinds()).unwrap();
     let loaded = Store::new(config.incidents_dir()).read("k7m2q9p").unwrap();
     let incident = Incident::fold("k7m2q9p", &loaded.events).unwrap();
     let renderer = Renderer::new(&config);

@@ -6,12 +6,13 @@
 //! ```text
 //! cli               one file per command; what commands share in session, answers, output, prompt
 //! error             the command error: its kind picks the exit code; hints and cause chain
-//! publish           plan (pure), engine (concurrency, the one retry loop), one module per target
+//! publish           plan (pure), engine (concurrency, the one retry loop); one module per target
+//!                   kind (its keys, settings and publisher), listed once in `targets::KINDS`
 //! site              the static status site, its feeds and status.json
 //! lint, report      the engine applying the playbook's rules; postmortems, promises, the SVG timeline
 //! render            one view of an incident for every template; one minijinja environment
 //! record            events, the fold into an incident, the store
-//! config            incident.toml into checked types (one settings type per target kind)
+//! config            incident.toml into checked types; each target kind (handed in) reads its own
 //! playbook          stages, questions, routing, and the rules drafts must pass (their data)
 //! vocab, time, env, templates, fsutil
 //!                   leaf words (Channel, Status, names), the clock, the environment, the

@@ -51,7 +51,7 @@ impl Session {
             .map(Path::to_path_buf)
             .unwrap_or(path);
         self.printer.debug(&format!("config: {}", shown.display()));
-        Ok(Config::load(&shown)?)
+        Ok(Config::load(&shown, &crate::publish::targets::kinds())?)
     }
 
     /// Returns who is acting: `INCIDENT_AUTHOR`, else `git config user.name`, else `$USER`.

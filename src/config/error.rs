@@ -46,6 +46,33 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Turns toml's message into one line, with a did-you-mean hint for unknown keys and values.
+pub(super) fn explain_toml_error(message: &str) -> (String, Option<String>) {
+    let message = message.trim().replace('\n', " ");
+    let unknown = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix));
+    let Some(rest) = unknown else {
+        return (message, None);
+    };
+    let Some((word, expected)) = rest.split_once('`') else {
+        return (message, None);
+    };
+    // "expected one of `a`, `b`" and "expected `a` or `b`": every other piece is a name.
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let what = if message.starts_with("unknown field") {
+        "key"
+    } else {
+        "value"
+    };
+    if candidates.is_empty() {
+        return (message, None);
+    }
+    let plural = if what == "key" { "keys" } else { "values" };
+    let hint = crate::vocab::suggestion(word, plural, &candidates);
+    (format!("unknown {what} `{word}`"), Some(hint))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

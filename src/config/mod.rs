@@ -4,12 +4,12 @@
 //! Every error names the file, line and column; spans come from `toml::Spanned`.
 
 mod error;
+mod kind;
 mod playbook;
 mod preset;
 mod raw;
 mod rules;
 mod secret;
-mod settings;
 mod severity;
 mod target;
 
@@ -22,16 +22,13 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use toml::Spanned;
 
+use error::explain_toml_error;
 pub use error::{ConfigError, line_column};
+pub use kind::{Choice, DeliveryRule, Kind, KindSettings, KindTable, fields_of};
 pub use preset::{PRESETS_DIR, Preset};
 pub use secret::Secret;
-pub use settings::{
-    ChatSettings, Choice, EmailSettings, FileSettings, Flavor, GhostSettings, Login,
-    MastodonSettings, Mention, Settings, StaticSettings, StatuspageSettings, Tls, UrlSetting,
-    Visibility, WebhookSettings, WordpressMode, WordpressSettings,
-};
 pub use severity::{ComponentStatus, Indicator, Severity};
-pub use target::{DeliveryRule, Target, TargetKind, check_url, is_loopback};
+pub use target::{Target, TargetProblem, check_url, is_loopback};
 
 use crate::vocab::Channel;
 use raw::RawConfig;
@@ -45,10 +42,9 @@ const DEFAULT_UNPUBLISHED_AFTER_MINUTES: i64 = 5;
 pub const INCIDENTS_DIR: &str = "incidents";
 
 /// The validated configuration.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// The `incident.toml` this was read from.
-    #[serde(skip)]
     pub path: PathBuf,
     pub org: Org,
     /// Severities in the order the file lists them, most severe first by convention.
@@ -58,13 +54,10 @@ pub struct Config {
     pub targets: Vec<Target>,
     /// How long an update may sit recorded but unsent before `due` reports it
     /// (`[publishing] unpublished_after`, default 5 minutes).
-    #[serde(serialize_with = "serialize_duration")]
     pub unpublished_after: Duration,
     /// The stages, questions and templates of the playbook.
-    #[serde(skip)]
     pub playbook: crate::playbook::Playbook,
     /// The presets of `[presets.NAME]` and `presets/NAME.toml`, by name.
-    #[serde(skip)]
     pub presets: BTreeMap<String, Preset>,
 }
 
@@ -131,13 +124,14 @@ impl Config {
             .collect()
     }
 
-    /// Reads and validates the file at `path`, and the preset files beside it.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    /// Reads and validates the file at `path`, and the preset files beside it; a target may
+    /// be of any of `kinds`.
+    pub fn load(path: &Path, kinds: &[&'static Kind]) -> Result<Config, ConfigError> {
         let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut config = Config::parse(path, &source)?;
+        let mut config = Config::parse(path, &source, kinds)?;
         config.load_preset_files()?;
         Ok(config)
     }
@@ -200,8 +194,13 @@ impl Config {
         self.presets.get(name)
     }
 
-    /// Parses and validates `source`, naming `path` in errors.
-    pub fn parse(path: &Path, source: &str) -> Result<Config, ConfigError> {
+    /// Parses and validates `source`, naming `path` in errors; a target may be of any of
+    /// `kinds`.
+    pub fn parse(
+        path: &Path,
+        source: &str,
+        kinds: &[&'static Kind],
+    ) -> Result<Config, ConfigError> {
         let invalid = |span: Range<usize>, message: String, hint: Option<String>| {
             let (line, column) = line_column(source, span.start);
             ConfigError::Invalid {
@@ -324,6 +323,27 @@ impl Config {
             .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
         let stage_names = playbook.stage_names();
         let mut targets = Vec::new();
+        // Each kind reads its own keys from the table as written, spans and all.
+        let document = match raw.targets.is_empty() {
+            true => None,
+            false => Some(toml::de::DeTable::parse(source).map_err(|error| {
+                invalid(
+                    error.span().unwrap_or(0..0),
+                    error.message().to_string(),
+                    None,
+                )
+            })?),
+        };
+        let written_targets = document
+            .as_ref()
+            .and_then(|document| document.get_ref().get("targets"))
+            .map(|targets| targets.get_ref());
+        let known = target::Known {
+            kinds,
+            stages: &stage_names,
+            components: &component_ids,
+            severities: &names,
+        };
         for (name, table) in &raw.targets {
             if !crate::vocab::is_valid_name(name) {
                 return Err(invalid(
@@ -332,7 +352,12 @@ impl Config {
                     Some("it becomes part of idempotency keys and webhook ids".to_string()),
                 ));
             }
-            let mut target = target::validate(name, table, &stage_names, &component_ids, &names)
+            let written = match written_targets {
+                Some(toml::de::DeValue::Table(written)) => written.get(name.as_str()),
+                _ => None,
+            }
+            .expect("a target read from the file is in its `targets` table");
+            let mut target = target::validate(name, table, written, &known)
                 .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
             if table.get_ref().require_approval.is_none() {
                 target.require_approval = raw.publishing.require_approval.unwrap_or(false);
@@ -402,33 +427,6 @@ pub fn find(
         })
 }
 
-/// Turns toml's message into one line, with a did-you-mean hint for unknown keys and values.
-fn explain_toml_error(message: &str) -> (String, Option<String>) {
-    let message = message.trim().replace('\n', " ");
-    let unknown = ["unknown field `", "unknown variant `"]
-        .iter()
-        .find_map(|prefix| message.strip_prefix(prefix));
-    let Some(rest) = unknown else {
-        return (message, None);
-    };
-    let Some((word, expected)) = rest.split_once('`') else {
-        return (message, None);
-    };
-    // "expected one of `a`, `b`" and "expected `a` or `b`": every other piece is a name.
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let what = if message.starts_with("unknown field") {
-        "key"
-    } else {
-        "value"
-    };
-    if candidates.is_empty() {
-        return (message, None);
-    }
-    let plural = if what == "key" { "keys" } else { "values" };
-    let hint = crate::vocab::suggestion(word, plural, &candidates);
-    (format!("unknown {what} `{word}`"), Some(hint))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,7 +451,12 @@ kind = "file"
 path = "out"
 channel = "chat"
 "#;
-        let config = Config::parse(Path::new("incident.toml"), source).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            source,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         assert_eq!(
             config.routed_channels("explain"),
             [Channel::Blog, Channel::Chat]
@@ -488,7 +491,11 @@ stages = ["acknowledge", "explain"]
 "#;
 
     fn error_of(source: &str) -> (usize, usize, String, Option<String>) {
-        match Config::parse(Path::new("incident.toml"), source) {
+        match Config::parse(
+            Path::new("incident.toml"),
+            source,
+            &crate::publish::targets::kinds(),
+        ) {
             Err(ConfigError::Invalid {
                 line,
                 column,
@@ -502,11 +509,16 @@ stages = ["acknowledge", "explain"]
 
     #[test]
     fn parses_and_keeps_severity_order() {
-        let config = Config::parse(Path::new("incident.toml"), GOOD).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            GOOD,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         let names: Vec<&str> = config.severities.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["sev2", "sev1"]);
         assert_eq!(config.org.default_severity, "sev2");
-        assert_eq!(config.targets[0].kind, TargetKind::Webhook);
+        assert_eq!(config.targets[0].kind.name, "webhook");
         assert_eq!(config.targets[0].channel, Channel::Status);
         assert_eq!(config.targets[0].timeout, Duration::seconds(20));
     }
@@ -562,7 +574,14 @@ stages = ["acknowledge", "explain"]
             "kind = \"webhook\"",
             "kind = \"webhook\"\nallow_insecure = true",
         );
-        assert!(Config::parse(Path::new("incident.toml"), &allowed).is_ok());
+        assert!(
+            Config::parse(
+                Path::new("incident.toml"),
+                &allowed,
+                &crate::publish::targets::kinds()
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -582,6 +601,114 @@ stages = ["acknowledge", "explain"]
             "[targets.chat]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/services/T/B/X\"\n";
         let (_, _, message, _) = error_of(&format!("{GOOD}{slack}"));
         assert!(message.contains("webhook URL is a secret"), "{message}");
+    }
+
+    /// A kind this module has never heard of: its keys struct, its settings, its entry.
+    mod pager {
+        use std::sync::Arc;
+
+        use serde::Deserialize;
+        use toml::Spanned;
+
+        use crate::config::{
+            Choice, DeliveryRule, Kind, KindSettings, KindTable, TargetProblem, fields_of,
+        };
+        use crate::vocab::Channel;
+
+        pub static KIND: Kind = Kind {
+            name: "pager",
+            channel: Channel::Chat,
+            delivery: DeliveryRule::Blind,
+            keys: fields_of::<Keys>,
+            required: &[&["service"]],
+            url_is_secret: false,
+            settings,
+        };
+
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Keys {
+            service: Option<Spanned<String>>,
+            urgency: Option<Spanned<String>>,
+        }
+
+        #[derive(Debug)]
+        pub struct PagerSettings {
+            pub service: String,
+            pub urgency: Urgency,
+        }
+
+        impl KindSettings for PagerSettings {}
+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Urgency {
+            Low,
+            High,
+        }
+
+        impl Choice for Urgency {
+            const KEY: &'static str = "urgency";
+            const CHOICES: &'static [(&'static str, Urgency)] =
+                &[("low", Urgency::Low), ("high", Urgency::High)];
+        }
+
+        fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+            let keys: Keys = table.keys()?;
+            Ok(Arc::new(PagerSettings {
+                service: table.required(&keys.service, "service")?,
+                urgency: table.choice(&keys.urgency, Some(Urgency::Low))?,
+            }))
+        }
+    }
+
+    #[test]
+    fn a_kind_is_handed_in_and_reads_its_own_keys() {
+        let parse = |keys: &str| {
+            let head = GOOD.split("[targets.hook]").next().unwrap();
+            let source = format!("{head}[targets.oncall]\nkind = \"pager\"\n{keys}");
+            Config::parse(Path::new("incident.toml"), &source, &[&pager::KIND])
+        };
+        let config = parse("service = \"P123\"\nurgency = \"high\"\n").unwrap();
+        let target = config.target("oncall").unwrap();
+        let settings: &pager::PagerSettings = target.settings();
+        assert_eq!(
+            (settings.service.as_str(), settings.urgency),
+            ("P123", pager::Urgency::High)
+        );
+        assert_eq!((target.kind.name, target.channel), ("pager", Channel::Chat));
+
+        let problem = |keys: &str| match parse(keys) {
+            Err(ConfigError::Invalid {
+                line,
+                message,
+                hint,
+                ..
+            }) => (line, message, hint.unwrap_or_default()),
+            other => panic!("{other:?}"),
+        };
+        let (line, message, hint) = problem("service = \"P1\"\nurgency = \"loud\"\n");
+        assert_eq!(line, 23);
+        assert_eq!(message, "unknown urgency `loud` in `[targets.oncall]`");
+        assert_eq!(hint, "`urgency` is one of `low`, `high`");
+        let (line, message, hint) = problem("service = \"P1\"\nsevrice = \"P2\"\n");
+        assert_eq!(line, 23);
+        assert_eq!(
+            message,
+            "`sevrice` is not a setting of a `pager` target (`[targets.oncall]`)"
+        );
+        assert_eq!(hint, "a `pager` target takes `service`, `urgency`");
+        let (_, message, _) = problem("urgency = \"low\"\n");
+        assert_eq!(message, "`[targets.oncall]` (pager target) needs `service`");
+        let (_, message, _) = problem("service = 5\n");
+        assert_eq!(message, "invalid type: integer `5`, expected a string");
+        // The kinds config knows are the ones it is handed, and no others.
+        let error = Config::parse(Path::new("incident.toml"), GOOD, &[&pager::KIND]).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("unknown target kind `webhook` in `[targets.hook]`"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -619,7 +746,12 @@ replace_questions = true
 questions = [{{ key = "followup", prompt = "Follow-up?" }}]
 "#
         );
-        let config = Config::parse(Path::new("incident.toml"), &source).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            &source,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         let playbook = &config.playbook;
         assert_eq!(
             playbook.stage_names(),
@@ -660,7 +792,12 @@ questions = [{{ key = "followup", prompt = "Follow-up?" }}]
         let ordered = format!(
             "{source}\n[playbook]\nstages = [\"acknowledge\", \"workaround\", \"explain\"]\n"
         );
-        let config = Config::parse(Path::new("incident.toml"), &ordered).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            &ordered,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         assert_eq!(
             config.playbook.stage_names(),
             ["acknowledge", "workaround", "explain", "resolve"]

@@ -1,9 +1,10 @@
 //! The shape of `incident.toml` as written, before validation.
 //!
 //! Every table denies unknown keys so a typo is an error with a suggestion, and every value
-//! that needs a semantic check is `Spanned` so its error can name the line it is on. Targets
-//! are one flat table rather than an internally tagged enum, because serde's tagged enums
-//! lose the spans of the keys inside them.
+//! that needs a semantic check is `Spanned` so its error can name the line it is on. A
+//! target is read twice: here for the keys every kind shares, and by its kind's own keys
+//! struct (`config/kind.rs`), because serde's tagged enums and `flatten` lose the spans of
+//! the keys inside them.
 
 use std::collections::BTreeMap;
 
@@ -74,9 +75,9 @@ pub struct RawSeverity {
     pub update_every: Spanned<String>,
 }
 
-/// Every key any target kind may have; which keys a kind accepts is checked in `target.rs`.
+/// The keys of `[targets.NAME]` that every kind shares. The kind's own keys are left for
+/// its keys struct, which denies what the kind does not take.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawTarget {
     pub kind: Spanned<String>,
     pub channel: Option<Spanned<String>>,
@@ -86,31 +87,8 @@ pub struct RawTarget {
     pub require_approval: Option<Spanned<bool>>,
     pub allow_insecure: Option<Spanned<bool>>,
 
-    pub url: Option<Spanned<String>>,
-    pub url_env: Option<Spanned<String>>,
-    pub username: Option<Spanned<String>>,
-    pub password_env: Option<Spanned<String>>,
-    pub secret_env: Option<Spanned<String>>,
-    pub token_env: Option<Spanned<String>>,
-    pub key_env: Option<Spanned<String>>,
-    pub api_key_env: Option<Spanned<String>>,
-    pub page_id: Option<Spanned<String>>,
-    pub components: Option<Spanned<BTreeMap<String, String>>>,
-    pub mode: Option<Spanned<String>>,
-    pub flavor: Option<Spanned<String>>,
-    pub path: Option<Spanned<String>>,
-    pub limit: Option<Spanned<u32>>,
-    pub visibility: Option<Spanned<String>>,
-    pub host: Option<Spanned<String>>,
-    pub port: Option<Spanned<u16>>,
-    pub tls: Option<Spanned<String>>,
-    pub from: Option<Spanned<String>>,
-    pub to: Option<Spanned<Vec<Spanned<String>>>>,
-    pub mention: Option<Spanned<String>>,
-    pub mention_severities: Option<Spanned<Vec<Spanned<String>>>>,
-
-    // Literal secrets are accepted by the parser only so that the error can say which
-    // `*_env` key to use instead of a bare "unknown key".
+    // Literal secrets are read here only so that the error can say which `*_env` key to
+    // use instead of a bare "unknown key".
     pub password: Option<Spanned<toml::Value>>,
     pub secret: Option<Spanned<toml::Value>>,
     pub token: Option<Spanned<toml::Value>>,

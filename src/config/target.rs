@@ -1,278 +1,33 @@
-//! Publish targets as configured: which kinds exist, which keys each accepts, and the checks
-//! that can be made before anything is sent (secrets only through `*_env`, no plain `http://`
-//! to a public host, required keys present).
+//! Publish targets as configured: the checks every kind shares, made before anything is sent
+//! (secrets only through `*_env`, no plain `http://` to a public host, keys the kind takes,
+//! required keys present), then the kind's own settings.
 
-use std::fmt;
+use std::any::Any;
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::Duration;
-use serde::Serialize;
 use toml::Spanned;
+use toml::de::DeValue;
 
+use super::kind::{Kind, KindSettings, KindTable, fields_of};
 use super::raw::RawTarget;
-use super::settings::{self, Fields, Settings};
 use crate::vocab::{Channel, backticked};
 
-/// Where a target publishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetKind {
-    Webhook,
-    Slack,
-    Discord,
-    Teams,
-    Mattermost,
-    Wordpress,
-    Ghost,
-    Mastodon,
-    Statuspage,
-    Static,
-    File,
-    Email,
-}
-
-/// How a kind of target can be delivered safely, which decides what happens to a try that
-/// may have reached it without our hearing back (a timeout or a reset after the request was
-/// written, an answer we cannot read). A try that provably never left is retried for every
-/// kind, and so is an explicit 408, 429 or 5xx.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DeliveryRule {
-    /// The remote drops duplicates by a key we send (webhook `webhook-id`, Mastodon
-    /// `Idempotency-Key`): such a try is simply sent again.
-    Keyed,
-    /// We can look up what an earlier try made (WordPress and Ghost by slug, file and
-    /// static by path): such a try is looked for before it is made again.
-    Findable,
-    /// Nothing tells us whether it arrived (Slack, Discord, Teams, Mattermost, a
-    /// Statuspage create, email): such a try is *uncertain* until a person checks.
-    Blind,
-}
-
-impl DeliveryRule {
-    pub fn name(self) -> &'static str {
-        match self {
-            DeliveryRule::Keyed => "keyed",
-            DeliveryRule::Findable => "findable",
-            DeliveryRule::Blind => "blind",
-        }
-    }
-
-    /// Whether a try that may have arrived can be made again without posting twice.
-    pub fn resend_is_safe(self) -> bool {
-        !matches!(self, DeliveryRule::Blind)
-    }
-}
-
-impl fmt::Display for DeliveryRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// What a kind accepts: its default channel, its own keys, and the keys it cannot do without.
-struct KindSpec {
-    kind: TargetKind,
-    name: &'static str,
-    channel: Channel,
-    /// How a post can be delivered without making it twice.
-    delivery: DeliveryRule,
-    keys: &'static [&'static str],
-    /// Each inner list is satisfied by any one of its keys.
-    required: &'static [&'static [&'static str]],
-    /// Chat webhook URLs carry their credential in the path, so they belong in the environment.
-    url_is_secret: bool,
-    /// Reads the kind's own settings once the shared checks passed.
-    settings: fn(&Fields) -> Result<Settings, TargetProblem>,
-}
-
-const KINDS: &[KindSpec] = &[
-    KindSpec {
-        kind: TargetKind::Webhook,
-        delivery: DeliveryRule::Keyed,
-        name: "webhook",
-        channel: Channel::Status,
-        keys: &["url", "url_env", "secret_env"],
-        required: &[&["url", "url_env"]],
-        url_is_secret: false,
-        settings: settings::webhook,
-    },
-    KindSpec {
-        kind: TargetKind::Slack,
-        delivery: DeliveryRule::Blind,
-        name: "slack",
-        channel: Channel::Chat,
-        keys: &["url_env", "mention", "mention_severities"],
-        required: &[&["url_env"]],
-        url_is_secret: true,
-        settings: settings::slack,
-    },
-    KindSpec {
-        kind: TargetKind::Discord,
-        delivery: DeliveryRule::Blind,
-        name: "discord",
-        channel: Channel::Chat,
-        keys: &["url_env", "mention", "mention_severities"],
-        required: &[&["url_env"]],
-        url_is_secret: true,
-        settings: settings::discord,
-    },
-    KindSpec {
-        kind: TargetKind::Teams,
-        delivery: DeliveryRule::Blind,
-        name: "teams",
-        channel: Channel::Chat,
-        keys: &["url_env"],
-        required: &[&["url_env"]],
-        url_is_secret: true,
-        settings: settings::teams,
-    },
-    KindSpec {
-        kind: TargetKind::Mattermost,
-        delivery: DeliveryRule::Blind,
-        name: "mattermost",
-        channel: Channel::Chat,
-        keys: &["url_env", "mention", "mention_severities"],
-        required: &[&["url_env"]],
-        url_is_secret: true,
-        settings: settings::mattermost,
-    },
-    KindSpec {
-        kind: TargetKind::Wordpress,
-        delivery: DeliveryRule::Findable,
-        name: "wordpress",
-        channel: Channel::Blog,
-        keys: &["url", "username", "password_env", "mode"],
-        required: &[&["url"], &["username"], &["password_env"]],
-        url_is_secret: false,
-        settings: settings::wordpress,
-    },
-    KindSpec {
-        kind: TargetKind::Ghost,
-        delivery: DeliveryRule::Findable,
-        name: "ghost",
-        channel: Channel::Blog,
-        keys: &["url", "key_env"],
-        required: &[&["url"], &["key_env"]],
-        url_is_secret: false,
-        settings: settings::ghost,
-    },
-    KindSpec {
-        kind: TargetKind::Mastodon,
-        delivery: DeliveryRule::Keyed,
-        name: "mastodon",
-        channel: Channel::Social,
-        keys: &["url", "token_env", "limit", "visibility"],
-        required: &[&["url"], &["token_env"]],
-        url_is_secret: false,
-        settings: settings::mastodon,
-    },
-    KindSpec {
-        kind: TargetKind::Statuspage,
-        delivery: DeliveryRule::Blind,
-        name: "statuspage",
-        channel: Channel::Status,
-        keys: &["url", "page_id", "api_key_env", "components"],
-        required: &[&["page_id"], &["api_key_env"]],
-        url_is_secret: false,
-        settings: settings::statuspage,
-    },
-    KindSpec {
-        kind: TargetKind::Static,
-        delivery: DeliveryRule::Findable,
-        name: "static",
-        channel: Channel::Status,
-        keys: &["path", "flavor"],
-        required: &[&["path"], &["flavor"]],
-        url_is_secret: false,
-        settings: settings::static_site,
-    },
-    KindSpec {
-        kind: TargetKind::File,
-        delivery: DeliveryRule::Findable,
-        name: "file",
-        channel: Channel::Status,
-        keys: &["path"],
-        required: &[&["path"]],
-        url_is_secret: false,
-        settings: settings::file,
-    },
-    KindSpec {
-        kind: TargetKind::Email,
-        delivery: DeliveryRule::Blind,
-        name: "email",
-        channel: Channel::Email,
-        keys: &[
-            "host",
-            "port",
-            "tls",
-            "username",
-            "password_env",
-            "from",
-            "to",
-        ],
-        required: &[&["host"], &["from"], &["to"]],
-        url_is_secret: false,
-        settings: settings::email,
-    },
-];
-
-impl TargetKind {
-    fn spec(self) -> &'static KindSpec {
-        KINDS
-            .iter()
-            .find(|spec| spec.kind == self)
-            .expect("every kind has a spec")
-    }
-
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
-
-    /// Returns how a post of this kind can be delivered safely.
-    pub fn delivery(self) -> DeliveryRule {
-        self.spec().delivery
-    }
-
-    /// Every kind, in the order of the table that declares them.
-    pub fn all() -> impl Iterator<Item = TargetKind> {
-        KINDS.iter().map(|spec| spec.kind)
-    }
-
-    /// Returns how many characters a social post may have when the target sets no `limit`.
-    pub fn social_limit(self) -> Option<usize> {
-        match self {
-            TargetKind::Mastodon => Some(crate::playbook::DEFAULT_SOCIAL_LIMIT),
-            _ => None,
-        }
-    }
-
-    /// Returns the channel a target of this kind takes when the config does not say.
-    pub fn default_channel(self) -> Channel {
-        self.spec().channel
-    }
-}
-
-impl fmt::Display for TargetKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// A validated target. Secrets are held as the names of environment variables, never values.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Target {
     pub name: String,
-    pub kind: TargetKind,
+    pub kind: &'static Kind,
     pub channel: Channel,
     /// The stages this target receives; `None` means every stage.
     pub stages: Option<Vec<String>>,
-    #[serde(skip)]
     pub timeout: Duration,
     pub attempts: u32,
     pub require_approval: bool,
     pub allow_insecure: bool,
-    pub settings: Settings,
+    /// The kind's own settings, of the kind's own type.
+    settings: Arc<dyn KindSettings>,
 }
 
 impl Target {
@@ -285,10 +40,23 @@ impl Target {
 
     /// Returns how many characters a social post to this target may have, if it counts.
     pub fn social_limit(&self) -> Option<usize> {
-        match &self.settings {
-            Settings::Mastodon(mastodon) => Some(mastodon.limit),
-            _ => None,
-        }
+        self.settings.social_limit()
+    }
+
+    /// Returns the kind's settings, as the kind's module built them.
+    ///
+    /// # Panics
+    ///
+    /// When `S` is not the type the target's kind builds: a kind reads only its own targets.
+    pub fn settings<S: KindSettings>(&self) -> &S {
+        (self.settings.as_ref() as &dyn Any)
+            .downcast_ref()
+            .unwrap_or_else(|| {
+                panic!(
+                    "target `{}` holds the settings of a `{}` target",
+                    self.name, self.kind
+                )
+            })
     }
 }
 
@@ -313,37 +81,56 @@ impl TargetProblem {
 const DEFAULT_TIMEOUT_SECONDS: i64 = 20;
 const DEFAULT_ATTEMPTS: u32 = 3;
 
+/// What a target is checked against: the kinds there are, and the names it may refer to.
+pub struct Known<'a> {
+    pub kinds: &'a [&'static Kind],
+    pub stages: &'a [&'a str],
+    pub components: &'a [&'a str],
+    pub severities: &'a [&'a str],
+}
+
 /// Checks one `[targets.NAME]` table against its kind and returns the trusted target.
+/// `raw` holds the keys every kind shares, `table` the whole table as written.
 pub fn validate(
     name: &str,
     raw: &Spanned<RawTarget>,
-    stage_names: &[&str],
-    component_ids: &[&str],
-    severity_names: &[&str],
+    table: &Spanned<DeValue<'_>>,
+    known: &Known,
 ) -> Result<Target, TargetProblem> {
-    let table = raw.get_ref();
-    reject_literal_secrets(name, table)?;
-    let kind_name = table.kind.get_ref().as_str();
-    let spec = KINDS
+    let shared = raw.get_ref();
+    reject_literal_secrets(name, shared)?;
+    let kind_name = shared.kind.get_ref().as_str();
+    let kind = *known
+        .kinds
         .iter()
-        .find(|spec| spec.name == kind_name)
+        .find(|kind| kind.name == kind_name)
         .ok_or_else(|| {
-            let names: Vec<&str> = KINDS.iter().map(|spec| spec.name).collect();
+            let names: Vec<&str> = known.kinds.iter().map(|kind| kind.name).collect();
             TargetProblem::at(
-                &table.kind,
+                &shared.kind,
                 format!("unknown target kind `{kind_name}` in `[targets.{name}]`"),
                 Some(crate::vocab::suggestion(kind_name, "kinds", &names)),
             )
         })?;
 
-    let present = present_keys(table);
-    for (key, span) in &present {
-        if *key == "url" && spec.url_is_secret {
+    let own = own_keys(table);
+    let mut present: Vec<(&str, &Spanned<DeValue>)> = match own.get_ref() {
+        DeValue::Table(keys) => keys
+            .iter()
+            .map(|(key, value)| (key.get_ref().as_ref(), value))
+            .collect(),
+        _ => Vec::new(),
+    };
+    // In the order of the file, so the first mistake is the one reported.
+    present.sort_by_key(|(_, value)| value.span().start);
+    let keys = (kind.keys)();
+    for (key, value) in &present {
+        if *key == "url" && kind.url_is_secret {
             return Err(TargetProblem {
-                span: span.clone(),
+                span: value.span(),
                 message: format!(
                     "a {} webhook URL is a secret and cannot be written in the file",
-                    spec.name
+                    kind.name
                 ),
                 hint: Some(format!(
                     "put it in an environment variable and name it: `url_env = \"{}_WEBHOOK_URL\"`",
@@ -351,44 +138,45 @@ pub fn validate(
                 )),
             });
         }
-        if !spec.keys.contains(key) {
+        if !keys.contains(key) {
             return Err(TargetProblem {
-                span: span.clone(),
+                span: value.span(),
                 message: format!(
                     "`{key}` is not a setting of a `{}` target (`[targets.{name}]`)",
-                    spec.name
+                    kind.name
                 ),
                 hint: Some(format!(
                     "a `{}` target takes {}",
-                    spec.name,
-                    backticked(spec.keys)
+                    kind.name,
+                    backticked(keys)
                 )),
             });
         }
     }
-    let allow_insecure = table
+    let allow_insecure = shared
         .allow_insecure
         .as_ref()
         .is_some_and(|flag| *flag.get_ref());
-    let fields = Fields {
+    let kind_table = KindTable {
         name,
-        kind: spec.kind,
-        raw,
+        kind,
+        span: raw.span(),
+        own: own.clone(),
         allow_insecure,
-        component_ids,
-        severity_names,
+        component_ids: known.components,
+        severity_names: known.severities,
     };
-    for group in spec.required {
+    for group in kind.required {
         if !group
             .iter()
             .any(|key| present.iter().any(|(have, _)| have == key))
         {
-            return Err(fields.missing(group));
+            return Err(kind_table.missing(group));
         }
     }
 
-    let channel = match &table.channel {
-        None => spec.channel,
+    let channel = match &shared.channel {
+        None => kind.channel,
         Some(channel) => channel.get_ref().parse().map_err(|()| {
             let names: Vec<&str> = Channel::ALL.iter().map(|channel| channel.name()).collect();
             TargetProblem::at(
@@ -401,7 +189,8 @@ pub fn validate(
             )
         })?,
     };
-    let stages = match &table.stages {
+    let stage_names = known.stages;
+    let stages = match &shared.stages {
         None => None,
         Some(stages) => {
             for stage in stages.get_ref() {
@@ -422,7 +211,7 @@ pub fn validate(
             )
         }
     };
-    let timeout = match &table.timeout {
+    let timeout = match &shared.timeout {
         None => Duration::seconds(DEFAULT_TIMEOUT_SECONDS),
         Some(text) => crate::time::parse_duration(text.get_ref())
             .ok()
@@ -435,7 +224,7 @@ pub fn validate(
                 )
             })?,
     };
-    let attempts = match &table.attempts {
+    let attempts = match &shared.attempts {
         None => DEFAULT_ATTEMPTS,
         Some(attempts) if (1..=20).contains(attempts.get_ref()) => *attempts.get_ref(),
         Some(attempts) => {
@@ -450,44 +239,56 @@ pub fn validate(
         }
     };
 
-    if let Some(url) = &table.url {
-        check_url(url.get_ref(), allow_insecure).map_err(|(message, hint)| {
-            TargetProblem::at(url, format!("{message} in `[targets.{name}]`"), hint)
-        })?;
-    }
-    let env_keys = [
-        &table.url_env,
-        &table.password_env,
-        &table.secret_env,
-        &table.token_env,
-        &table.key_env,
-        &table.api_key_env,
-    ];
-    for variable in env_keys.into_iter().flatten() {
-        if !is_env_name(variable.get_ref()) {
-            return Err(TargetProblem::at(
-                variable,
-                format!("`{}` is not an environment variable name", mask(variable.get_ref())),
-                Some("`*_env` keys name the variable that holds the secret, like `WP_APP_PASSWORD`; the secret itself never goes in the file".to_string()),
-            ));
+    for (key, value) in &present {
+        let DeValue::String(text) = value.get_ref() else {
+            // A value of the wrong type is the kind's keys struct's to report.
+            continue;
+        };
+        if *key == "url" {
+            check_url(text, allow_insecure).map_err(|(message, hint)| TargetProblem {
+                span: value.span(),
+                message: format!("{message} in `[targets.{name}]`"),
+                hint,
+            })?;
+        }
+        if key.ends_with("_env") && !is_env_name(text) {
+            return Err(TargetProblem {
+                span: value.span(),
+                message: format!("`{}` is not an environment variable name", mask(text)),
+                hint: Some("`*_env` keys name the variable that holds the secret, like `WP_APP_PASSWORD`; the secret itself never goes in the file".to_string()),
+            });
         }
     }
-    let settings = (spec.settings)(&fields)?;
+    let settings = (kind.settings)(&kind_table)?;
 
     Ok(Target {
         name: name.to_string(),
-        kind: spec.kind,
+        kind,
         channel,
         stages,
         timeout,
         attempts,
-        require_approval: table
+        require_approval: shared
             .require_approval
             .as_ref()
             .is_some_and(|flag| *flag.get_ref()),
         allow_insecure,
         settings,
     })
+}
+
+/// Returns the table without the keys every kind shares: what the kind's keys struct reads.
+fn own_keys<'i>(table: &Spanned<DeValue<'i>>) -> Spanned<DeValue<'i>> {
+    let shared = fields_of::<RawTarget>();
+    let DeValue::Table(keys) = table.get_ref() else {
+        return table.clone();
+    };
+    let own = keys
+        .iter()
+        .filter(|(key, _)| !shared.contains(&key.get_ref().as_ref()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    Spanned::new(table.span(), DeValue::Table(own))
 }
 
 fn reject_literal_secrets(name: &str, table: &RawTarget) -> Result<(), TargetProblem> {
@@ -514,39 +315,6 @@ fn reject_literal_secrets(name: &str, table: &RawTarget) -> Result<(), TargetPro
         }
     }
     Ok(())
-}
-
-fn present_keys(table: &RawTarget) -> Vec<(&'static str, Range<usize>)> {
-    fn span<T>(value: &Option<Spanned<T>>) -> Option<Range<usize>> {
-        value.as_ref().map(Spanned::span)
-    }
-    [
-        ("url", span(&table.url)),
-        ("url_env", span(&table.url_env)),
-        ("username", span(&table.username)),
-        ("password_env", span(&table.password_env)),
-        ("secret_env", span(&table.secret_env)),
-        ("token_env", span(&table.token_env)),
-        ("key_env", span(&table.key_env)),
-        ("api_key_env", span(&table.api_key_env)),
-        ("page_id", span(&table.page_id)),
-        ("components", span(&table.components)),
-        ("mode", span(&table.mode)),
-        ("flavor", span(&table.flavor)),
-        ("path", span(&table.path)),
-        ("limit", span(&table.limit)),
-        ("visibility", span(&table.visibility)),
-        ("host", span(&table.host)),
-        ("port", span(&table.port)),
-        ("tls", span(&table.tls)),
-        ("from", span(&table.from)),
-        ("to", span(&table.to)),
-        ("mention", span(&table.mention)),
-        ("mention_severities", span(&table.mention_severities)),
-    ]
-    .into_iter()
-    .filter_map(|(key, span)| span.map(|span| (key, span)))
-    .collect()
 }
 
 /// Checks that `url` is http(s) and refuses plain `http://` to anything but loopback.

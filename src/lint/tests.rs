@@ -29,7 +29,12 @@ photos = "Photo storage"
 "#;
 
 fn config(extra: &str) -> Config {
-    Config::parse(Path::new("incident.toml"), &format!("{CONFIG}{extra}")).unwrap()
+    Config::parse(
+        Path::new("incident.toml"),
+        &format!("{CONFIG}{extra}"),
+        &crate::publish::targets::kinds(),
+    )
+    .unwrap()
 }
 
 fn at(minute: i64) -> DateTime<Utc> {

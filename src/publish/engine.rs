@@ -118,7 +118,7 @@ impl Publishing<'_> {
         };
         let rule = match job.action {
             PublishAction::Edit => DeliveryRule::Keyed,
-            PublishAction::Create => job.target.kind.delivery(),
+            PublishAction::Create => job.target.kind.delivery,
         };
         let policy = Policy {
             attempts: job.target.attempts,

@@ -8,8 +8,8 @@
 //! event after, sending to all targets at once. `retry` is the one retry loop every try
 //! goes through, HTTP or SMTP; failures are [`PublishError`]s, and whether one is tried
 //! again follows from how far it got ([`Reach`]) and the kind's delivery rule (keyed,
-//! findable or blind, declared with the kind in `config`). Each kind of target is a
-//! small module under `targets/` behind [`Publisher`].
+//! findable or blind, declared with the kind). Each kind of target is a small module under
+//! `targets/`: how config reads its table, and its [`Publisher`]; `targets::kinds` lists them.
 
 pub mod engine;
 mod error;

@@ -69,7 +69,7 @@ pub type Delivery<'a> = Pin<Box<dyn Future<Output = Delivered> + 'a>>;
 /// One kind of target. HTTP targets describe their request in [`Publisher::request`] and
 /// read the answer in [`Publisher::remote`]; the rest override [`Publisher::deliver`] and
 /// [`Publisher::preview`]. How a kind can be delivered safely (keyed, findable, blind) is
-/// declared with the kind, in `config::TargetKind::delivery`, and reaches a delivery as
+/// declared with the kind, in its `KIND`, and reaches a delivery as
 /// [`Policy::rule`].
 pub trait Publisher {
     /// Whether a published post can be changed in place.

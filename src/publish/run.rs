@@ -78,7 +78,7 @@ impl<'a> Run<'a> {
             let publisher = targets::build(target, config, secrets);
             let abilities = Abilities {
                 can_edit: publisher.can_edit(),
-                resend_is_safe: target.kind.delivery().resend_is_safe(),
+                resend_is_safe: target.kind.delivery.resend_is_safe(),
             };
             // The post a revision mends in place: its update, its id, and the text.
             let mended = if revision::is_revision(update) && abilities.can_edit {

@@ -159,7 +159,12 @@ mod tests {
             let source = format!(
                 "[org]\nname = \"Acme\"\ntimezone = \"UTC\"\nstatus_url = \"{url}\"\n\n[severities.sev1]\nlabel = \"x\"\nacknowledge_within = \"1h\"\nupdate_every = \"1h\"\n"
             );
-            Config::parse(std::path::Path::new("incident.toml"), &source).unwrap()
+            Config::parse(
+                std::path::Path::new("incident.toml"),
+                &source,
+                &crate::publish::targets::kinds(),
+            )
+            .unwrap()
         };
         assert_eq!(
             uid_domain(&config("https://Status.Acme.example/")),

@@ -169,7 +169,12 @@ photos = "Photos"
 
     #[test]
     fn severities_map_to_component_statuses() {
-        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            CONFIG,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         let quiet = Overview::of(&config, &[]);
         assert_eq!(quiet.status, ComponentStatus::Operational);
         assert_eq!(

@@ -476,14 +476,14 @@ fn the_readme_states_the_delivery_rule_of_every_kind() {
         publishing.contains("| kind | channel | delivery |"),
         "{publishing}"
     );
-    for kind in incident::config::TargetKind::all() {
+    for kind in incident::publish::targets::kinds() {
         let row = format!("| `{kind}` | ");
         let line = publishing
             .lines()
             .find(|line| line.starts_with(&row))
             .unwrap_or_else(|| panic!("no row for `{kind}`"));
         let delivery = line.split(" | ").nth(2).unwrap();
-        assert_eq!(delivery, kind.delivery().name(), "{line}");
+        assert_eq!(delivery, kind.delivery.name(), "{line}");
     }
 }
 

@@ -29,7 +29,11 @@ fn every_input_renders_as_its_snapshot() {
             .unwrap_or_else(|error| panic!("{name}: the context is not JSON: {error}"));
         // The template is an override of that name, so its extension picks the escaping.
         env.write(&format!("templates/{name}"), template);
-        let config = Config::load(&env.root().join("incident.toml")).unwrap();
+        let config = Config::load(
+            &env.root().join("incident.toml"),
+            &incident::publish::targets::kinds(),
+        )
+        .unwrap();
         let rendered = match Templates::new(&config).render(name, &context) {
             Ok(text) => text,
             Err(error) => {

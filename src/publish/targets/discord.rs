@@ -11,10 +11,14 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::chat::{self, ChatKeys, ChatSettings, Mention, MentionForm};
 use super::chat_text::{cut, defuse_mentions, markdown_more};
-use crate::config::Mention;
+use super::shared::url_from_env;
+use crate::config::{Config, DeliveryRule, Kind, Target, fields_of};
+use crate::publish::Secrets;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
+use crate::vocab::Channel;
 
 /// Discord's limit for a message's `content`.
 const CONTENT_LIMIT: usize = 2000;
@@ -25,11 +29,45 @@ pub struct Discord {
     mention: Option<Mention>,
 }
 
-impl Discord {
-    pub fn new(url: Url, mention: Option<Mention>) -> Discord {
-        Discord { url, mention }
-    }
+pub static KIND: Kind = Kind {
+    name: "discord",
+    channel: Channel::Chat,
+    delivery: DeliveryRule::Blind,
+    keys: fields_of::<ChatKeys>,
+    required: &[&["url_env"]],
+    url_is_secret: true,
+    settings: |table| chat::settings(table, &MENTION),
+};
 
+const MENTION: MentionForm = MentionForm {
+    service: "Discord",
+    parse: discord_mention,
+    hint: "Discord notifies a role as `<@&123456789>`, a person as `<@123456789>`, and everyone as `@here` or `@everyone`",
+};
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    let settings: &ChatSettings = target.settings();
+    Ok(Box::new(Discord {
+        url: url_from_env(target, secrets, &settings.url_env)?,
+        mention: settings.mention.clone(),
+    }))
+}
+
+/// Discord's: `<@ID>` (a person), `<@&ID>` (a role), `@here`, `@everyone`.
+fn discord_mention(word: &str) -> Option<String> {
+    if word == "@here" || word == "@everyone" {
+        return Some(word.to_string());
+    }
+    let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
+    let id = inner.strip_prefix('&').unwrap_or(inner);
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then(|| word.to_string())
+}
+
+impl Discord {
     /// The message: the mention this update's severity carries, if any, then the text;
     /// and `allowed_mentions` naming exactly who may be notified.
     fn body(&self, post: &Post) -> serde_json::Value {

@@ -6,12 +6,62 @@
 //! never leaves the folder.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use toml::Spanned;
 
-use crate::config::{Config, FileSettings};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher};
+use crate::config::{
+    Config, DeliveryRule, Kind, KindSettings, KindTable, Target, TargetProblem, fields_of,
+};
+use crate::publish::{
+    Context, Delivered, Delivery, Policy, Post, PublishError, Publisher, Secrets,
+};
 use crate::vocab::Channel;
+
+pub static KIND: Kind = Kind {
+    name: "file",
+    channel: Channel::Status,
+    delivery: DeliveryRule::Findable,
+    keys: fields_of::<Keys>,
+    required: &[&["path"]],
+    url_is_secret: false,
+    settings,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    path: Option<Spanned<String>>,
+}
+
+/// A file target's settings.
+#[derive(Debug, Clone)]
+pub struct FileSettings {
+    /// The folder, as written: relative to `incident.toml` unless absolute.
+    pub path: PathBuf,
+}
+
+impl KindSettings for FileSettings {}
+
+fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+    let keys: Keys = table.keys()?;
+    Ok(Arc::new(FileSettings {
+        path: PathBuf::from(table.required(&keys.path, "path")?),
+    }))
+}
+
+pub fn build(
+    target: &Target,
+    config: &Config,
+    _secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    let settings: &FileSettings = target.settings();
+    Ok(Box::new(File {
+        folder: config.root().join(&settings.path),
+    }))
+}
 
 #[derive(Debug)]
 pub struct File {
@@ -20,12 +70,6 @@ pub struct File {
 }
 
 impl File {
-    pub fn new(settings: &FileSettings, config: &Config) -> File {
-        File {
-            folder: config.root().join(&settings.path),
-        }
-    }
-
     /// `<folder>/<incident>/<seq>-<stage>.<channel>.<ext>`
     fn path(&self, post: &Post) -> Result<PathBuf, PublishError> {
         let extension = match post.draft.channel {

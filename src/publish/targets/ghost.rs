@@ -20,13 +20,63 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::shared::{Tally, incident_remote};
-use crate::config::{GhostSettings, Secret, Target};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{
+    Config, DeliveryRule, Kind, KindSettings, KindTable, Secret, Target, TargetProblem, fields_of,
+};
 use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
 use crate::publish::{
     Context, Delivery, Outgoing, Policy, Post, PublishError, Publisher, Reach, Remote, Reply, Url,
 };
 use crate::record::PublishAction;
+use crate::vocab::Channel;
+
+pub static KIND: Kind = Kind {
+    name: "ghost",
+    channel: Channel::Blog,
+    delivery: DeliveryRule::Findable,
+    keys: fields_of::<Keys>,
+    required: &[&["url"], &["key_env"]],
+    url_is_secret: false,
+    settings,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    url: Option<Spanned<String>>,
+    key_env: Option<Spanned<String>>,
+}
+
+/// A Ghost target's settings: the Admin API with an Admin API key.
+#[derive(Debug, Clone)]
+pub struct GhostSettings {
+    pub url: String,
+    pub key_env: String,
+}
+
+impl KindSettings for GhostSettings {}
+
+fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+    let keys: Keys = table.keys()?;
+    Ok(Arc::new(GhostSettings {
+        url: table.required(&keys.url, "url")?,
+        key_env: table.required(&keys.key_env, "key_env")?,
+    }))
+}
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    Ok(Box::new(Ghost::new(target, target.settings(), secrets)?))
+}
 
 /// How long a token lives; Ghost refuses any older than five minutes.
 const TOKEN_SECONDS: i64 = 300;
@@ -58,7 +108,7 @@ impl std::fmt::Debug for AdminKey {
 }
 
 impl Ghost {
-    pub fn new(
+    fn new(
         target: &Target,
         settings: &GhostSettings,
         secrets: &Secrets,

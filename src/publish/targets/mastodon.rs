@@ -7,11 +7,104 @@
 use chrono::{DateTime, Utc};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::config::{Choice, MastodonSettings, Secret, Target, Visibility};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{
+    Choice, Config, DeliveryRule, Kind, KindSettings, KindTable, Secret, Target, TargetProblem,
+    fields_of,
+};
 use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::PublishAction;
+use crate::vocab::Channel;
+
+pub static KIND: Kind = Kind {
+    name: "mastodon",
+    channel: Channel::Social,
+    delivery: DeliveryRule::Keyed,
+    keys: fields_of::<Keys>,
+    required: &[&["url"], &["token_env"]],
+    url_is_secret: false,
+    settings,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    url: Option<Spanned<String>>,
+    token_env: Option<Spanned<String>>,
+    limit: Option<Spanned<u32>>,
+    visibility: Option<Spanned<String>>,
+}
+
+/// A Mastodon target's settings: statuses through the REST API.
+#[derive(Debug, Clone)]
+pub struct MastodonSettings {
+    pub url: String,
+    pub token_env: String,
+    /// How many characters a status may have (the instance's default when not written).
+    pub limit: usize,
+    pub visibility: Visibility,
+}
+
+impl KindSettings for MastodonSettings {
+    fn social_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+}
+
+/// Who sees a Mastodon status (`visibility`), in Mastodon's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Public,
+    Unlisted,
+    Private,
+    Direct,
+}
+
+impl Choice for Visibility {
+    const KEY: &'static str = "visibility";
+    const CHOICES: &'static [(&'static str, Visibility)] = &[
+        ("public", Visibility::Public),
+        ("unlisted", Visibility::Unlisted),
+        ("private", Visibility::Private),
+        ("direct", Visibility::Direct),
+    ];
+}
+
+fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+    let keys: Keys = table.keys()?;
+    let visibility = table.choice(&keys.visibility, Some(Visibility::Public))?;
+    let limit = match &keys.limit {
+        Some(limit) if *limit.get_ref() == 0 => {
+            return Err(table.problem(
+                limit.span(),
+                "`limit` must be at least 1".to_string(),
+                None,
+            ));
+        }
+        Some(limit) => *limit.get_ref() as usize,
+        None => crate::playbook::DEFAULT_SOCIAL_LIMIT,
+    };
+    Ok(Arc::new(MastodonSettings {
+        url: table.required(&keys.url, "url")?,
+        token_env: table.required(&keys.token_env, "token_env")?,
+        limit,
+        visibility,
+    }))
+}
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    Ok(Box::new(Mastodon::new(target, target.settings(), secrets)?))
+}
 
 /// How many characters Mastodon counts for any URL, however long.
 const URL_LENGTH: usize = 23;
@@ -28,7 +121,7 @@ pub struct Mastodon {
 }
 
 impl Mastodon {
-    pub fn new(
+    fn new(
         target: &Target,
         settings: &MastodonSettings,
         secrets: &Secrets,

@@ -7,9 +7,13 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::chat::{self, ChatKeys, ChatSettings, Mention, MentionForm};
 use super::chat_text::{cut, defuse_mentions, markdown_more};
-use crate::config::Mention;
+use super::shared::url_from_env;
+use crate::config::{Config, DeliveryRule, Kind, Target, fields_of};
+use crate::publish::Secrets;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
+use crate::vocab::Channel;
 
 /// Mattermost splits longer posts; one post is clearer.
 const POST_LIMIT: usize = 16_383;
@@ -20,10 +24,44 @@ pub struct Mattermost {
     mention: Option<Mention>,
 }
 
-impl Mattermost {
-    pub fn new(url: Url, mention: Option<Mention>) -> Mattermost {
-        Mattermost { url, mention }
-    }
+pub static KIND: Kind = Kind {
+    name: "mattermost",
+    channel: Channel::Chat,
+    delivery: DeliveryRule::Blind,
+    keys: fields_of::<ChatKeys>,
+    required: &[&["url_env"]],
+    url_is_secret: true,
+    settings: |table| chat::settings(table, &MENTION),
+};
+
+const MENTION: MentionForm = MentionForm {
+    service: "Mattermost",
+    parse: mattermost_mention,
+    hint: "Mattermost notifies `@username` (lowercase letters, digits, `.`, `-`, `_`), `@here`, `@channel` or `@all`",
+};
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    let settings: &ChatSettings = target.settings();
+    Ok(Box::new(Mattermost {
+        url: url_from_env(target, secrets, &settings.url_env)?,
+        mention: settings.mention.clone(),
+    }))
+}
+
+/// Mattermost's: `@username`, and `@here`, `@channel`, `@all`.
+fn mattermost_mention(word: &str) -> Option<String> {
+    let name = word.strip_prefix('@')?;
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.as_bytes()[0].is_ascii_alphabetic()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    ok.then(|| word.to_string())
 }
 
 impl Publisher for Mattermost {

@@ -1,6 +1,8 @@
-//! The kinds of target that can publish, and how each is built from its checked settings.
-//! Adding a kind means one module here and one arm in `build_kind`.
+//! The kinds of target that can publish. Each kind is one module: how config reads its
+//! table (its `KIND`) and how its publisher is built from the checked settings (`build`).
+//! Adding a kind means that module and one line in [`KINDS`].
 
+mod chat;
 mod chat_text;
 mod discord;
 mod email;
@@ -17,7 +19,7 @@ mod webhook;
 mod wordpress;
 
 use super::{PublishError, Publisher, Secrets};
-use crate::config::{Config, Settings, Target, UrlSetting};
+use crate::config::{Config, Kind, Target};
 
 /// Builds the publisher of `target`. One that cannot be built (a secret missing from the
 /// environment, a kind this version cannot publish to) fails every delivery with the
@@ -48,71 +50,74 @@ impl Publisher for Unavailable {
     }
 }
 
+/// How a publisher of a kind is made from a target of that kind.
+type Build = fn(&Target, &Config, &Secrets) -> Result<Box<dyn Publisher>, PublishError>;
+
+/// A kind of target: what config reads, and how its publisher is built.
+struct Publishable(&'static Kind, Build);
+
+/// Every kind there is, in the order `incident` lists them.
+const KINDS: &[Publishable] = &[
+    Publishable(&webhook::KIND, webhook::build),
+    Publishable(&slack::KIND, slack::build),
+    Publishable(&discord::KIND, discord::build),
+    Publishable(&teams::KIND, teams::build),
+    Publishable(&mattermost::KIND, mattermost::build),
+    Publishable(&wordpress::KIND, wordpress::build),
+    Publishable(&ghost::KIND, ghost::build),
+    Publishable(&mastodon::KIND, mastodon::build),
+    Publishable(&statuspage::KIND, statuspage::build),
+    Publishable(&static_site::KIND, static_site::build),
+    Publishable(&file::KIND, file::build),
+    Publishable(&email::KIND, email::build),
+];
+
+/// Returns every kind, for `Config::load` to read targets with.
+pub fn kinds() -> Vec<&'static Kind> {
+    KINDS.iter().map(|Publishable(kind, _)| *kind).collect()
+}
+
 fn build_kind(
     target: &Target,
     config: &Config,
     secrets: &Secrets,
 ) -> Result<Box<dyn Publisher>, PublishError> {
-    // A chat webhook's URL, or a webhook's `url_env`, from the environment.
-    let url_from_env = |variable: &str| -> Result<crate::publish::Url, PublishError> {
-        match secrets.lookup(target, "url_env", variable)? {
-            Some(secret) => {
-                let value = secret.expose();
-                // A URL from the environment gets the same check as one in the file,
-                // without repeating it: it holds a credential.
-                crate::config::check_url(value, target.allow_insecure).map_err(|_| {
-                    PublishError::bad_setting(format!(
-                        "`{variable}` (`url_env` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
-                        target.name
-                    ))
-                })?;
-                Ok(crate::publish::Url::secret(value, variable))
+    let Publishable(_, build) = KINDS
+        .iter()
+        .find(|Publishable(kind, _)| *kind == target.kind)
+        .ok_or_else(|| {
+            PublishError::bad_setting(format!(
+                "this version cannot publish to a `{}` target",
+                target.kind
+            ))
+        })?;
+    build(target, config, secrets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_listed_once_and_requires_only_keys_it_takes() {
+        let mut names: Vec<&str> = kinds().iter().map(|kind| kind.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len(), "{names:?}");
+        for kind in kinds() {
+            let keys = (kind.keys)();
+            assert!(!keys.is_empty(), "`{kind}` lists no keys");
+            for key in kind.required.iter().copied().flatten() {
+                assert!(
+                    keys.contains(key),
+                    "`{kind}` requires `{key}`, which it does not take"
+                );
             }
-            None => Ok(crate::publish::Url::secret(
-                &format!("${variable}"),
-                variable,
-            )),
+            assert_eq!(
+                kind.url_is_secret,
+                !keys.contains(&"url") && keys.contains(&"url_env"),
+                "`{kind}`: a kind whose URL is a secret takes it only from the environment"
+            );
         }
-    };
-    Ok(match &target.settings {
-        Settings::File(settings) => Box::new(file::File::new(settings, config)),
-        Settings::Webhook(settings) => {
-            let url = match &settings.url {
-                UrlSetting::Plain(url) => crate::publish::Url::plain(url),
-                UrlSetting::Env(variable) => url_from_env(variable)?,
-            };
-            let secret = match &settings.secret_env {
-                Some(variable) => secrets.lookup(target, "secret_env", variable)?,
-                None => None,
-            };
-            Box::new(webhook::Webhook::new(url, secret, secrets)?)
-        }
-        Settings::Slack(chat) => Box::new(slack::Slack::new(
-            url_from_env(&chat.url_env)?,
-            chat.mention.clone(),
-        )),
-        Settings::Discord(chat) => Box::new(discord::Discord::new(
-            url_from_env(&chat.url_env)?,
-            chat.mention.clone(),
-        )),
-        Settings::Teams(chat) => Box::new(teams::Teams::new(url_from_env(&chat.url_env)?)),
-        Settings::Mattermost(chat) => Box::new(mattermost::Mattermost::new(
-            url_from_env(&chat.url_env)?,
-            chat.mention.clone(),
-        )),
-        Settings::Wordpress(settings) => {
-            Box::new(wordpress::Wordpress::new(target, settings, secrets)?)
-        }
-        Settings::Mastodon(settings) => {
-            Box::new(mastodon::Mastodon::new(target, settings, secrets)?)
-        }
-        Settings::Statuspage(settings) => {
-            Box::new(statuspage::Statuspage::new(target, settings, secrets)?)
-        }
-        Settings::Ghost(settings) => Box::new(ghost::Ghost::new(target, settings, secrets)?),
-        Settings::Static(settings) => {
-            Box::new(static_site::StaticSite::new(target, settings, config))
-        }
-        Settings::Email(settings) => Box::new(email::Email::new(target, settings, secrets)?),
-    })
+    }
 }

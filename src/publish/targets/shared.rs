@@ -1,7 +1,8 @@
 //! What several target kinds share: counting the tries of a publication made of several
 //! requests, the remote id of an earlier update, blog HTML, file remotes, headlines.
 
-use crate::publish::PublishError;
+use crate::config::Target;
+use crate::publish::{PublishError, Secrets, Url};
 
 /// The tries and errors of a publication that takes several requests (a lookup, then a
 /// write), so the record counts them all.
@@ -88,4 +89,27 @@ pub fn file_remote(path: &std::path::Path) -> crate::publish::Remote {
 /// The headline of a post: "Investigating: Uploads failing".
 pub fn headline(post: &crate::publish::Post) -> String {
     format!("{}: {}", post.update.status.label(), post.incident.title)
+}
+
+/// Returns a URL kept in the environment (a chat webhook's, a webhook's `url_env`), checked
+/// like one in the file. In a dry run an unset variable shows as `$NAME`.
+pub fn url_from_env(
+    target: &Target,
+    secrets: &Secrets,
+    variable: &str,
+) -> Result<Url, PublishError> {
+    match secrets.lookup(target, "url_env", variable)? {
+        Some(secret) => {
+            let value = secret.expose();
+            // The message does not repeat the value: it holds a credential.
+            crate::config::check_url(value, target.allow_insecure).map_err(|_| {
+                PublishError::bad_setting(format!(
+                    "`{variable}` (`url_env` of target `{}`) must be an `https://` URL (plain `http://` only to loopback, or with `allow_insecure = true`)",
+                    target.name
+                ))
+            })?;
+            Ok(Url::secret(value, variable))
+        }
+        None => Ok(Url::secret(&format!("${variable}"), variable)),
+    }
 }

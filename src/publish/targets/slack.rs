@@ -10,9 +10,13 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::chat::{self, ChatKeys, ChatSettings, Mention, MentionForm};
 use super::chat_text::{chunks, close, cut, defuse_mentions, slack_escape};
-use crate::config::Mention;
+use super::shared::url_from_env;
+use crate::config::{Config, DeliveryRule, Kind, Target, fields_of};
+use crate::publish::Secrets;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
+use crate::vocab::Channel;
 
 /// Slack's limit for the text of one section block.
 const SECTION_LIMIT: usize = 3000;
@@ -27,10 +31,71 @@ pub struct Slack {
     mention: Option<Mention>,
 }
 
-impl Slack {
-    pub fn new(url: Url, mention: Option<Mention>) -> Slack {
-        Slack { url, mention }
+pub static KIND: Kind = Kind {
+    name: "slack",
+    channel: Channel::Chat,
+    delivery: DeliveryRule::Blind,
+    keys: fields_of::<ChatKeys>,
+    required: &[&["url_env"]],
+    url_is_secret: true,
+    settings: |table| chat::settings(table, &MENTION),
+};
+
+const MENTION: MentionForm = MentionForm {
+    service: "Slack",
+    parse: slack_mention,
+    hint: "Slack notifies a user group by its id, `<!subteam^S0123ABCD>` (or `<!subteam^S0123ABCD|@oncall>`), a person as `<@U0123ABCD>`, and everyone as `@here` or `@channel`",
+};
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    let settings: &ChatSettings = target.settings();
+    Ok(Box::new(Slack {
+        url: url_from_env(target, secrets, &settings.url_env)?,
+        mention: settings.mention.clone(),
+    }))
+}
+
+/// Slack's forms: `<!subteam^ID>` or `<!subteam^ID|@handle>`, `<@ID>`, and the special
+/// mentions written `@here` or as Slack writes them, `<!here>`.
+fn slack_mention(word: &str) -> Option<String> {
+    let special = |name: &str| ["here", "channel", "everyone"].contains(&name);
+    if let Some(name) = word.strip_prefix('@')
+        && special(name)
+    {
+        return Some(format!("<!{name}>"));
     }
+    let inner = word.strip_prefix('<')?.strip_suffix('>')?;
+    let id_ok = |id: &str| {
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    let handle_ok = |handle: &str| {
+        handle.strip_prefix('@').is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
+    };
+    let ok = if let Some(group) = inner.strip_prefix("!subteam^") {
+        match group.split_once('|') {
+            Some((id, handle)) => id_ok(id) && handle_ok(handle),
+            None => id_ok(group),
+        }
+    } else if let Some(user) = inner.strip_prefix('@') {
+        id_ok(user)
+    } else if let Some(name) = inner.strip_prefix('!') {
+        special(name)
+    } else {
+        false
+    };
+    ok.then(|| word.to_string())
 }
 
 impl Publisher for Slack {

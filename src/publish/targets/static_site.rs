@@ -12,15 +12,23 @@
 //! unescaped. Each update shows its time once, and `lastmod` is the latest update's.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use toml::Spanned;
 
-use crate::config::{ComponentStatus, Config, Flavor, StaticSettings, Target};
-use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher};
+use crate::config::{
+    Choice, ComponentStatus, Config, DeliveryRule, Kind, KindSettings, KindTable, Target,
+    TargetProblem, fields_of,
+};
+use crate::publish::{
+    Context, Delivered, Delivery, Policy, Post, PublishError, Publisher, Secrets,
+};
 use crate::record::maintenance::{self, Window};
 use crate::record::{Incident, PublicationState, Update};
 use crate::render::Renderer;
-use crate::vocab::Status;
+use crate::vocab::{Channel, Status};
 
 #[derive(Debug)]
 pub struct StaticSite {
@@ -30,15 +38,73 @@ pub struct StaticSite {
     flavor: Flavor,
 }
 
-impl StaticSite {
-    pub fn new(target: &Target, settings: &StaticSettings, config: &Config) -> StaticSite {
-        StaticSite {
-            target: target.clone(),
-            folder: config.root().join(&settings.path),
-            flavor: settings.flavor,
-        }
-    }
+pub static KIND: Kind = Kind {
+    name: "static",
+    channel: Channel::Status,
+    delivery: DeliveryRule::Findable,
+    keys: fields_of::<Keys>,
+    required: &[&["path"], &["flavor"]],
+    url_is_secret: false,
+    settings,
+};
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    path: Option<Spanned<String>>,
+    flavor: Option<Spanned<String>>,
+}
+
+/// A static target's settings.
+#[derive(Debug, Clone)]
+pub struct StaticSettings {
+    /// The content folder, as written: relative to `incident.toml` unless absolute.
+    pub path: PathBuf,
+    pub flavor: Flavor,
+}
+
+impl KindSettings for StaticSettings {}
+
+/// Which static site generator a `static` target writes for (`flavor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Cstate,
+    Hugo,
+    Jekyll,
+}
+
+impl Choice for Flavor {
+    const KEY: &'static str = "flavor";
+    const CHOICES: &'static [(&'static str, Flavor)] = &[
+        ("cstate", Flavor::Cstate),
+        ("hugo", Flavor::Hugo),
+        ("jekyll", Flavor::Jekyll),
+    ];
+}
+
+fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+    let keys: Keys = table.keys()?;
+    let flavor = table.choice(&keys.flavor, None)?;
+    Ok(Arc::new(StaticSettings {
+        path: PathBuf::from(table.required(&keys.path, "path")?),
+        flavor,
+    }))
+}
+
+pub fn build(
+    target: &Target,
+    config: &Config,
+    _secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    let settings: &StaticSettings = target.settings();
+    Ok(Box::new(StaticSite {
+        target: target.clone(),
+        folder: config.root().join(&settings.path),
+        flavor: settings.flavor,
+    }))
+}
+
+impl StaticSite {
     /// The file of `incident`, refused when the record's id is not a name: a path read back
     /// from the record must stay in the folder.
     fn path(&self, incident: &Incident) -> Result<PathBuf, PublishError> {

@@ -22,16 +22,96 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::shared::incident_remote;
-use crate::config::{ComponentStatus, Config, Secret, StatuspageSettings, Target};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{
+    ComponentStatus, Config, DeliveryRule, Kind, KindSettings, KindTable, Secret, Target,
+    TargetProblem, fields_of,
+};
 use crate::publish::Secrets;
 use crate::publish::http::encode_segment;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
 use crate::record::Incident;
 use crate::record::maintenance::{self, Stage, Window};
-use crate::vocab::Status;
+use crate::vocab::{Channel, Status, backticked};
 
 /// The management API, when the target does not name another.
 pub const DEFAULT_API: &str = "https://api.statuspage.io/v1";
+
+pub static KIND: Kind = Kind {
+    name: "statuspage",
+    channel: Channel::Status,
+    delivery: DeliveryRule::Blind,
+    keys: fields_of::<Keys>,
+    required: &[&["page_id"], &["api_key_env"]],
+    url_is_secret: false,
+    settings,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    url: Option<Spanned<String>>,
+    page_id: Option<Spanned<String>>,
+    api_key_env: Option<Spanned<String>>,
+    components: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+/// A Statuspage target's settings.
+#[derive(Debug, Clone)]
+pub struct StatuspageSettings {
+    /// The API base, when not the public one.
+    pub url: Option<String>,
+    pub page_id: String,
+    pub api_key_env: String,
+    /// Our component id to the Statuspage component id.
+    pub components: BTreeMap<String, String>,
+}
+
+impl KindSettings for StatuspageSettings {}
+
+fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+    let keys: Keys = table.keys()?;
+    if let Some(components) = &keys.components
+        && let Some(unknown) = components
+            .get_ref()
+            .keys()
+            .find(|id| !table.component_ids.contains(&id.as_str()))
+    {
+        return Err(table.problem(
+            components.span(),
+            format!(
+                "unknown component `{unknown}` in `[targets.{}].components`",
+                table.name
+            ),
+            Some(format!(
+                "components are {}",
+                backticked(table.component_ids)
+            )),
+        ));
+    }
+    Ok(Arc::new(StatuspageSettings {
+        url: keys.url.map(Spanned::into_inner),
+        page_id: table.required(&keys.page_id, "page_id")?,
+        api_key_env: table.required(&keys.api_key_env, "api_key_env")?,
+        components: keys.components.map(Spanned::into_inner).unwrap_or_default(),
+    }))
+}
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    Ok(Box::new(Statuspage::new(
+        target,
+        target.settings(),
+        secrets,
+    )?))
+}
 
 #[derive(Debug)]
 pub struct Statuspage {
@@ -45,7 +125,7 @@ pub struct Statuspage {
 }
 
 impl Statuspage {
-    pub fn new(
+    fn new(
         target: &Target,
         settings: &StatuspageSettings,
         secrets: &Secrets,

@@ -9,9 +9,13 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::chat::{self, ChatSettings, PlainChatKeys};
 use super::chat_text::{close, cut, defuse_mentions, markdown_more};
-use super::shared::headline;
+use super::shared::{headline, url_from_env};
+use crate::config::{Config, DeliveryRule, Kind, Target, fields_of};
+use crate::publish::Secrets;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
+use crate::vocab::Channel;
 
 /// Teams' limit for a message, in bytes of the request body ("about 28 KB"; kept under
 /// 28,000 to leave room for what the flow adds).
@@ -24,10 +28,25 @@ pub struct Teams {
     url: Url,
 }
 
-impl Teams {
-    pub fn new(url: Url) -> Teams {
-        Teams { url }
-    }
+pub static KIND: Kind = Kind {
+    name: "teams",
+    channel: Channel::Chat,
+    delivery: DeliveryRule::Blind,
+    keys: fields_of::<PlainChatKeys>,
+    required: &[&["url_env"]],
+    url_is_secret: true,
+    settings: chat::plain_settings,
+};
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    let settings: &ChatSettings = target.settings();
+    Ok(Box::new(Teams {
+        url: url_from_env(target, secrets, &settings.url_env)?,
+    }))
 }
 
 impl Publisher for Teams {

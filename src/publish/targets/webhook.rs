@@ -11,10 +11,85 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::config::Secret;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::shared::url_from_env;
+use crate::config::{
+    Config, DeliveryRule, Kind, KindSettings, KindTable, Secret, Target, TargetProblem, fields_of,
+};
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Secrets, Url};
 use crate::record::{PublishAction, maintenance};
-use crate::vocab::Status;
+use crate::vocab::{Channel, Status};
+
+pub static KIND: Kind = Kind {
+    name: "webhook",
+    channel: Channel::Status,
+    delivery: DeliveryRule::Keyed,
+    keys: fields_of::<Keys>,
+    required: &[&["url", "url_env"]],
+    url_is_secret: false,
+    settings,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    url: Option<Spanned<String>>,
+    url_env: Option<Spanned<String>>,
+    secret_env: Option<Spanned<String>>,
+}
+
+/// A webhook's settings.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub url: UrlSetting,
+    /// The variable holding the `whsec_` signing secret, if requests are signed.
+    pub secret_env: Option<String>,
+}
+
+impl KindSettings for WebhookSettings {}
+
+/// A URL written in the file, or the name of the environment variable that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSetting {
+    /// `url`: checked like every URL in the file.
+    Plain(String),
+    /// `url_env`: the variable's value is checked when it is read, at publish time.
+    Env(String),
+}
+
+fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+    let keys: Keys = table.keys()?;
+    let url = match (keys.url, keys.url_env) {
+        (Some(url), _) => UrlSetting::Plain(url.into_inner()),
+        (None, Some(variable)) => UrlSetting::Env(variable.into_inner()),
+        (None, None) => return Err(table.missing(&["url", "url_env"])),
+    };
+    Ok(Arc::new(WebhookSettings {
+        url,
+        secret_env: keys.secret_env.map(Spanned::into_inner),
+    }))
+}
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    let settings: &WebhookSettings = target.settings();
+    let url = match &settings.url {
+        UrlSetting::Plain(url) => Url::plain(url),
+        UrlSetting::Env(variable) => url_from_env(target, secrets, variable)?,
+    };
+    let secret = match &settings.secret_env {
+        Some(variable) => secrets.lookup(target, "secret_env", variable)?,
+        None => None,
+    };
+    Ok(Box::new(Webhook::new(url, secret, secrets)?))
+}
 
 #[derive(Debug)]
 pub struct Webhook {
@@ -27,11 +102,7 @@ pub struct Webhook {
 
 impl Webhook {
     /// `secret` is `None` for an unsigned webhook, or in a dry run without the secret.
-    pub fn new(
-        url: Url,
-        secret: Option<Secret>,
-        secrets: &Secrets,
-    ) -> Result<Webhook, PublishError> {
+    fn new(url: Url, secret: Option<Secret>, secrets: &Secrets) -> Result<Webhook, PublishError> {
         if let Some(secret) = &secret {
             decode_secret(secret.expose())?;
             // A server may echo the key without its `whsec_` prefix.

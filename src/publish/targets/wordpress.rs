@@ -16,11 +16,87 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::shared::Tally;
-use crate::config::{Secret, Target, WordpressMode, WordpressSettings};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{
+    Choice, Config, DeliveryRule, Kind, KindSettings, KindTable, Secret, Target, TargetProblem,
+    fields_of,
+};
 use crate::publish::Secrets;
 use crate::publish::http::{Outgoing, Reply, Url};
 use crate::publish::{Context, Delivery, Policy, Post, PublishError, Publisher, Reach, Remote};
 use crate::record::PublishAction;
+use crate::vocab::Channel;
+
+pub static KIND: Kind = Kind {
+    name: "wordpress",
+    channel: Channel::Blog,
+    delivery: DeliveryRule::Findable,
+    keys: fields_of::<Keys>,
+    required: &[&["url"], &["username"], &["password_env"]],
+    url_is_secret: false,
+    settings,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    url: Option<Spanned<String>>,
+    username: Option<Spanned<String>>,
+    password_env: Option<Spanned<String>>,
+    mode: Option<Spanned<String>>,
+}
+
+/// A WordPress target's settings: the core REST API with an application password.
+#[derive(Debug, Clone)]
+pub struct WordpressSettings {
+    pub url: String,
+    pub username: String,
+    pub password_env: String,
+    pub mode: WordpressMode,
+}
+
+impl KindSettings for WordpressSettings {}
+
+/// One WordPress post per incident, rewritten as it goes, or one per update (`mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordpressMode {
+    PostPerIncident,
+    PostPerUpdate,
+}
+
+impl Choice for WordpressMode {
+    const KEY: &'static str = "mode";
+    const CHOICES: &'static [(&'static str, WordpressMode)] = &[
+        ("post-per-incident", WordpressMode::PostPerIncident),
+        ("post-per-update", WordpressMode::PostPerUpdate),
+    ];
+}
+
+fn settings(table: &KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem> {
+    let keys: Keys = table.keys()?;
+    Ok(Arc::new(WordpressSettings {
+        url: table.required(&keys.url, "url")?,
+        username: table.required(&keys.username, "username")?,
+        password_env: table.required(&keys.password_env, "password_env")?,
+        mode: table.choice(&keys.mode, Some(WordpressMode::PostPerIncident))?,
+    }))
+}
+
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    Ok(Box::new(Wordpress::new(
+        target,
+        target.settings(),
+        secrets,
+    )?))
+}
 
 #[derive(Debug)]
 pub struct Wordpress {
@@ -83,7 +159,7 @@ impl RestRoot {
 }
 
 impl Wordpress {
-    pub fn new(
+    fn new(
         target: &Target,
         settings: &WordpressSettings,
         secrets: &Secrets,

@@ -28,7 +28,11 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::config::{EmailSettings, Secret, Target, Tls};
+mod settings;
+
+pub use settings::{EmailSettings, KIND, Tls};
+
+use crate::config::{Config, Secret, Target};
 use crate::publish::Secrets;
 use crate::publish::retry::{self, Attempt};
 use crate::publish::{Context, Delivered, Delivery, Policy, Post, PublishError, Publisher, Remote};
@@ -71,8 +75,16 @@ pub struct Email {
     to: Vec<Mailbox>,
 }
 
+pub fn build(
+    target: &Target,
+    _config: &Config,
+    secrets: &Secrets,
+) -> Result<Box<dyn Publisher>, PublishError> {
+    Ok(Box::new(Email::new(target, target.settings(), secrets)?))
+}
+
 impl Email {
-    pub fn new(
+    fn new(
         target: &Target,
         settings: &EmailSettings,
         secrets: &Secrets,
@@ -574,10 +586,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
     /// The publisher of target `mail`, in a dry run (no password needed).
     fn built(config: &Config) -> Email {
         let target = config.target("mail").unwrap();
-        let crate::config::Settings::Email(settings) = &target.settings else {
-            panic!("`mail` is an email target");
-        };
-        Email::new(target, settings, &Secrets::new(true)).unwrap()
+        Email::new(target, target.settings(), &Secrets::new(true)).unwrap()
     }
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -646,7 +655,12 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn the_first_email_starts_a_thread_and_later_ones_reply_to_it() {
-        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            CONFIG,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         let email = built(&config);
         let now = at("2026-11-24T08:05:00Z");
 
@@ -724,7 +738,12 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn a_dry_run_shows_the_envelope_and_message_but_never_the_password() {
-        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            CONFIG,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         let mut email = built(&config);
         email.login = Some(Login {
             username: "incident".to_string(),
@@ -764,7 +783,12 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn message_ids_are_valid_whatever_the_target_is_called() {
-        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            CONFIG,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         let email = built(&config);
         assert_eq!(
             email.message_id("01jx-status mail.é"),
@@ -774,7 +798,12 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn only_a_silence_after_the_message_stops_the_retries() {
-        let config = Config::parse(Path::new("incident.toml"), CONFIG).unwrap();
+        let config = Config::parse(
+            Path::new("incident.toml"),
+            CONFIG,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap();
         let email = built(&config);
         let id = "<01jfirst-mail@incident.acme.example>";
         let timeout = Duration::from_secs(5);
