@@ -7,7 +7,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{KindSettings, KindTable, TargetProblem};
+use super::shared::url_from_env;
+use crate::config::{KindSettings, KindTable, Target, TargetProblem};
+use crate::publish::{PublishError, Secrets, Url};
 
 /// The keys of a chat target that can notify someone.
 #[derive(Debug, Deserialize)]
@@ -77,6 +79,18 @@ pub fn settings(
         url_env: table.required(&keys.url_env, "url_env")?,
         mention: mention(table, &keys, form)?,
     }))
+}
+
+/// Returns where a chat target posts, from the environment, and who its posts notify.
+pub fn endpoint(
+    target: &Target,
+    secrets: &Secrets,
+) -> Result<(Url, Option<Mention>), PublishError> {
+    let settings: &ChatSettings = target.settings();
+    Ok((
+        url_from_env(target, secrets, &settings.url_env)?,
+        settings.mention.clone(),
+    ))
 }
 
 /// Reads a chat target that mentions nobody.

@@ -11,9 +11,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::chat::{self, ChatKeys, ChatSettings, Mention, MentionForm};
+use super::chat::{self, ChatKeys, Mention, MentionForm};
 use super::chat_text::{cut, defuse_mentions, markdown_more};
-use super::shared::url_from_env;
 use crate::config::{Config, DeliveryRule, Kind, Target, fields_of};
 use crate::publish::Secrets;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Remote, Reply, Url};
@@ -50,11 +49,8 @@ pub fn build(
     _config: &Config,
     secrets: &Secrets,
 ) -> Result<Box<dyn Publisher>, PublishError> {
-    let settings: &ChatSettings = target.settings();
-    Ok(Box::new(Discord {
-        url: url_from_env(target, secrets, &settings.url_env)?,
-        mention: settings.mention.clone(),
-    }))
+    let (url, mention) = chat::endpoint(target, secrets)?;
+    Ok(Box::new(Discord { url, mention }))
 }
 
 /// Discord's: `<@ID>` (a person), `<@&ID>` (a role), `@here`, `@everyone`.

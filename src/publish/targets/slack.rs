@@ -10,9 +10,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::chat::{self, ChatKeys, ChatSettings, Mention, MentionForm};
+use super::chat::{self, ChatKeys, Mention, MentionForm};
 use super::chat_text::{chunks, close, cut, defuse_mentions, slack_escape};
-use super::shared::url_from_env;
 use crate::config::{Config, DeliveryRule, Kind, Target, fields_of};
 use crate::publish::Secrets;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
@@ -52,11 +51,8 @@ pub fn build(
     _config: &Config,
     secrets: &Secrets,
 ) -> Result<Box<dyn Publisher>, PublishError> {
-    let settings: &ChatSettings = target.settings();
-    Ok(Box::new(Slack {
-        url: url_from_env(target, secrets, &settings.url_env)?,
-        mention: settings.mention.clone(),
-    }))
+    let (url, mention) = chat::endpoint(target, secrets)?;
+    Ok(Box::new(Slack { url, mention }))
 }
 
 /// Slack's forms: `<!subteam^ID>` or `<!subteam^ID|@handle>`, `<@ID>`, and the special

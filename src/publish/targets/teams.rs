@@ -9,9 +9,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::chat::{self, ChatSettings, PlainChatKeys};
+use super::chat::{self, PlainChatKeys};
 use super::chat_text::{close, cut, defuse_mentions, markdown_more};
-use super::shared::{headline, url_from_env};
+use super::shared::headline;
 use crate::config::{Config, DeliveryRule, Kind, Target, fields_of};
 use crate::publish::Secrets;
 use crate::publish::{Outgoing, Post, PublishError, Publisher, Url};
@@ -43,10 +43,8 @@ pub fn build(
     _config: &Config,
     secrets: &Secrets,
 ) -> Result<Box<dyn Publisher>, PublishError> {
-    let settings: &ChatSettings = target.settings();
-    Ok(Box::new(Teams {
-        url: url_from_env(target, secrets, &settings.url_env)?,
-    }))
+    let (url, _) = chat::endpoint(target, secrets)?;
+    Ok(Box::new(Teams { url }))
 }
 
 impl Publisher for Teams {

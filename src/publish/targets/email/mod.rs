@@ -583,6 +583,15 @@ from = "Acme Status <status@acme.example>"
 to = ["ops@acme.example", "Customers <list@acme.example>"]
 "#;
 
+    fn config() -> Config {
+        Config::parse(
+            Path::new("incident.toml"),
+            CONFIG,
+            &crate::publish::targets::kinds(),
+        )
+        .unwrap()
+    }
+
     /// The publisher of target `mail`, in a dry run (no password needed).
     fn built(config: &Config) -> Email {
         let target = config.target("mail").unwrap();
@@ -655,12 +664,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn the_first_email_starts_a_thread_and_later_ones_reply_to_it() {
-        let config = Config::parse(
-            Path::new("incident.toml"),
-            CONFIG,
-            &crate::publish::targets::kinds(),
-        )
-        .unwrap();
+        let config = config();
         let email = built(&config);
         let now = at("2026-11-24T08:05:00Z");
 
@@ -738,12 +742,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn a_dry_run_shows_the_envelope_and_message_but_never_the_password() {
-        let config = Config::parse(
-            Path::new("incident.toml"),
-            CONFIG,
-            &crate::publish::targets::kinds(),
-        )
-        .unwrap();
+        let config = config();
         let mut email = built(&config);
         email.login = Some(Login {
             username: "incident".to_string(),
@@ -783,12 +782,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn message_ids_are_valid_whatever_the_target_is_called() {
-        let config = Config::parse(
-            Path::new("incident.toml"),
-            CONFIG,
-            &crate::publish::targets::kinds(),
-        )
-        .unwrap();
+        let config = config();
         let email = built(&config);
         assert_eq!(
             email.message_id("01jx-status mail.é"),
@@ -798,12 +792,7 @@ to = ["ops@acme.example", "Customers <list@acme.example>"]
 
     #[test]
     fn only_a_silence_after_the_message_stops_the_retries() {
-        let config = Config::parse(
-            Path::new("incident.toml"),
-            CONFIG,
-            &crate::publish::targets::kinds(),
-        )
-        .unwrap();
+        let config = config();
         let email = built(&config);
         let id = "<01jfirst-mail@incident.acme.example>";
         let timeout = Duration::from_secs(5);
