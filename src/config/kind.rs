@@ -41,6 +41,17 @@ pub struct Kind {
     pub settings: fn(&KindTable) -> Result<Arc<dyn KindSettings>, TargetProblem>,
 }
 
+impl Kind {
+    /// Returns the kind's name quoted, after "a" or "an" as English wants it.
+    pub fn quoted_with_article(&self) -> String {
+        let article = match self.name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            true => "an",
+            false => "a",
+        };
+        format!("{article} `{}`", self.name)
+    }
+}
+
 impl PartialEq for Kind {
     fn eq(&self, other: &Kind) -> bool {
         self.name == other.name

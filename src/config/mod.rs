@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use error::explain_toml_error;
@@ -211,10 +211,16 @@ impl Config {
                 hint,
             }
         };
-        let raw: RawConfig = toml::from_str(source).map_err(|error| {
+        let toml_error = |error: toml::de::Error| {
             let (message, hint) = explain_toml_error(error.message());
             invalid(error.span().unwrap_or(0..0), message, hint)
-        })?;
+        };
+        // Parsed once: the targets as written are kept for each kind to read its own keys
+        // from, spans and all, and the rest is read into `RawConfig`.
+        let document = toml::de::DeTable::parse(source).map_err(toml_error)?;
+        let written_targets = document.get_ref().get("targets").cloned();
+        let raw =
+            RawConfig::deserialize(toml::de::Deserializer::from(document)).map_err(toml_error)?;
 
         let timezone_text = &raw.org.get_ref().timezone;
         let timezone: Tz = timezone_text.get_ref().parse().map_err(|_| {
@@ -323,21 +329,6 @@ impl Config {
             .map_err(|problem| invalid(problem.span, problem.message, problem.hint))?;
         let stage_names = playbook.stage_names();
         let mut targets = Vec::new();
-        // Each kind reads its own keys from the table as written, spans and all.
-        let document = match raw.targets.is_empty() {
-            true => None,
-            false => Some(toml::de::DeTable::parse(source).map_err(|error| {
-                invalid(
-                    error.span().unwrap_or(0..0),
-                    error.message().to_string(),
-                    None,
-                )
-            })?),
-        };
-        let written_targets = document
-            .as_ref()
-            .and_then(|document| document.get_ref().get("targets"))
-            .map(|targets| targets.get_ref());
         let known = target::Known {
             kinds,
             stages: &stage_names,
@@ -352,7 +343,7 @@ impl Config {
                     Some("it becomes part of idempotency keys and webhook ids".to_string()),
                 ));
             }
-            let written = match written_targets {
+            let written = match written_targets.as_ref().map(Spanned::get_ref) {
                 Some(toml::de::DeValue::Table(written)) => written.get(name.as_str()),
                 _ => None,
             }

@@ -113,8 +113,20 @@ pub fn validate(
             )
         })?;
 
-    let own = own_keys(table);
-    let mut present: Vec<(&str, &Spanned<DeValue>)> = match own.get_ref() {
+    let allow_insecure = shared
+        .allow_insecure
+        .as_ref()
+        .is_some_and(|flag| *flag.get_ref());
+    let kind_table = KindTable {
+        name,
+        kind,
+        span: raw.span(),
+        own: own_keys(table),
+        allow_insecure,
+        component_ids: known.components,
+        severity_names: known.severities,
+    };
+    let mut present: Vec<(&str, &Spanned<DeValue>)> = match kind_table.own.get_ref() {
         DeValue::Table(keys) => keys
             .iter()
             .map(|(key, value)| (key.get_ref().as_ref(), value))
@@ -142,30 +154,17 @@ pub fn validate(
             return Err(TargetProblem {
                 span: value.span(),
                 message: format!(
-                    "`{key}` is not a setting of a `{}` target (`[targets.{name}]`)",
-                    kind.name
+                    "`{key}` is not a setting of {} target (`[targets.{name}]`)",
+                    kind.quoted_with_article()
                 ),
                 hint: Some(format!(
-                    "a `{}` target takes {}",
-                    kind.name,
+                    "{} target takes {}",
+                    kind.quoted_with_article(),
                     backticked(keys)
                 )),
             });
         }
     }
-    let allow_insecure = shared
-        .allow_insecure
-        .as_ref()
-        .is_some_and(|flag| *flag.get_ref());
-    let kind_table = KindTable {
-        name,
-        kind,
-        span: raw.span(),
-        own: own.clone(),
-        allow_insecure,
-        component_ids: known.components,
-        severity_names: known.severities,
-    };
     for group in kind.required {
         if !group
             .iter()

@@ -120,4 +120,13 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn kinds_are_named_with_the_article_english_wants() {
+        let named: Vec<String> = [&email::KIND, &file::KIND]
+            .iter()
+            .map(|kind| kind.quoted_with_article())
+            .collect();
+        assert_eq!(named, ["an `email`", "a `file`"]);
+    }
 }
