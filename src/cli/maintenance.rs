@@ -155,7 +155,7 @@ fn schedule(args: ScheduleArgs, session: &Session) -> Result<(), CommandError> {
                 seq: FIRST_SEQ,
                 stage: Stage::Announce.name().to_string(),
                 status: Stage::Announce.status(),
-                message: args.message,
+                message: args.message.map(Into::into),
                 fields,
                 next_update_at: None,
             },

@@ -14,6 +14,7 @@ mod open;
 mod output;
 mod postmortem;
 mod presets;
+mod pretty;
 mod progress;
 mod prompt;
 mod publish;

@@ -279,7 +279,9 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
             seq: FIRST_SEQ,
             stage: stage.name.clone(),
             status: stage.status,
-            message: Some(summary.trim().to_string()).filter(|text| !text.is_empty()),
+            message: Some(summary.trim())
+                .filter(|text| !text.is_empty())
+                .map(Into::into),
             fields,
             next_update_at: Some(now + next_update),
         },

@@ -120,7 +120,9 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
                 seq: loaded.next_seq(),
                 stage: RESOLVE.to_string(),
                 status: Status::Resolved,
-                message: Some(message.to_string()).filter(|text| !text.is_empty()),
+                message: Some(message)
+                    .filter(|text| !text.is_empty())
+                    .map(Into::into),
                 fields: fields.clone(),
                 next_update_at: None,
             },

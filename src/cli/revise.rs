@@ -141,7 +141,7 @@ fn revise(
             seq: loaded.next_seq(),
             stage: stage.to_string(),
             status,
-            message: Some(message.to_string()),
+            message: Some(message.into()),
             fields: fields.clone(),
             next_update_at,
         }),

@@ -207,7 +207,7 @@ fn describe(
     let _ = writeln!(text, "\nTimeline");
     for entry in &incident.timeline {
         let summary = shorten(
-            entry.text.lines().next().unwrap_or_default(),
+            entry.text.to_string().lines().next().unwrap_or_default(),
             TIMELINE_WIDTH,
         );
         let _ = writeln!(text, "  {}  {}  {summary}", at(entry.at), entry.author);

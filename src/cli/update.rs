@@ -182,14 +182,14 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
             author: author.clone(),
             body: EventBody::Updated(UpdateBody {
                 seq: loaded.next_seq(),
-                message: Some(message.to_string()),
+                message: Some(message.into()),
                 ..body.clone()
             }),
         },
         |current| ask_message(session, stage, Some(current)),
     )?;
     let body = UpdateBody {
-        message: Some(message),
+        message: Some(message.into()),
         ..body
     };
     let (event, loaded) = store.append(&incident.id, |loaded: &Loaded| {

@@ -734,9 +734,9 @@ fn said_by(update: &Update) -> impl Iterator<Item = String> + '_ {
     update
         .message
         .iter()
-        .chain(update.fields.values())
-        .chain(update.edits.values())
-        .cloned()
+        .map(|message| message.to_string())
+        .chain(update.fields.values().cloned())
+        .chain(update.edits.values().cloned())
 }
 
 /// Findings as they are found, merged so one problem in many channels is one finding.

@@ -55,7 +55,7 @@ fn body(stage: &str, status: Status, message: &str, next_update: Option<i64>) ->
         seq: 0,
         stage: stage.to_string(),
         status,
-        message: Some(message.to_string()),
+        message: Some(message.into()),
         fields: BTreeMap::new(),
         next_update_at: next_update.map(at),
     }

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::text::{self, Shared};
 use super::timestamp;
 use crate::vocab::Status;
 
@@ -96,8 +97,12 @@ pub struct UpdateBody {
     pub seq: u32,
     pub stage: String,
     pub status: Status,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "text::deserialize_option"
+    )]
+    pub message: Option<Shared>,
     /// Answers to the stage's questions and `--field KEY=VALUE` pairs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
@@ -474,7 +479,7 @@ mod tests {
             seq: 2,
             stage: "explain".to_string(),
             status: Status::Identified,
-            message: Some("A cache served \"other\" users' photos.\nFixed.".to_string()),
+            message: Some("A cache served \"other\" users' photos.\nFixed.".into()),
             fields: BTreeMap::from([("cause".to_string(), "cache key".to_string())]),
             next_update_at: Some("2026-11-24T09:00:00Z".parse().unwrap()),
         }

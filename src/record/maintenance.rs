@@ -408,7 +408,7 @@ fn notice_event(window: &Window, notice: &Notice, seq: u32) -> Event {
             seq,
             stage: notice.stage.name().to_string(),
             status: notice.stage.status(),
-            message: notice.message.clone(),
+            message: notice.message.as_deref().map(Into::into),
             fields,
             next_update_at: None,
         }),

@@ -1,15 +1,17 @@
 //! The incident record: events on disk (`store`), their line format (`event`), ids (`id`),
-//! times as the JSON holds them (`timestamp`), the state folded from them (`state`), the
+//! times as the JSON holds them (`timestamp`), messages shared once read (`text`), the state folded from them (`state`), the
 //! row `list` shows of it (`summary`) and the one-publisher-at-a-time lock (`lock`).
 
 pub mod event;
 pub mod id;
+mod lines;
 pub mod lock;
 pub mod maintenance;
 pub mod revision;
 pub mod state;
 pub mod store;
 pub mod summary;
+pub mod text;
 pub mod timestamp;
 mod unpublished;
 

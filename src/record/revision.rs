@@ -114,7 +114,7 @@ pub fn apply_all(incident: &mut Incident) {
         .filter(|update| is_revision(update))
         .map(|update| {
             let text = match update.stage.as_str() {
-                CORRECT => update.message.clone().unwrap_or_default(),
+                CORRECT => update.message.as_deref().unwrap_or_default().to_string(),
                 _ => update
                     .fields
                     .get(field::REASON)
@@ -151,10 +151,10 @@ pub fn apply_all(incident: &mut Incident) {
         };
         if stage == CORRECT {
             revision.original = target.corrected.as_ref().map_or_else(
-                || target.message.clone(),
+                || target.message.as_deref().map(str::to_string),
                 |earlier| earlier.original.clone(),
             );
-            target.message = Some(revision.text.clone());
+            target.message = Some(revision.text.as_str().into());
             // The corrected text is what is true now: a person's edit of the wrong one
             // would bring it back.
             target.edits.clear();

@@ -1,6 +1,7 @@
 //! `Incident`: the current state of an incident as a pure fold over its ordered events.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -10,6 +11,7 @@ use super::event::{
     UpdateBody,
 };
 use super::revision::Revision;
+use super::text::Shared;
 use super::timestamp;
 use crate::vocab::Status;
 
@@ -53,7 +55,7 @@ pub struct Update {
     #[serde(serialize_with = "timestamp::serialize")]
     pub at: DateTime<Utc>,
     pub author: String,
-    pub message: Option<String>,
+    pub message: Option<Shared>,
     pub fields: BTreeMap<String, String>,
     #[serde(serialize_with = "timestamp::serialize_option")]
     pub next_update_at: Option<DateTime<Utc>>,
@@ -149,9 +151,44 @@ pub enum ApprovalState {
 pub struct TimelineEntry {
     #[serde(serialize_with = "timestamp::serialize")]
     pub at: DateTime<Utc>,
-    pub kind: String,
+    /// The kind of the event it comes from.
+    pub kind: &'static str,
     pub author: String,
-    pub text: String,
+    pub text: Said,
+}
+
+/// What a timeline entry says: a head ("explain update (identified)"), then for an update
+/// its message as first written, shared with the update rather than copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    head: String,
+    message: Option<Shared>,
+}
+
+impl Said {
+    fn new(head: String) -> Said {
+        Said {
+            head,
+            message: None,
+        }
+    }
+}
+
+impl fmt::Display for Said {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.head)?;
+        match &self.message {
+            Some(message) => write!(f, ": {message}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A JSON string, written in pieces as [`fmt::Display`] shows it.
+impl Serialize for Said {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// Why events could not be folded into an incident.
@@ -206,9 +243,9 @@ impl Incident {
         if opened.started_at < opened_event.at {
             incident.timeline.push(TimelineEntry {
                 at: opened.started_at,
-                kind: "started".to_string(),
+                kind: "started",
                 author: opened_event.author.clone(),
-                text: "The problem started".to_string(),
+                text: Said::new("The problem started".to_string()),
             });
         }
         // Events that refer to an update (edits, approvals, publications) are applied after
@@ -270,9 +307,9 @@ impl Incident {
         self.next_update_at = reopened.next_update_at;
         self.timeline.push(TimelineEntry {
             at,
-            kind: "reopened".to_string(),
+            kind: "reopened",
             author,
-            text: format!("Reopened: {}", reopened.reason),
+            text: Said::new(format!("Reopened: {}", reopened.reason)),
         });
     }
 
@@ -339,29 +376,23 @@ impl Incident {
             (None, Status::Resolved) => Some(at),
             _ => None,
         };
-        // "HEAD: MESSAGE", built by hand: `format!` is a good part of folding a long incident.
-        let message = body.message.as_deref().unwrap_or_default();
-        let mut text = String::with_capacity(
-            head.as_ref().map_or(body.stage.len() + 24, String::len) + message.len() + 2,
-        );
-        match &head {
-            Some(head) => text.push_str(head),
-            None => {
-                text.push_str(&body.stage);
-                text.push_str(" update (");
-                text.push_str(body.status.name());
-                text.push(')');
-            }
-        }
-        if let Some(message) = &body.message {
-            text.push_str(": ");
-            text.push_str(message);
-        }
+        let head = head.unwrap_or_else(|| {
+            // Built by hand: `format!` is a good part of folding a long incident.
+            let mut head = String::with_capacity(body.stage.len() + 24);
+            head.push_str(&body.stage);
+            head.push_str(" update (");
+            head.push_str(body.status.name());
+            head.push(')');
+            head
+        });
         self.timeline.push(TimelineEntry {
             at,
-            kind: kind.to_string(),
+            kind,
             author: author.clone(),
-            text,
+            text: Said {
+                head,
+                message: body.message.clone(),
+            },
         });
         let seq = self.updates.len() + 1;
         self.updates.push(Update::new(seq, id, at, author, body));
@@ -391,9 +422,9 @@ impl Incident {
         );
         self.timeline.push(TimelineEntry {
             at,
-            kind: "edited".to_string(),
+            kind: "edited",
             author,
-            text,
+            text: Said::new(text),
         });
     }
 
@@ -470,9 +501,9 @@ impl Incident {
         };
         self.timeline.push(TimelineEntry {
             at,
-            kind: "publish_finished".to_string(),
+            kind: "publish_finished",
             author,
-            text,
+            text: Said::new(text),
         });
     }
 
@@ -488,9 +519,9 @@ impl Incident {
         let seq = update.seq;
         self.timeline.push(TimelineEntry {
             at,
-            kind: "approved".to_string(),
+            kind: "approved",
             author,
-            text: format!("Approved update {seq} for publishing"),
+            text: Said::new(format!("Approved update {seq} for publishing")),
         });
     }
 }
@@ -564,7 +595,7 @@ mod tests {
             seq: 0,
             stage: stage.to_string(),
             status,
-            message: Some(message.to_string()),
+            message: Some(message.into()),
             fields: BTreeMap::new(),
             next_update_at: Some("2026-11-24T09:00:00Z".parse().unwrap()),
         }
@@ -632,7 +663,7 @@ mod tests {
         );
         let seqs: Vec<usize> = incident.updates.iter().map(|u| u.seq).collect();
         assert_eq!(seqs, [1, 2, 3]);
-        let kinds: Vec<&str> = incident.timeline.iter().map(|t| t.kind.as_str()).collect();
+        let kinds: Vec<&str> = incident.timeline.iter().map(|t| t.kind).collect();
         assert_eq!(kinds, ["started", "opened", "updated", "resolved"]);
 
         // An update after the resolution (a merged clone) leaves it resolved ...
@@ -779,7 +810,7 @@ mod tests {
         assert_eq!(update.publications.len(), 1);
         assert_eq!(update.publications[0].state, PublicationState::Published);
         assert_eq!(update.publications[0].remote_id.as_deref(), Some("m1"));
-        let kinds: Vec<&str> = incident.timeline.iter().map(|t| t.kind.as_str()).collect();
+        let kinds: Vec<&str> = incident.timeline.iter().map(|t| t.kind).collect();
         assert_eq!(kinds, ["opened", "publish_finished", "updated"]);
     }
 }

@@ -7,14 +7,14 @@
 //! line they cannot use: a torn last line from a crash, a broken line, or an event kind from
 //! a newer version (which stays on disk untouched).
 
-use std::collections::HashSet;
-use std::fmt;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::event::{Event, FIRST_SEQ, ParsedLine};
 use super::id::{self, PrefixError};
+pub use super::lines::Warning;
+use super::lines::{Dated, Line, parse_lines, read_lines};
 use crate::fsutil::{self, Context, IoError};
 
 /// The event log's file name inside an incident's folder.
@@ -31,20 +31,6 @@ pub enum StoreError {
     IdTaken { id: String },
     #[error("`{}` holds no events", path.display())]
     Empty { path: PathBuf },
-}
-
-/// A line that was skipped, with its place in the file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Warning {
-    pub path: PathBuf,
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
-    }
 }
 
 /// The events of one incident, in order, and what was skipped reading them.
@@ -153,32 +139,15 @@ impl Store {
         Ok(())
     }
 
-    /// Reads an incident's events under a shared lock, a line at a time through one reused
-    /// buffer: a long log is never held whole while its events are built.
+    /// Reads an incident's events under a shared lock, a line at a time (a long log in two
+    /// halves at once): a long log is never held whole while its events are built.
     pub fn read(&self, id: &str) -> Result<Loaded, StoreError> {
         let path = self.events_path(id);
         let file = File::open(&path).context("open", &path)?;
         file.lock_shared().context("lock", &path)?;
-        let mut reader = BufReader::with_capacity(64 * 1024, file);
-        let mut lines = LineReader::new(&path, parse_line);
-        let mut buffer = Vec::with_capacity(1024);
-        for index in 0.. {
-            buffer.clear();
-            if reader
-                .read_until(b'\n', &mut buffer)
-                .context("read", &path)?
-                == 0
-            {
-                break;
-            }
-            // Only the last line can lack its newline: a write cut short.
-            let complete = buffer.last() == Some(&b'\n');
-            if complete {
-                buffer.pop();
-            }
-            lines.push(index, std::str::from_utf8(&buffer).ok(), !complete);
-        }
-        let (events, warnings) = lines.finish();
+        let size = file.metadata().context("read", &path)?.len();
+        let (events, warnings) =
+            read_lines(&file, size, &path, parse_line).context("read", &path)?;
         Ok(Loaded { events, warnings })
     }
 
@@ -312,131 +281,12 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Loaded {
     Loaded { events, warnings }
 }
 
-/// What a line reader makes of one line.
-pub enum Line<T> {
-    Item(T),
-    /// A well-formed event of a kind the reader does not know.
-    UnknownKind {
-        id: String,
-        kind: String,
-    },
-    /// An event of a kind the reader knows but does not need.
-    Skipped {
-        id: String,
-    },
-    Invalid(String),
-}
-
-/// Something read from a line that has an event's id and time.
-pub trait Dated {
-    fn id(&self) -> &str;
-    fn at(&self) -> chrono::DateTime<chrono::Utc>;
-}
-
 impl Dated for Event {
     fn id(&self) -> &str {
         &self.id
     }
     fn at(&self) -> chrono::DateTime<chrono::Utc> {
         self.at
-    }
-}
-
-/// Reads every line with `parse`: drops duplicate ids, orders by time then id, and warns
-/// once about every line it cannot use (a torn last line, a broken line, a newer kind).
-pub fn parse_lines<T: Dated>(
-    path: &Path,
-    bytes: &[u8],
-    parse: impl Fn(&str) -> Line<T>,
-) -> (Vec<T>, Vec<Warning>) {
-    let ends_with_newline = bytes.last().is_none_or(|byte| *byte == b'\n');
-    let mut lines = LineReader::new(path, parse);
-    // Each line as text, `None` for one that is not UTF-8. A whole log that is UTF-8 (the
-    // usual case) is checked once.
-    let texts: Box<dyn Iterator<Item = Option<&str>>> = match std::str::from_utf8(bytes) {
-        Ok(text) => Box::new(text.split('\n').map(Some)),
-        Err(_) => Box::new(
-            bytes
-                .split(|byte| *byte == b'\n')
-                .map(|raw| std::str::from_utf8(raw).ok()),
-        ),
-    };
-    let mut texts = texts.enumerate().peekable();
-    while let Some((index, line)) = texts.next() {
-        let last = texts.peek().is_none();
-        lines.push(index, line, last && !ends_with_newline);
-    }
-    lines.finish()
-}
-
-/// Turns lines into items one at a time: what [`parse_lines`] does to a log in memory and
-/// [`Store::read`] to a file as it reads it.
-struct LineReader<'p, T, F> {
-    path: &'p Path,
-    parse: F,
-    items: Vec<T>,
-    warnings: Vec<Warning>,
-    seen: HashSet<String>,
-}
-
-impl<'p, T: Dated, F: Fn(&str) -> Line<T>> LineReader<'p, T, F> {
-    fn new(path: &'p Path, parse: F) -> Self {
-        LineReader {
-            path,
-            parse,
-            items: Vec::new(),
-            warnings: Vec::new(),
-            seen: HashSet::new(),
-        }
-    }
-
-    /// Takes line `index` (from 0): its text, or `None` when it is not UTF-8, and whether it
-    /// is a last line without its newline.
-    fn push(&mut self, index: usize, line: Option<&str>, torn: bool) {
-        if line.is_some_and(|text| text.bytes().all(|byte| byte.is_ascii_whitespace())) {
-            return;
-        }
-        let warn = |message: String| Warning {
-            path: self.path.to_path_buf(),
-            line: index + 1,
-            message,
-        };
-        let parsed = match line {
-            Some(text) => (self.parse)(text),
-            None => Line::Invalid("not UTF-8".to_string()),
-        };
-        match parsed {
-            Line::Item(item) => {
-                if self.seen.insert(item.id().to_string()) {
-                    self.items.push(item);
-                }
-            }
-            Line::Skipped { id } => {
-                self.seen.insert(id);
-            }
-            Line::UnknownKind { id, kind } => {
-                if self.seen.insert(id) {
-                    let warning = warn(format!(
-                        "event kind `{kind}` is from a newer version of incident; kept on disk and ignored"
-                    ));
-                    self.warnings.push(warning);
-                }
-            }
-            Line::Invalid(_) if torn => {
-                let warning = warn("torn last line (an interrupted write) skipped".to_string());
-                self.warnings.push(warning);
-            }
-            Line::Invalid(cause) => {
-                let warning = warn(format!("unreadable line skipped: {cause}"));
-                self.warnings.push(warning);
-            }
-        }
-    }
-
-    fn finish(mut self) -> (Vec<T>, Vec<Warning>) {
-        self.items
-            .sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.id().cmp(b.id())));
-        (self.items, self.warnings)
     }
 }
 
@@ -464,7 +314,7 @@ mod tests {
                 seq: 1,
                 stage: "explain".to_string(),
                 status: Status::Identified,
-                message: Some(message.to_string()),
+                message: Some(message.into()),
                 fields: BTreeMap::new(),
                 next_update_at: None,
             }),
@@ -541,6 +391,60 @@ mod tests {
             warnings[1].starts_with("e.jsonl:5: event kind `escalated` is from a newer version")
         );
         assert!(warnings[2].starts_with("e.jsonl:7: torn last line"));
+    }
+
+    #[test]
+    fn a_long_log_read_in_two_halves_reads_as_one() {
+        let newer =
+            r#"{"id":"NEW","at":"2026-11-24T08:00:00Z","author":"x","kind":"escalated","data":{}}"#;
+        let mut lines = Vec::new();
+        for n in 0..3000 {
+            let at = format!("2026-11-24T{:02}:{:02}:00Z", 8 + n / 600, n / 10 % 60);
+            lines.push(event(&format!("{n:05}"), &at, &"x".repeat(80)).to_line());
+            match n {
+                // An id first seen early keeps its first line when a twin sits in the
+                // second half, and the newer kind is warned about once, where it first is.
+                10 => lines.push(newer.to_string()),
+                2900 => {
+                    let twin = event("00020", "2026-11-23T00:00:00Z", "changed");
+                    lines.push(twin.to_line());
+                    lines.push(newer.to_string());
+                    lines.push("not json".to_string());
+                }
+                _ => {}
+            }
+        }
+        let torn = lines[5][..40].to_string();
+        let mut log = lines.join("\n");
+        log.push('\n');
+        log.push_str(&torn);
+        assert!(log.len() as u64 >= super::super::lines::SPLIT_FROM_BYTES);
+
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().to_path_buf());
+        std::fs::create_dir(dir.path().join("abc")).unwrap();
+        std::fs::write(store.events_path("abc"), &log).unwrap();
+        let read = store.read("abc").unwrap();
+        let parsed = parse_log(&store.events_path("abc"), log.as_bytes());
+        assert_eq!(read.events, parsed.events);
+        assert_eq!(read.warnings, parsed.warnings);
+
+        assert_eq!(read.events.len(), 3000);
+        let twin = read.events.iter().find(|e| e.id == "00020").unwrap();
+        assert_eq!(crate::time::rfc3339(twin.at), "2026-11-24T08:02:00Z");
+        let warnings: Vec<(usize, &str)> = read
+            .warnings
+            .iter()
+            .map(|w| (w.line, &w.message[..20]))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (12, "event kind `escalate"),
+                (2905, "unreadable line skip"),
+                (3005, "torn last line (an i"),
+            ]
+        );
     }
 
     #[test]

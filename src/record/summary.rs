@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::event::{Bodies, Body, read_line};
+use super::lines::{Dated, Line, Warning, parse_lines};
 use super::state::PublicationState;
 use super::state::{FoldError, Incident};
-use super::store::{Dated, Line, Warning, parse_lines};
 use super::timestamp;
 use crate::config::Target;
 use crate::vocab::Status;
@@ -495,7 +495,7 @@ mod tests {
             seq: 0,
             stage: stage.to_string(),
             status,
-            message: Some("A message with \"quotes\" and\nlines".to_string()),
+            message: Some("A message with \"quotes\" and\nlines".into()),
             fields: BTreeMap::from([("impact".to_string(), "some".to_string())]),
             next_update_at: promise.map(at),
         }

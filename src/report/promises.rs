@@ -104,7 +104,7 @@ mod tests {
             seq: 0,
             stage: "explain".to_string(),
             status,
-            message: Some("m".to_string()),
+            message: Some("m".into()),
             fields: BTreeMap::new(),
             next_update_at: promise.map(at),
         }

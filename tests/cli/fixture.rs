@@ -253,11 +253,14 @@ fn update_body(
         seq,
         stage: stage.to_string(),
         status,
-        message: Some(format!(
-            "Update {seq}: a change to our image cache stored previews of private photos under \
+        message: Some(
+            format!(
+                "Update {seq}: a change to our image cache stored previews of private photos under \
              keys shared between accounts. We undid the change and emptied the cache; no photos \
              were changed or deleted. We are checking every account that may have been affected."
-        )),
+            )
+            .into(),
+        ),
         fields,
         next_update_at: Some(at + TimeDelta::minutes(30)),
     }
