@@ -31,51 +31,53 @@ pub struct Summary {
 /// Runs `incident ARGS` `warmup` times untimed, then `runs` times timed. Every run must exit
 /// 0 with nothing on stderr, so a bench cannot quietly measure an error or warning path.
 pub fn measure(args: &[&str], warmup: usize, runs: usize) -> Summary {
-    let mut stdout = String::new();
+    // Every run writes its stdout to this one file, as `> file` would: a pipe drained by
+    // this process would time this process's reading (and its string growth) as well.
+    let mut stdout = tempfile::tempfile().expect("create a file for stdout");
     let mut times = Vec::with_capacity(runs);
     let mut max_rss_kib = 0;
     for index in 0..warmup + runs {
-        let (elapsed, rss_kib, out) = run_once(args);
+        stdout.set_len(0).expect("empty the stdout file");
+        stdout.rewind().expect("rewind the stdout file");
+        let (elapsed, rss_kib) = run_once(args, &stdout);
         if index >= warmup {
             times.push(elapsed);
             max_rss_kib = max_rss_kib.max(rss_kib);
         }
-        stdout = out;
     }
     times.sort_unstable();
     // Nearest-rank percentiles.
     let rank = |fraction: f64| times[((fraction * times.len() as f64).ceil() as usize).max(1) - 1];
+    let mut printed = String::new();
+    stdout.rewind().expect("rewind the stdout file");
+    stdout
+        .read_to_string(&mut printed)
+        .expect("read the stdout file");
     Summary {
         median: rank(0.5),
         p90: rank(0.9),
         min: times[0],
         max_rss_kib,
-        stdout,
+        stdout: printed,
     }
 }
 
-/// Runs the binary once: returns the wall time, this child's peak RSS (KiB) and its stdout.
+/// Runs the binary once, its stdout written to `stdout`: returns the wall time and this
+/// child's peak RSS (KiB).
 #[allow(
     clippy::zombie_processes,
     reason = "the child is reaped by `wait4`, which clippy does not see"
 )]
-fn run_once(args: &[&str]) -> (Duration, i64, String) {
+fn run_once(args: &[&str], stdout: &std::fs::File) -> (Duration, i64) {
     let mut stderr = tempfile::tempfile().expect("create a file for stderr");
     let start = Instant::now();
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(stdout.try_clone().expect("clone the stdout file"))
         .stderr(stderr.try_clone().expect("clone the stderr file"))
         .spawn()
         .expect("start the incident binary");
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout is piped")
-        .read_to_string(&mut stdout)
-        .expect("read stdout");
     let (status, rss_kib) = wait_with_rusage(&child);
     let elapsed = start.elapsed();
 
@@ -87,7 +89,7 @@ fn run_once(args: &[&str]) -> (Duration, i64, String) {
         "`incident {}` exited with {status} and printed on stderr:\n{errors}",
         args.join(" ")
     );
-    (elapsed, rss_kib, stdout)
+    (elapsed, rss_kib)
 }
 
 /// Reaps `child` with `wait4`, which reports the resource use of that one child, unlike

@@ -156,7 +156,7 @@ fn schedule(args: ScheduleArgs, session: &Session) -> Result<(), CommandError> {
                 stage: Stage::Announce.name().to_string(),
                 status: Stage::Announce.status(),
                 message: args.message.map(Into::into),
-                fields,
+                fields: fields.into(),
                 next_update_at: None,
             },
         }),

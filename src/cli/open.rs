@@ -282,7 +282,7 @@ pub fn run(args: OpenArgs, session: &Session) -> Result<(), CommandError> {
             message: Some(summary.trim())
                 .filter(|text| !text.is_empty())
                 .map(Into::into),
-            fields,
+            fields: fields.into(),
             next_update_at: Some(now + next_update),
         },
     };

@@ -123,7 +123,7 @@ pub fn run(args: ResolveArgs, session: &Session) -> Result<(), CommandError> {
                 message: Some(message)
                     .filter(|text| !text.is_empty())
                     .map(Into::into),
-                fields: fields.clone(),
+                fields: fields.clone().into(),
                 next_update_at: None,
             },
         }),

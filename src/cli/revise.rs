@@ -142,7 +142,7 @@ fn revise(
             stage: stage.to_string(),
             status,
             message: Some(message.into()),
-            fields: fields.clone(),
+            fields: fields.clone().into(),
             next_update_at,
         }),
     };

@@ -167,7 +167,7 @@ pub fn run(args: UpdateArgs, session: &Session) -> Result<(), CommandError> {
         stage: stage.name.clone(),
         status,
         message: None,
-        fields,
+        fields: fields.into(),
         next_update_at: next_update.map(|duration| now + duration),
     };
     let message = checked_message(

@@ -1,7 +1,7 @@
 //! Every default rule against a text that breaks it and one that does not, through the real
 //! templates, with the span checked against the rendered draft.
 
-use std::collections::BTreeMap;
+use crate::record::Fields;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
@@ -56,7 +56,7 @@ fn body(stage: &str, status: Status, message: &str, next_update: Option<i64>) ->
         stage: stage.to_string(),
         status,
         message: Some(message.into()),
-        fields: BTreeMap::new(),
+        fields: Fields::new(),
         next_update_at: next_update.map(at),
     }
 }

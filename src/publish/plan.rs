@@ -155,6 +155,7 @@ pub fn key(update: &Update, target: &str, edited_text_hash: Option<&str>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Fields;
     use std::collections::BTreeMap;
 
     fn update(publications: Vec<Publication>) -> Update {
@@ -166,7 +167,7 @@ mod tests {
             at: "2026-11-24T08:00:00Z".parse().unwrap(),
             author: "Dana".to_string(),
             message: None,
-            fields: BTreeMap::new(),
+            fields: Fields::new(),
             next_update_at: None,
             publications,
             approvals: Vec::new(),

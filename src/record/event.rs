@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::fields::Fields;
 use super::text::{self, Shared};
 use super::timestamp;
 use crate::vocab::Status;
@@ -104,8 +105,8 @@ pub struct UpdateBody {
     )]
     pub message: Option<Shared>,
     /// Answers to the stage's questions and `--field KEY=VALUE` pairs.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -480,7 +481,7 @@ mod tests {
             stage: "explain".to_string(),
             status: Status::Identified,
             message: Some("A cache served \"other\" users' photos.\nFixed.".into()),
-            fields: BTreeMap::from([("cause".to_string(), "cache key".to_string())]),
+            fields: Fields::from([("cause".to_string(), "cache key".to_string())]),
             next_update_at: Some("2026-11-24T09:00:00Z".parse().unwrap()),
         }
     }
@@ -534,7 +535,7 @@ mod tests {
                 resolved_at: at,
                 update: UpdateBody {
                     message: None,
-                    fields: BTreeMap::new(),
+                    fields: Fields::new(),
                     next_update_at: None,
                     ..update()
                 },

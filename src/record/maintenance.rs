@@ -409,7 +409,7 @@ fn notice_event(window: &Window, notice: &Notice, seq: u32) -> Event {
             stage: notice.stage.name().to_string(),
             status: notice.stage.status(),
             message: notice.message.as_deref().map(Into::into),
-            fields,
+            fields: fields.into(),
             next_update_at: None,
         }),
     }

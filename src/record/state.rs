@@ -10,6 +10,7 @@ use super::event::{
     Approved, Edited, Event, EventBody, PublishAction, PublishFinished, PublishStarted, Reopened,
     UpdateBody,
 };
+use super::fields::Fields;
 use super::revision::Revision;
 use super::text::Shared;
 use super::timestamp;
@@ -56,7 +57,7 @@ pub struct Update {
     pub at: DateTime<Utc>,
     pub author: String,
     pub message: Option<Shared>,
-    pub fields: BTreeMap<String, String>,
+    pub fields: Fields,
     #[serde(serialize_with = "timestamp::serialize_option")]
     pub next_update_at: Option<DateTime<Utc>>,
     pub publications: Vec<Publication>,
@@ -596,7 +597,7 @@ mod tests {
             stage: stage.to_string(),
             status,
             message: Some(message.into()),
-            fields: BTreeMap::new(),
+            fields: Fields::new(),
             next_update_at: Some("2026-11-24T09:00:00Z".parse().unwrap()),
         }
     }

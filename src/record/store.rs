@@ -301,9 +301,9 @@ fn parse_line(text: &str) -> Line<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Fields;
     use crate::record::event::{EventBody, UpdateBody};
     use crate::vocab::Status;
-    use std::collections::BTreeMap;
 
     fn event(id: &str, at: &str, message: &str) -> Event {
         Event {
@@ -315,7 +315,7 @@ mod tests {
                 stage: "explain".to_string(),
                 status: Status::Identified,
                 message: Some(message.into()),
-                fields: BTreeMap::new(),
+                fields: Fields::new(),
                 next_update_at: None,
             }),
         }

@@ -482,7 +482,7 @@ fn parse_light_twice(text: &str) -> Line<LightEvent> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use crate::record::Fields;
 
     use proptest::prelude::*;
 
@@ -496,7 +496,7 @@ mod tests {
             stage: stage.to_string(),
             status,
             message: Some("A message with \"quotes\" and\nlines".into()),
-            fields: BTreeMap::from([("impact".to_string(), "some".to_string())]),
+            fields: Fields::from([("impact".to_string(), "some".to_string())]),
             next_update_at: promise.map(at),
         }
     }

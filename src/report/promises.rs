@@ -90,7 +90,7 @@ pub fn promises(incident: &Incident, now: DateTime<Utc>) -> Vec<Promise> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use crate::record::Fields;
 
     use super::*;
     use crate::record::{Event, EventBody, Opened, Resolved, UpdateBody};
@@ -105,7 +105,7 @@ mod tests {
             stage: "explain".to_string(),
             status,
             message: Some("m".into()),
-            fields: BTreeMap::new(),
+            fields: Fields::new(),
             next_update_at: promise.map(at),
         }
     }

@@ -261,7 +261,7 @@ fn update_body(
             )
             .into(),
         ),
-        fields,
+        fields: fields.into(),
         next_update_at: Some(at + TimeDelta::minutes(30)),
     }
 }
