@@ -107,6 +107,13 @@ fn wait_with_rusage(child: &Child) -> (ExitStatus, i64) {
     (ExitStatus::from_raw(status), usage.ru_maxrss)
 }
 
+/// Waits until the kernel has written every dirty page to disk: writing a freshly
+/// generated record back while the runs are timed would be timed as the command's.
+pub fn settle() {
+    let status = Command::new("sync").status().expect("run sync");
+    assert!(status.success(), "sync failed");
+}
+
 /// Prints the table's header.
 pub fn print_header() {
     println!(

@@ -24,6 +24,7 @@ fn main() {
     let config = dir.path().join("incident.toml");
     std::fs::write(&config, CONFIG).unwrap();
     let big_id = generate(&dir.path().join("incidents"));
+    common::settle();
     let open = INCIDENTS.div_ceil(LONG_INCIDENTS.open_every) + 1;
     println!(
         "generated {INCIDENTS} incidents of {} events ({open} open, counting the big one) \

@@ -48,7 +48,7 @@ fn main() {
             let out = dir.path().join(format!("fresh-{run}"));
             // Each run starts with nothing left to write back from the one before, which
             // would otherwise throttle its writes on a slow disk and time the previous run.
-            settle();
+            common::settle();
             let args = ["--config", config, "-q", "site", "build", "--out"];
             let summary = common::measure(&[&args[..], &[out.to_str().unwrap()]].concat(), 0, 1);
             check(&out, incidents);
@@ -74,7 +74,7 @@ fn main() {
         // A rebuild over an unchanged site: every file is compared, none is written.
         let out = dir.path().join("site");
         let out = out.to_str().unwrap();
-        settle();
+        common::settle();
         let rebuild = common::measure(
             &["--config", config, "-q", "site", "build", "--out", out],
             1,
@@ -104,12 +104,6 @@ fn main() {
          whole bench: {:.1} s",
         started.elapsed().as_secs_f64()
     );
-}
-
-/// Waits until the kernel has written every dirty page to disk.
-fn settle() {
-    let status = std::process::Command::new("sync").status().unwrap();
-    assert!(status.success(), "sync failed");
 }
 
 /// Returns one summary over single-run summaries: their median, 90th percentile, minimum

@@ -146,7 +146,7 @@ fn schedule(args: ScheduleArgs, session: &Session) -> Result<(), CommandError> {
         id: new_event_id(),
         at: now,
         author,
-        body: EventBody::Opened(Opened {
+        body: EventBody::Opened(Box::new(Opened {
             title: args.title.clone(),
             severity: SEVERITY.to_string(),
             components: args.components,
@@ -159,7 +159,7 @@ fn schedule(args: ScheduleArgs, session: &Session) -> Result<(), CommandError> {
                 fields: fields.into(),
                 next_update_at: None,
             },
-        }),
+        })),
     };
     let announced = Incident::fold(&id, std::slice::from_ref(&event))?;
     if checked(session, &config, &announced, 1, args.force)?

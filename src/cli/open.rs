@@ -319,7 +319,7 @@ fn create(
         id: id::new_event_id(),
         at: now,
         author,
-        body: EventBody::Opened(opened),
+        body: EventBody::Opened(Box::new(opened)),
     };
     if let Some(chosen) = chosen {
         store.create(&chosen, &event)?;

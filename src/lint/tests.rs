@@ -101,13 +101,13 @@ impl Story {
                 update.fields.remove("impact");
             }
             let body = match (index, self.resolved_at) {
-                (0, _) => EventBody::Opened(Opened {
+                (0, _) => EventBody::Opened(Box::new(Opened {
                     title: "Uploads failing".to_string(),
                     severity: "sev1".to_string(),
                     components: self.components.clone(),
                     started_at: at(self.started),
                     update,
-                }),
+                })),
                 (_, Some(resolved)) if resolved == *minute => EventBody::Resolved(Resolved {
                     resolved_at: at(resolved),
                     update,

@@ -133,7 +133,7 @@ impl Publishing<'_> {
     }
 
     fn start(&self, job: &Job) -> Event {
-        self.event(EventBody::PublishStarted(PublishStarted {
+        self.event(EventBody::PublishStarted(Box::new(PublishStarted {
             update: self.update.event_id.clone(),
             target: job.target.name.clone(),
             action: job.action,
@@ -141,7 +141,7 @@ impl Publishing<'_> {
             text_hash: job.text_hash.clone(),
             remote_id: job.remote_id.clone(),
             overridden: job.overridden.clone(),
-        }))
+        })))
     }
 
     fn event(&self, body: EventBody) -> Event {
@@ -175,7 +175,7 @@ impl Publishing<'_> {
             Err(_) => (None, None),
         };
         let uncertain = result.as_ref().is_err_and(PublishError::is_uncertain);
-        let finish = self.event(EventBody::PublishFinished(PublishFinished {
+        let finish = self.event(EventBody::PublishFinished(Box::new(PublishFinished {
             attempt: attempt.to_string(),
             update: self.update.event_id.clone(),
             target: job.target.name.clone(),
@@ -185,7 +185,7 @@ impl Publishing<'_> {
             remote_id,
             url,
             errors,
-        }));
+        })));
         let written = self.store.record(&self.incident.id, &[finish]);
         Outcome {
             target: job.target.name.clone(),

@@ -32,12 +32,14 @@ pub struct Event {
 /// What happened. New kinds are added here and to [`EventBody::kind`] and [`parse_body`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventBody {
-    Opened(Opened),
+    // The large, rarer kinds are boxed: every event in a long log is as large as the
+    // largest kind held inline, and an update is most events.
+    Opened(Box<Opened>),
     Updated(UpdateBody),
     Resolved(Resolved),
     Edited(Edited),
-    PublishStarted(PublishStarted),
-    PublishFinished(PublishFinished),
+    PublishStarted(Box<PublishStarted>),
+    PublishFinished(Box<PublishFinished>),
     Approved(Approved),
     Reopened(Reopened),
 }
@@ -329,12 +331,16 @@ pub(crate) enum Body<B> {
 impl Bodies for EventBody {
     fn read<'de, D: serde::Deserializer<'de>>(kind: &str, data: D) -> Result<Body<Self>, D::Error> {
         Ok(Body::Known(match kind {
-            "opened" => EventBody::Opened(Opened::deserialize(data)?),
+            "opened" => EventBody::Opened(Box::new(Opened::deserialize(data)?)),
             "updated" => EventBody::Updated(UpdateBody::deserialize(data)?),
             "resolved" => EventBody::Resolved(Resolved::deserialize(data)?),
             "edited" => EventBody::Edited(Edited::deserialize(data)?),
-            "publish_started" => EventBody::PublishStarted(PublishStarted::deserialize(data)?),
-            "publish_finished" => EventBody::PublishFinished(PublishFinished::deserialize(data)?),
+            "publish_started" => {
+                EventBody::PublishStarted(Box::new(PublishStarted::deserialize(data)?))
+            }
+            "publish_finished" => {
+                EventBody::PublishFinished(Box::new(PublishFinished::deserialize(data)?))
+            }
             "approved" => EventBody::Approved(Approved::deserialize(data)?),
             "reopened" => EventBody::Reopened(Reopened::deserialize(data)?),
             _ => {
@@ -523,13 +529,13 @@ mod tests {
     fn every_kind() -> Vec<Event> {
         let at: DateTime<Utc> = "2026-11-24T08:00:00Z".parse().unwrap();
         let bodies = [
-            EventBody::Opened(Opened {
+            EventBody::Opened(Box::new(Opened {
                 title: "Wrong photos".to_string(),
                 severity: "sev1".to_string(),
                 components: vec!["photos".to_string()],
                 started_at: "2026-11-24T07:50:00.250Z".parse().unwrap(),
                 update: update(),
-            }),
+            })),
             EventBody::Updated(update()),
             EventBody::Resolved(Resolved {
                 resolved_at: at,
@@ -545,7 +551,7 @@ mod tests {
                 channel: crate::vocab::Channel::Status,
                 text: "Edited \u{2014} by hand".to_string(),
             }),
-            EventBody::PublishStarted(PublishStarted {
+            EventBody::PublishStarted(Box::new(PublishStarted {
                 update: "01JA".to_string(),
                 target: "site".to_string(),
                 action: PublishAction::Edit,
@@ -553,8 +559,8 @@ mod tests {
                 text_hash: "ab".to_string(),
                 remote_id: Some("42".to_string()),
                 overridden: vec!["too long".to_string()],
-            }),
-            EventBody::PublishFinished(PublishFinished {
+            })),
+            EventBody::PublishFinished(Box::new(PublishFinished {
                 attempt: "01JB".to_string(),
                 update: "01JA".to_string(),
                 target: "site".to_string(),
@@ -564,7 +570,7 @@ mod tests {
                 remote_id: None,
                 url: Some("https://x.example/1".to_string()),
                 errors: vec!["timed out".to_string()],
-            }),
+            })),
             EventBody::Approved(Approved {
                 update: "01JA".to_string(),
                 texts: BTreeMap::from([(crate::vocab::Channel::Email, "cd".to_string())]),

@@ -327,10 +327,10 @@ impl Incident {
         let (body, resolved_at, head) = match body {
             EventBody::Edited(edited) => return self.apply_edit(at, author, edited),
             EventBody::PublishStarted(started) => {
-                return self.apply_publish_started(id, at, started);
+                return self.apply_publish_started(id, at, *started);
             }
             EventBody::PublishFinished(finished) => {
-                return self.apply_publish_finished(at, author, finished);
+                return self.apply_publish_finished(at, author, *finished);
             }
             EventBody::Approved(approved) => return self.apply_approval(at, author, approved),
             EventBody::Reopened(reopened) => return self.apply_reopen(at, author, reopened),
@@ -622,13 +622,13 @@ mod tests {
             event(
                 "01A",
                 "2026-11-24T08:10:00Z",
-                EventBody::Opened(Opened {
+                EventBody::Opened(Box::new(Opened {
                     title: "Wrong photos".to_string(),
                     severity: "sev1".to_string(),
                     components: vec!["photos".to_string()],
                     started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
                     update: ack,
-                }),
+                })),
             ),
             event(
                 "01B",
@@ -704,13 +704,13 @@ mod tests {
         let opened = event(
             "01A",
             "2026-11-24T08:10:00Z",
-            EventBody::Opened(Opened {
+            EventBody::Opened(Box::new(Opened {
                 title: "Wrong photos".to_string(),
                 severity: "sev1".to_string(),
                 components: Vec::new(),
                 started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
                 update: body("acknowledge", Status::Investigating, "Looking"),
-            }),
+            })),
         );
         let approved = event(
             "01B",
@@ -762,13 +762,13 @@ mod tests {
         let opened = event(
             "01A",
             "2026-11-24T08:00:00Z",
-            EventBody::Opened(Opened {
+            EventBody::Opened(Box::new(Opened {
                 title: "Wrong photos".to_string(),
                 severity: "sev1".to_string(),
                 components: Vec::new(),
                 started_at: "2026-11-24T08:00:00Z".parse().unwrap(),
                 update: body("acknowledge", Status::Investigating, "Looking"),
-            }),
+            })),
         );
         let ahead = event(
             "01B",
@@ -778,7 +778,7 @@ mod tests {
         let started = event(
             "01C",
             "2026-11-24T08:05:00Z",
-            EventBody::PublishStarted(PublishStarted {
+            EventBody::PublishStarted(Box::new(PublishStarted {
                 update: "01B".to_string(),
                 target: "chat".to_string(),
                 action: PublishAction::Create,
@@ -786,13 +786,13 @@ mod tests {
                 text_hash: "h".to_string(),
                 remote_id: None,
                 overridden: Vec::new(),
-            }),
+            })),
         );
         // Its own clock stepped back between start and finish.
         let finished = event(
             "01D",
             "2026-11-24T08:04:00Z",
-            EventBody::PublishFinished(PublishFinished {
+            EventBody::PublishFinished(Box::new(PublishFinished {
                 attempt: "01C".to_string(),
                 update: "01B".to_string(),
                 target: "chat".to_string(),
@@ -802,7 +802,7 @@ mod tests {
                 remote_id: Some("m1".to_string()),
                 url: None,
                 errors: Vec::new(),
-            }),
+            })),
         );
         // In the order the store hands them over: by time, then id.
         let events = vec![opened, finished, started, ahead];

@@ -511,13 +511,13 @@ mod tests {
         let status = Status::ALL[usize::from(status % 4)];
         let promise = (minute % 3 != 0).then_some(minute + 30);
         let body = match kind % 5 {
-            0 => EventBody::Opened(Opened {
+            0 => EventBody::Opened(Box::new(Opened {
                 title: format!("Title {index}"),
                 severity: "sev1".to_string(),
                 components: vec!["api".to_string()],
                 started_at: at(minute - 5),
                 update: update(stage, status, promise),
-            }),
+            })),
             1 | 2 => EventBody::Updated(update(stage, status, promise)),
             3 => EventBody::Resolved(Resolved {
                 resolved_at: at(minute - 1),
@@ -547,7 +547,7 @@ mod tests {
             body,
         };
         let started = |target: &str| {
-            EventBody::PublishStarted(PublishStarted {
+            EventBody::PublishStarted(Box::new(PublishStarted {
                 update: "01JA".to_string(),
                 target: target.to_string(),
                 action: PublishAction::Create,
@@ -555,10 +555,10 @@ mod tests {
                 text_hash: "hash".to_string(),
                 remote_id: None,
                 overridden: Vec::new(),
-            })
+            }))
         };
         let finished = |attempt: &str, target: &str, published: bool| {
-            EventBody::PublishFinished(PublishFinished {
+            EventBody::PublishFinished(Box::new(PublishFinished {
                 attempt: attempt.to_string(),
                 update: "01JA".to_string(),
                 target: target.to_string(),
@@ -568,19 +568,19 @@ mod tests {
                 remote_id: None,
                 url: None,
                 errors: Vec::new(),
-            })
+            }))
         };
         let events = [
             make(
                 "01JA",
                 0,
-                EventBody::Opened(Opened {
+                EventBody::Opened(Box::new(Opened {
                     title: "Broken".to_string(),
                     severity: "sev1".to_string(),
                     components: Vec::new(),
                     started_at: at(0),
                     update: update("acknowledge", Status::Investigating, Some(30)),
-                }),
+                })),
             ),
             make("01JB", 1, started("status-site")),
             make("01JC", 2, finished("01JB", "status-site", true)),

@@ -124,13 +124,13 @@ mod tests {
         let mut events = vec![
             event(
                 0,
-                EventBody::Opened(Opened {
+                EventBody::Opened(Box::new(Opened {
                     title: "t".to_string(),
                     severity: "sev1".to_string(),
                     components: Vec::new(),
                     started_at: at(0),
                     update: update(Status::Investigating, Some(30)),
-                }),
+                })),
             ),
             event(20, EventBody::Updated(update(Status::Identified, Some(50)))),
         ];

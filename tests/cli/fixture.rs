@@ -206,7 +206,7 @@ impl Shape {
                 "impact".to_string(),
                 "Some signed-in people saw previews from other people's albums".to_string(),
             );
-            return EventBody::Opened(Opened {
+            return EventBody::Opened(Box::new(Opened {
                 title: format!("Photo previews shown to the wrong people ({id})"),
                 severity: self.severities[number % self.severities.len()].to_string(),
                 components: self.components[number % self.components.len()]
@@ -215,7 +215,7 @@ impl Shape {
                     .collect(),
                 started_at: at - TimeDelta::minutes(11),
                 update,
-            });
+            }));
         }
         if resolved && index + 1 == count {
             update.stage = "resolve".to_string();
