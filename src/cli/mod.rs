@@ -14,7 +14,6 @@ mod open;
 mod output;
 mod postmortem;
 mod presets;
-mod pretty;
 mod progress;
 mod prompt;
 mod publish;

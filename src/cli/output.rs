@@ -20,7 +20,6 @@ use serde::Serialize;
 use chrono::{DateTime, Utc};
 
 use super::global::{ColorChoice, GlobalArgs};
-use super::pretty::Pretty;
 use crate::env::Env;
 use crate::error::{CommandError, ErrorKind};
 use crate::lint::{Finding, Tally};
@@ -88,13 +87,12 @@ impl Printer {
     /// whole first: a long incident is megabytes of JSON.
     pub fn json<T: Serialize>(&self, value: &T) -> Result<(), CommandError> {
         let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-        let mut serializer = serde_json::Serializer::with_formatter(&mut stdout, Pretty::default());
-        value
-            .serialize(&mut serializer)
-            .map_err(|error| match error.io_error_kind() {
+        serde_json::to_writer_pretty(&mut stdout, value).map_err(|error| {
+            match error.io_error_kind() {
                 Some(kind) => stdout_failed(kind.into()),
                 None => CommandError::local("cannot write JSON").because(error),
-            })?;
+            }
+        })?;
         stdout
             .write_all(b"\n")
             .and_then(|()| stdout.flush())
