@@ -2,15 +2,13 @@
 //! kept and its twins dropped, items ordered by time then id, and a warning for every line
 //! that cannot be used.
 //!
-//! A long log is read in two halves at once, each a line at a time through its own buffer,
-//! so neither the whole file nor a copy of it is ever held: parsing is most of `show`'s
-//! time, and a machine has at least two cores.
+//! A log is read a line at a time through one reused buffer, so a long one is never held
+//! whole while its items are built. (Reading the two halves of a long log on two threads
+//! was tried: the second thread's allocations cost as much as its parsing saved.)
 
 use std::collections::HashSet;
 use std::fmt;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
-use std::os::unix::fs::FileExt;
+use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
 
 /// A line that was skipped, with its place in the file.
@@ -57,7 +55,7 @@ pub fn parse_lines<T: Dated>(
     parse: impl Fn(&str) -> Line<T>,
 ) -> (Vec<T>, Vec<Warning>) {
     let ends_with_newline = bytes.last().is_none_or(|byte| *byte == b'\n');
-    let mut stretch = Stretch::default();
+    let mut gathered = Gathered::default();
     // A whole log that is UTF-8 (the usual case) is checked once.
     let texts: Box<dyn Iterator<Item = Option<&str>>> = match std::str::from_utf8(bytes) {
         Ok(text) => Box::new(text.split('\n').map(Some)),
@@ -70,114 +68,36 @@ pub fn parse_lines<T: Dated>(
     let mut texts = texts.peekable();
     while let Some(line) = texts.next() {
         let last = texts.peek().is_none();
-        stretch.push(path, &parse, line, last && !ends_with_newline);
+        gathered.push(path, &parse, line, last && !ends_with_newline);
     }
-    finish(path, vec![stretch])
+    gathered.finish(path)
 }
 
-/// Logs shorter than this are read on one thread: a second one costs more than it saves.
-pub(super) const SPLIT_FROM_BYTES: u64 = 256 * 1024;
-
-/// Reads the log `file` (of `size` bytes, locked by the caller) with `parse`, as
-/// [`parse_lines`] reads one in memory. A log of at least [`SPLIT_FROM_BYTES`] is read as
-/// two halves split at a line end, the second on a thread of its own.
-pub fn read_lines<T: Dated + Send>(
-    file: &File,
-    size: u64,
+/// Reads the log `reader` (locked by the caller) with `parse`, as [`parse_lines`] reads
+/// one in memory.
+pub fn read_lines<T: Dated>(
+    mut reader: impl BufRead,
     path: &Path,
-    parse: impl Fn(&str) -> Line<T> + Sync,
+    parse: impl Fn(&str) -> Line<T>,
 ) -> io::Result<(Vec<T>, Vec<Warning>)> {
-    let split = if size >= SPLIT_FROM_BYTES {
-        line_start_after(file, size / 2)?
-    } else {
-        None
-    };
-    let Some(split) = split else {
-        return Ok(finish(
-            path,
-            vec![read_stretch(file, 0, None, path, &parse)?],
-        ));
-    };
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| read_stretch(file, split, None, path, &parse));
-        let first = read_stretch(file, 0, Some(split), path, &parse);
-        (first, second.join().expect("reading a log does not panic"))
-    });
-    Ok(finish(path, vec![first?, second?]))
-}
-
-/// Returns where the first line starting after byte `from` begins, or `None` when no line
-/// does.
-fn line_start_after(file: &File, from: u64) -> io::Result<Option<u64>> {
-    let mut window = [0u8; 4096];
-    let mut at = from;
-    loop {
-        let read = file.read_at(&mut window, at)?;
-        if read == 0 {
-            return Ok(None);
-        }
-        if let Some(newline) = window[..read].iter().position(|byte| *byte == b'\n') {
-            let start = at + newline as u64 + 1;
-            return Ok(Some(start));
-        }
-        at += read as u64;
-    }
-}
-
-/// Reads the lines from byte `start` to `end` (or the end of the file), which are whole
-/// lines.
-fn read_stretch<T: Dated>(
-    file: &File,
-    start: u64,
-    end: Option<u64>,
-    path: &Path,
-    parse: &impl Fn(&str) -> Line<T>,
-) -> io::Result<Stretch<T>> {
-    let source = Positioned {
-        file,
-        at: start,
-        end,
-    };
-    let mut reader = BufReader::with_capacity(64 * 1024, source);
-    let mut stretch = Stretch::default();
+    let mut gathered = Gathered::default();
     let mut buffer = Vec::with_capacity(1024);
     loop {
         buffer.clear();
         if reader.read_until(b'\n', &mut buffer)? == 0 {
-            return Ok(stretch);
+            return Ok(gathered.finish(path));
         }
-        // Only the last line of the file can lack its newline: a write cut short.
+        // Only the last line can lack its newline: a write cut short.
         let complete = buffer.last() == Some(&b'\n');
         if complete {
             buffer.pop();
         }
-        stretch.push(path, parse, std::str::from_utf8(&buffer).ok(), !complete);
+        gathered.push(path, &parse, std::str::from_utf8(&buffer).ok(), !complete);
     }
 }
 
-/// Reads a file from a position of its own (`pread`), so two readers of one open file do
-/// not move each other's place.
-struct Positioned<'f> {
-    file: &'f File,
-    at: u64,
-    end: Option<u64>,
-}
-
-impl Read for Positioned<'_> {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let room = match self.end {
-            Some(end) => usize::try_from(end.saturating_sub(self.at)).unwrap_or(usize::MAX),
-            None => usize::MAX,
-        };
-        let wanted = buffer.len().min(room);
-        let read = self.file.read_at(&mut buffer[..wanted], self.at)?;
-        self.at += read as u64;
-        Ok(read)
-    }
-}
-
-/// What the lines of one stretch of a log held, numbered from the stretch's first line.
-struct Stretch<T> {
+/// What the lines of a log held, before twins are dropped.
+struct Gathered<T> {
     items: Vec<T>,
     /// The line index of each item.
     item_lines: Vec<usize>,
@@ -187,9 +107,9 @@ struct Stretch<T> {
     lines: usize,
 }
 
-impl<T> Default for Stretch<T> {
+impl<T> Default for Gathered<T> {
     fn default() -> Self {
-        Stretch {
+        Gathered {
             items: Vec::new(),
             item_lines: Vec::new(),
             claims: Vec::new(),
@@ -206,7 +126,7 @@ struct Claim {
     unknown_kind: Option<String>,
 }
 
-impl<T> Stretch<T> {
+impl<T: Dated> Gathered<T> {
     /// Takes the next line: its text, or `None` when it is not UTF-8, and whether it is a
     /// last line without its newline.
     fn push(
@@ -250,72 +170,44 @@ impl<T> Stretch<T> {
         }
     }
 
-    /// Numbers this stretch's lines as following `before` lines.
-    fn shift(&mut self, before: usize) {
-        if before == 0 {
-            return;
-        }
-        self.item_lines.iter_mut().for_each(|line| *line += before);
-        self.claims
-            .iter_mut()
-            .for_each(|claim| claim.line += before);
-        self.warnings
-            .iter_mut()
-            .for_each(|warning| warning.line += before);
-    }
-}
-
-/// Joins the stretches of one log, in order: the first line of each id wins, a newer
-/// kind is warned about once, and the items are ordered by time then id.
-fn finish<T: Dated>(path: &Path, stretches: Vec<Stretch<T>>) -> (Vec<T>, Vec<Warning>) {
-    let mut joined = Stretch::default();
-    for mut stretch in stretches {
-        stretch.shift(joined.lines);
-        joined.lines += stretch.lines;
-        if joined.items.is_empty() {
-            joined.items = stretch.items;
-            joined.item_lines = stretch.item_lines;
-        } else {
-            joined.items.append(&mut stretch.items);
-            joined.item_lines.append(&mut stretch.item_lines);
-        }
-        joined.claims.append(&mut stretch.claims);
-        joined.warnings.append(&mut stretch.warnings);
-    }
-    let Stretch {
-        mut items,
-        item_lines,
-        claims,
-        mut warnings,
-        ..
-    } = joined;
-
-    // Items and claims in line order, each asking whether its id was seen before.
-    let mut keep = Vec::with_capacity(items.len());
-    {
-        let mut seen: Seen = HashSet::with_capacity_and_hasher(
-            items.len() + claims.len(),
-            foldhash::fast::RandomState::default(),
-        );
-        let mut claims = claims.iter().peekable();
-        for (item, line) in items.iter().zip(&item_lines) {
-            while let Some(claim) = claims.next_if(|claim| claim.line < *line) {
+    /// Drops the twins (the first line of an id wins, and a newer kind is warned about
+    /// once) and orders the items by time then id.
+    fn finish(self, path: &Path) -> (Vec<T>, Vec<Warning>) {
+        let Gathered {
+            mut items,
+            item_lines,
+            claims,
+            mut warnings,
+            ..
+        } = self;
+        // Items and claims in line order, each asking whether its id was seen before.
+        let mut keep = Vec::with_capacity(items.len());
+        {
+            let mut seen: Seen = HashSet::with_capacity_and_hasher(
+                items.len() + claims.len(),
+                foldhash::fast::RandomState::default(),
+            );
+            let mut claims = claims.iter().peekable();
+            for (item, line) in items.iter().zip(&item_lines) {
+                while let Some(claim) = claims.next_if(|claim| claim.line < *line) {
+                    claim_id(&mut seen, claim, path, &mut warnings);
+                }
+                keep.push(seen.insert(item.id()));
+            }
+            for claim in claims {
                 claim_id(&mut seen, claim, path, &mut warnings);
             }
-            keep.push(seen.insert(item.id()));
         }
-        for claim in claims {
-            claim_id(&mut seen, claim, path, &mut warnings);
+        if keep.contains(&false) {
+            let mut keep = keep.into_iter();
+            items.retain(|_| keep.next().unwrap_or(false));
         }
+        items.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.id().cmp(b.id())));
+        // Unreadable lines were warned about as read, newer kinds after: put them in line
+        // order.
+        warnings.sort_by_key(|warning| warning.line);
+        (items, warnings)
     }
-    if keep.contains(&false) {
-        let mut keep = keep.into_iter();
-        items.retain(|_| keep.next().unwrap_or(false));
-    }
-    items.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.id().cmp(b.id())));
-    // Warnings were gathered per stretch and then for newer kinds: put them in line order.
-    warnings.sort_by_key(|warning| warning.line);
-    (items, warnings)
 }
 
 /// The ids read so far, under a fast hash seeded afresh in every process.
