@@ -524,6 +524,29 @@ stages = ["acknowledge", "explain"]
     }
 
     #[test]
+    fn a_table_given_as_a_value_is_named_as_the_table_it_should_be() {
+        let target = GOOD.replace("[targets.hook]", "[targets]\nout = 5\n[targets.hook]");
+        let (line, _, message, _) = error_of(&target);
+        assert_eq!(
+            line,
+            target.lines().position(|l| l == "out = 5").unwrap() + 1
+        );
+        assert_eq!(
+            message,
+            "invalid type: integer `5`, expected a `[targets.NAME]` table"
+        );
+        let severity = GOOD.replace(
+            "[severities.sev1]",
+            "[severities]\nsev3 = \"x\"\n[severities.sev1]",
+        );
+        let (_, _, message, _) = error_of(&severity);
+        assert_eq!(
+            message,
+            "invalid type: string \"x\", expected a `[severities.NAME]` table"
+        );
+    }
+
+    #[test]
     fn bad_zone_and_duration_point_at_values() {
         let (line, column, message, hint) =
             error_of(&GOOD.replace("America/New_York", "America/New_Yrok"));

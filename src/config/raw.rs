@@ -13,6 +13,7 @@ use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of settings")]
 pub struct RawConfig {
     pub org: Spanned<RawOrg>,
     #[serde(default)]
@@ -33,6 +34,7 @@ pub struct RawConfig {
 /// kind of incident.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a `[presets.NAME]` table")]
 pub struct RawPreset {
     pub description: Option<String>,
     pub title: Option<String>,
@@ -52,6 +54,7 @@ pub struct RawPreset {
 /// `[publishing]`: what holds for every target unless the target says otherwise.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a `[publishing]` table")]
 pub struct RawPublishing {
     pub require_approval: Option<bool>,
     pub unpublished_after: Option<Spanned<String>>,
@@ -59,6 +62,7 @@ pub struct RawPublishing {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "an `[org]` table")]
 pub struct RawOrg {
     pub name: String,
     pub timezone: Spanned<String>,
@@ -68,6 +72,7 @@ pub struct RawOrg {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a `[severities.NAME]` table")]
 pub struct RawSeverity {
     pub label: String,
     pub description: Option<String>,
@@ -78,6 +83,7 @@ pub struct RawSeverity {
 /// The keys of `[targets.NAME]` that every kind shares. The kind's own keys are left for
 /// its keys struct, which denies what the kind does not take.
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "a `[targets.NAME]` table")]
 pub struct RawTarget {
     pub kind: Spanned<String>,
     pub channel: Option<Spanned<String>>,
@@ -99,6 +105,7 @@ pub struct RawTarget {
 /// `[playbook]`: changes to the default playbook.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a `[playbook]` table")]
 pub struct RawPlaybook {
     /// The walkable stages in order; when given, exactly these stages are used.
     pub stages: Option<Spanned<Vec<Spanned<String>>>>,
@@ -117,6 +124,7 @@ pub struct RawPlaybook {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a `[playbook.rules.ID]` table")]
 pub struct RawRule {
     pub enabled: Option<bool>,
     pub level: Option<Spanned<String>>,
@@ -130,6 +138,7 @@ pub struct RawRule {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a `[playbook.stage.NAME]` table")]
 pub struct RawStage {
     pub title: Option<String>,
     pub status: Option<Spanned<String>>,
@@ -144,6 +153,7 @@ pub struct RawStage {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a question table (`key`, `prompt`, …)")]
 pub struct RawQuestion {
     pub key: Spanned<String>,
     pub prompt: String,
