@@ -30,10 +30,6 @@ impl Fields {
         Some(&self.0[index].1)
     }
 
-    pub fn contains_key(&self, name: &str) -> bool {
-        self.position(name).is_ok()
-    }
-
     /// Sets `name` to `value`, returning the value it replaces.
     pub fn insert(&mut self, name: String, value: String) -> Option<String> {
         match self.position(&name) {
@@ -50,17 +46,13 @@ impl Fields {
         Some(self.0.remove(index).1)
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The pairs in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(key, value)| (key, value))
+        self.into_iter()
     }
 
     pub fn values(&self) -> impl Iterator<Item = &String> {
@@ -163,10 +155,10 @@ mod tests {
         let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names, ["cause", "detected_by", "impact"]);
         assert_eq!(fields.get("impact").map(String::as_str), Some("all"));
-        assert!(fields.contains_key("cause"));
+        assert!(fields.get("cause").is_some());
         assert_eq!(fields.remove("cause").as_deref(), Some("a key"));
         assert_eq!(fields.get("cause"), None);
-        assert_eq!(fields.len(), 2);
+        assert_eq!(fields.iter().count(), 2);
     }
 
     #[test]

