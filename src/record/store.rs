@@ -241,11 +241,16 @@ pub fn in_parallel<A: Default + Send, E: Send>(
         }
         Ok(gathered)
     };
+    // This thread takes a share too: an idle thread's allocator heap is memory for nothing.
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(thread)).collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().expect("reading an incident does not panic"))
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(thread)).collect();
+        let own = thread();
+        std::iter::once(own)
+            .chain(
+                handles
+                    .into_iter()
+                    .map(|handle| handle.join().expect("reading an incident does not panic")),
+            )
             .collect()
     })
 }
