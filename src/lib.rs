@@ -4,7 +4,8 @@
 //! `tests/cli/layers.rs` checks that from the `use` lines (top first):
 //!
 //! ```text
-//! cli               one file per command; what commands share in session, answers, output, prompt
+//! cli               one file per command; what commands share in session, answers, output
+//!                   (and json, the writer of --json), prompt
 //! error             the command error: its kind picks the exit code; hints and cause chain
 //! publish           plan (pure), engine (concurrency, the one retry loop); one module per target
 //!                   kind (its keys, settings and publisher), listed once in `targets::KINDS`

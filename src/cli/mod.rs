@@ -7,6 +7,7 @@ mod due;
 mod edit;
 mod global;
 mod init;
+mod json;
 mod lint;
 mod list;
 mod maintenance;

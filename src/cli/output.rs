@@ -87,7 +87,7 @@ impl Printer {
     /// whole first: a long incident is megabytes of JSON.
     pub fn json<T: Serialize>(&self, value: &T) -> Result<(), CommandError> {
         let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-        serde_json::to_writer_pretty(&mut stdout, value).map_err(|error| {
+        super::json::to_writer_pretty(&mut stdout, value).map_err(|error| {
             match error.io_error_kind() {
                 Some(kind) => stdout_failed(kind.into()),
                 None => CommandError::local("cannot write JSON").because(error),
