@@ -3,9 +3,10 @@
 //!
 //! serde_json looks at a string one byte at a time for what needs escaping, and the output of
 //! `show --json` for a long incident is mostly text: that loop was a seventh of the command.
-//! Its serializer cannot be handed another escaper, so this is a serializer of its own that
-//! leaves every bracket, comma, indent and number to serde_json's `PrettyFormatter`. A test
-//! holds its output to `serde_json::to_writer_pretty`'s, byte for byte.
+//! Its serializer cannot be handed another escaper, so this is a serializer of its own. Numbers
+//! and escapes are serde_json's `Formatter`'s; the layout is its `PrettyFormatter`'s, written
+//! a line at a time instead of two spaces at a time (another twelfth). Tests hold the output to
+//! `serde_json::to_writer_pretty`'s, byte for byte.
 
 use std::fmt;
 use std::io;
@@ -13,7 +14,7 @@ use std::io;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 use serde_json::Error;
-use serde_json::ser::{CharEscape, Formatter, PrettyFormatter};
+use serde_json::ser::{CharEscape, Formatter};
 
 type Result<T = ()> = std::result::Result<T, Error>;
 
@@ -21,21 +22,18 @@ type Result<T = ()> = std::result::Result<T, Error>;
 pub fn to_writer_pretty<W: io::Write, T: ?Sized + Serialize>(writer: W, value: &T) -> Result {
     value.serialize(&mut Serializer {
         writer,
-        formatter: PrettyFormatter::new(),
+        formatter: Pretty::default(),
     })
 }
 
 struct Serializer<W> {
     writer: W,
-    formatter: PrettyFormatter<'static>,
+    formatter: Pretty,
 }
 
 impl<W: io::Write> Serializer<W> {
     /// Runs one step of the formatter on the writer.
-    fn emit(
-        &mut self,
-        step: impl FnOnce(&mut PrettyFormatter<'static>, &mut W) -> io::Result<()>,
-    ) -> Result {
+    fn emit(&mut self, step: impl FnOnce(&mut Pretty, &mut W) -> io::Result<()>) -> Result {
         step(&mut self.formatter, &mut self.writer).map_err(Error::io)
     }
 
@@ -86,10 +84,88 @@ impl<W: io::Write> Serializer<W> {
     }
 }
 
+/// serde_json's `PrettyFormatter` (two spaces a level), writing a line break and its indent
+/// in one piece rather than a level at a time.
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+/// A comma, a line break, and the indent of the deepest level written in one piece.
+const BREAK: &[u8] = b",\n                                                                ";
+
+impl Pretty {
+    fn line<W: ?Sized + io::Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
+        let start = usize::from(!comma);
+        match BREAK.get(start..2 + 2 * self.depth) {
+            Some(line) => writer.write_all(line),
+            None => {
+                writer.write_all(&BREAK[start..2])?;
+                (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+            }
+        }
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(writer, false)?;
+        }
+        writer.write_all(bracket)
+    }
+}
+
+impl Formatter for Pretty {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.line(w, !first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.line(w, !first)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 /// Writes `text`'s characters as a JSON string holds them: runs that need no escape in one
 /// piece each, found eight bytes at a time.
 fn write_escaped<W: io::Write>(
-    formatter: &mut PrettyFormatter<'_>,
+    formatter: &mut Pretty,
     writer: &mut W,
     text: &str,
 ) -> io::Result<()> {
@@ -469,10 +545,7 @@ impl<W: io::Write> ser::SerializeStructVariant for Compound<'_, W> {
 struct KeySerializer<'a, W>(&'a mut Serializer<W>);
 
 impl<W: io::Write> KeySerializer<'_, W> {
-    fn quoted(
-        self,
-        step: impl FnOnce(&mut PrettyFormatter<'static>, &mut W) -> io::Result<()>,
-    ) -> Result {
+    fn quoted(self, step: impl FnOnce(&mut Pretty, &mut W) -> io::Result<()>) -> Result {
         self.0.emit(|formatter, writer| {
             formatter.begin_string(writer)?;
             step(formatter, writer)?;
@@ -766,6 +839,15 @@ mod tests {
             ours(&FloatKeys(by_float.clone())).unwrap_err().to_string(),
             serde_json(&FloatKeys(by_float)).unwrap_err().to_string()
         );
+    }
+
+    #[test]
+    fn indents_deeper_than_its_one_piece_as_serde_json_does() {
+        let deep = (0..40).fold(
+            Value::from("bottom"),
+            |inner, depth| serde_json::json!([depth, { "inner": inner }]),
+        );
+        assert_eq!(ours(&deep).unwrap(), serde_json(&deep).unwrap());
     }
 
     #[test]
