@@ -458,48 +458,55 @@ impl<'a, W: io::Write> Compound<'a, W> {
     }
 }
 
-impl<W: io::Write> ser::SerializeSeq for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_array().map(drop)
-    }
+// serde has a trait for each kind of array and object; they differ only in their names and in
+// whether a variant's `{"name": …}` closes after them.
+macro_rules! arrays {
+    ($($kind:ident::$add:ident => |$done:ident| $end:expr,)*) => {$(
+        impl<W: io::Write> ser::$kind for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
+            fn $add<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+                self.element(value)
+            }
+            fn end(self) -> Result {
+                let $done = self.end_array()?;
+                $end
+            }
+        }
+    )*};
 }
 
-impl<W: io::Write> ser::SerializeTuple for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_array().map(drop)
-    }
+arrays! {
+    SerializeSeq::serialize_element => |_serializer| Ok(()),
+    SerializeTuple::serialize_element => |_serializer| Ok(()),
+    SerializeTupleStruct::serialize_field => |_serializer| Ok(()),
+    SerializeTupleVariant::serialize_field => |serializer| serializer.end_variant(),
 }
 
-impl<W: io::Write> ser::SerializeTupleStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_array().map(drop)
-    }
+macro_rules! structs {
+    ($($kind:ident => |$done:ident| $end:expr,)*) => {$(
+        impl<W: io::Write> ser::$kind for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result {
+                self.key(key)?;
+                self.value(value)
+            }
+            fn end(self) -> Result {
+                let $done = self.end_object()?;
+                $end
+            }
+        }
+    )*};
 }
 
-impl<W: io::Write> ser::SerializeTupleVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_array()?.end_variant()
-    }
+structs! {
+    SerializeStruct => |_serializer| Ok(()),
+    SerializeStructVariant => |serializer| serializer.end_variant(),
 }
 
 impl<W: io::Write> ser::SerializeMap for Compound<'_, W> {
@@ -513,30 +520,6 @@ impl<W: io::Write> ser::SerializeMap for Compound<'_, W> {
     }
     fn end(self) -> Result {
         self.end_object().map(drop)
-    }
-}
-
-impl<W: io::Write> ser::SerializeStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
-        self.key(key)?;
-        self.value(value)
-    }
-    fn end(self) -> Result {
-        self.end_object().map(drop)
-    }
-}
-
-impl<W: io::Write> ser::SerializeStructVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
-        self.key(key)?;
-        self.value(value)
-    }
-    fn end(self) -> Result {
-        self.end_object()?.end_variant()
     }
 }
 
