@@ -92,7 +92,8 @@ struct Pretty {
     has_value: bool,
 }
 
-/// A comma, a line break, and the indent of the deepest level written in one piece.
+/// A comma, a line break, and 64 spaces: the indent of 32 levels, written in one piece
+/// (deeper levels add two spaces at a time).
 const BREAK: &[u8] = b",\n                                                                ";
 
 impl Pretty {
@@ -173,8 +174,8 @@ fn write_escaped<W: io::Write>(
     let mut run_start = 0;
     let mut at = 0;
     while at < bytes.len() {
-        if let Some(word) = bytes.get(at..at + 8)
-            && !needs_escape(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        if let Some(word) = bytes[at..].first_chunk::<8>()
+            && !needs_escape(u64::from_le_bytes(*word))
         {
             at += 8;
             continue;
@@ -195,8 +196,9 @@ fn write_escaped<W: io::Write>(
     Ok(())
 }
 
-/// Whether any of the eight bytes of `word` is a control character, `"` or `\`. Exact: a
-/// borrow only crosses from a byte that is itself a match.
+/// Whether any of the eight bytes of `word` is below 0x20, `"` or `\` (what JSON escapes;
+/// DEL and bytes of multi-byte characters go as they are). Exact: a borrow only crosses
+/// from a byte that is itself a match.
 fn needs_escape(word: u64) -> bool {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
@@ -348,7 +350,10 @@ impl<'a, W: io::Write> ser::Serializer for &'a mut Serializer<W> {
         self.begin_object(len)
     }
 
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, W>> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'a, W>> {
+        if name == RAW_VALUE {
+            return Ok(Compound::new(self, State::Raw));
+        }
         self.begin_object(Some(len))
     }
 
@@ -383,27 +388,39 @@ impl<'a, W: io::Write> ser::Serializer for &'a mut Serializer<W> {
             serializer: &mut *self,
             failed: None,
         };
-        if fmt::write(&mut escaping, format_args!("{value}")).is_err() {
-            return Err(match escaping.failed {
-                Some(error) => Error::io(error),
-                None => ser::Error::custom("a value's Display implementation failed"),
-            });
+        let shown = fmt::write(&mut escaping, format_args!("{value}"));
+        // A failed write counts even when the `Display` implementation swallowed its error.
+        if let Some(error) = escaping.failed {
+            return Err(Error::io(error));
+        }
+        if shown.is_err() {
+            return Err(ser::Error::custom(
+                "a value's Display implementation failed",
+            ));
         }
         self.emit(|formatter, writer| formatter.end_string(writer))
     }
 }
 
-/// Where an array or object is: nothing written yet, or after its first element.
+/// The struct name by which serde_json's `RawValue` marks itself (serde_json's `raw.rs`): its one
+/// field is JSON to write as it is.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// Where an array or object is.
 #[derive(PartialEq)]
 enum State {
     /// Opened and closed at once (its length was given as zero).
     Empty,
+    /// Opened, nothing in it yet.
     First,
+    /// After its first element.
     Rest,
+    /// Not an object but a `RawValue`, whose one field is written as it is.
+    Raw,
 }
 
 /// An array or object being written.
-pub struct Compound<'a, W> {
+struct Compound<'a, W> {
     serializer: &'a mut Serializer<W>,
     state: State,
 }
@@ -413,13 +430,14 @@ impl<'a, W: io::Write> Compound<'a, W> {
         Compound { serializer, state }
     }
 
-    /// Whether the next element is the first, which no comma goes before.
-    fn first(&mut self) -> bool {
+    /// Whether the next element is the first, which no comma goes before; the ones after it
+    /// are not.
+    fn take_first(&mut self) -> bool {
         std::mem::replace(&mut self.state, State::Rest) == State::First
     }
 
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        let first = self.first();
+        let first = self.take_first();
         let serializer = &mut *self.serializer;
         serializer.emit(|formatter, writer| formatter.begin_array_value(writer, first))?;
         value.serialize(&mut *serializer)?;
@@ -427,7 +445,7 @@ impl<'a, W: io::Write> Compound<'a, W> {
     }
 
     fn key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result {
-        let first = self.first();
+        let first = self.take_first();
         let serializer = &mut *self.serializer;
         serializer.emit(|formatter, writer| formatter.begin_object_key(writer, first))?;
         key.serialize(KeySerializer(&mut *serializer))?;
@@ -441,6 +459,15 @@ impl<'a, W: io::Write> Compound<'a, W> {
         serializer.emit(|formatter, writer| formatter.end_object_value(writer))
     }
 
+    /// Writes a `RawValue`'s JSON, handed over as a string, as it is.
+    fn raw<T: ?Sized + Serialize>(&mut self, json: &T) -> Result {
+        let serde_json::Value::String(json) = json.serialize(serde_json::value::Serializer)? else {
+            return Err(ser::Error::custom("a RawValue holds its JSON as a string"));
+        };
+        self.serializer
+            .emit(|formatter, writer| formatter.write_raw_fragment(writer, &json))
+    }
+
     fn end_array(self) -> Result<&'a mut Serializer<W>> {
         if self.state != State::Empty {
             self.serializer
@@ -450,7 +477,7 @@ impl<'a, W: io::Write> Compound<'a, W> {
     }
 
     fn end_object(self) -> Result<&'a mut Serializer<W>> {
-        if self.state != State::Empty {
+        if self.state != State::Empty && self.state != State::Raw {
             self.serializer
                 .emit(|formatter, writer| formatter.end_object(writer))?;
         }
@@ -493,6 +520,9 @@ macro_rules! structs {
                 key: &'static str,
                 value: &T,
             ) -> Result {
+                if self.state == State::Raw {
+                    return self.raw(value);
+                }
                 self.key(key)?;
                 self.value(value)
             }
@@ -725,7 +755,7 @@ mod tests {
         Chat,
     }
 
-    #[derive(Serialize)]
+    #[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
     struct Id(String);
 
     #[derive(Serialize)]
@@ -733,7 +763,50 @@ mod tests {
         Unit,
         Newtype(u8),
         Tuple(i32, Option<char>),
+        EmptyTuple(),
         Struct { tab: &'static str, empty: Vec<u8> },
+        EmptyStruct {},
+    }
+
+    #[derive(Serialize)]
+    #[serde(tag = "kind")]
+    enum Tagged {
+        Plain { said: String },
+    }
+
+    #[derive(Serialize)]
+    struct Extra {
+        extra: u8,
+        also: Vec<Id>,
+    }
+
+    /// An array, or an object keyed by the numbers, of the numbers `keep` keeps: a length
+    /// serde is not told beforehand (a filter's).
+    struct Filtered {
+        numbers: Vec<u8>,
+        keep: fn(&u8) -> bool,
+        as_object: bool,
+    }
+
+    impl Serialize for Filtered {
+        fn serialize<S: ser::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            let kept = self.numbers.iter().filter(|number| (self.keep)(number));
+            match self.as_object {
+                true => serializer.collect_map(kept.map(|number| (number.to_string(), number))),
+                false => serializer.collect_seq(kept),
+            }
+        }
+    }
+
+    fn filtered(keep: fn(&u8) -> bool, as_object: bool) -> Filtered {
+        Filtered {
+            numbers: vec![1, 2, 3],
+            keep,
+            as_object,
+        }
     }
 
     #[derive(Serialize)]
@@ -753,6 +826,13 @@ mod tests {
         empty_tuple: [u8; 0],
         #[serde(with = "bytes")]
         bytes: Vec<u8>,
+        tagged: Tagged,
+        #[serde(flatten)]
+        flattened: Extra,
+        unsized_: [Filtered; 4],
+        newtype_keys: BTreeMap<Id, Option<Id>>,
+        time: chrono::DateTime<chrono::Utc>,
+        raw: Box<serde_json::value::RawValue>,
     }
 
     mod bytes {
@@ -771,10 +851,12 @@ mod tests {
                 Shape::Unit,
                 Shape::Newtype(7),
                 Shape::Tuple(-1, Some('"')),
+                Shape::EmptyTuple(),
                 Shape::Struct {
                     tab: "\t",
                     empty: vec![],
                 },
+                Shape::EmptyStruct {},
             ],
             by_key: BTreeMap::from([
                 (Key::Status, Id("a\nb".into())),
@@ -792,6 +874,22 @@ mod tests {
             empty_map: BTreeMap::new(),
             empty_tuple: [],
             bytes: vec![0, 255],
+            tagged: Tagged::Plain {
+                said: "<@here>".into(),
+            },
+            flattened: Extra {
+                extra: 9,
+                also: vec![Id("x".into())],
+            },
+            unsized_: [
+                filtered(|number| number % 2 == 1, false),
+                filtered(|_| false, false),
+                filtered(|number| number % 2 == 1, true),
+                filtered(|_| false, true),
+            ],
+            newtype_keys: BTreeMap::from([(Id("k".into()), None)]),
+            time: chrono::DateTime::UNIX_EPOCH,
+            raw: serde_json::value::RawValue::from_string(r#"{"kept":[1, 2] }"#.into()).unwrap(),
         };
         assert_eq!(ours(&every).unwrap(), serde_json(&every).unwrap());
     }
@@ -851,6 +949,64 @@ mod tests {
             [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF],
         ] {
             assert!(!needs_escape(u64::from_le_bytes(clean)), "{clean:?}");
+        }
+    }
+
+    /// A writer that takes `room` bytes, then fails as a closed pipe does.
+    struct ClosedAfter {
+        room: usize,
+    }
+
+    impl io::Write for ClosedAfter {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let taken = bytes.len().min(self.room);
+            self.room -= taken;
+            Ok(taken)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_an_io_error_of_its_kind() {
+        struct Shown;
+        impl Serialize for Shown {
+            fn serialize<S: ser::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                serializer.collect_str(&format_args!("{}", "shown ".repeat(20)))
+            }
+        }
+        let long = vec!["a long text \"quoted\"\n".repeat(10); 3];
+        for room in [0, 1, 7, 40, 100] {
+            let error = to_writer_pretty(ClosedAfter { room }, &long).unwrap_err();
+            assert_eq!(error.io_error_kind(), Some(io::ErrorKind::BrokenPipe));
+            let error = to_writer_pretty(ClosedAfter { room }, &Shown).unwrap_err();
+            assert_eq!(error.io_error_kind(), Some(io::ErrorKind::BrokenPipe));
+        }
+    }
+
+    /// Words near what must be escaped: each byte either side of a control character, `"`
+    /// and `\`, DEL, and the bytes of multi-byte characters.
+    fn near_misses() -> impl Strategy<Value = u64> {
+        let byte = proptest::sample::select(vec![
+            0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xC3, 0xFF,
+        ]);
+        proptest::array::uniform8(byte).prop_map(u64::from_le_bytes)
+    }
+
+    proptest! {
+        #[test]
+        fn a_word_needs_escape_exactly_when_one_of_its_bytes_does(
+            word in prop_oneof![any::<u64>(), near_misses()]
+        ) {
+            let by_byte = word.to_le_bytes().iter().any(|byte| escape_of(*byte).is_some());
+            prop_assert_eq!(needs_escape(word), by_byte);
         }
     }
 }
