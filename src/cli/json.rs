@@ -38,11 +38,7 @@ impl<W: io::Write> Serializer<W> {
     }
 
     fn string(&mut self, text: &str) -> Result {
-        self.emit(|formatter, writer| {
-            formatter.begin_string(writer)?;
-            write_escaped(formatter, writer, text)?;
-            formatter.end_string(writer)
-        })
+        self.emit(|formatter, writer| write_string(formatter, writer, text))
     }
 
     /// Opens `{"variant":` for an enum variant that carries data.
@@ -50,9 +46,7 @@ impl<W: io::Write> Serializer<W> {
         self.emit(|formatter, writer| {
             formatter.begin_object(writer)?;
             formatter.begin_object_key(writer, true)?;
-            formatter.begin_string(writer)?;
-            write_escaped(formatter, writer, variant)?;
-            formatter.end_string(writer)?;
+            write_string(formatter, writer, variant)?;
             formatter.end_object_key(writer)?;
             formatter.begin_object_value(writer)
         })
@@ -161,6 +155,17 @@ impl Formatter for Pretty {
         self.has_value = true;
         Ok(())
     }
+}
+
+/// Writes `text` as a JSON string, quotes and all.
+fn write_string<W: io::Write>(
+    formatter: &mut Pretty,
+    writer: &mut W,
+    text: &str,
+) -> io::Result<()> {
+    formatter.begin_string(writer)?;
+    write_escaped(formatter, writer, text)?;
+    formatter.end_string(writer)
 }
 
 /// Writes `text`'s characters as a JSON string holds them: runs that need no escape in one
@@ -402,8 +407,8 @@ impl<'a, W: io::Write> ser::Serializer for &'a mut Serializer<W> {
     }
 }
 
-/// The struct name by which serde_json's `RawValue` marks itself (serde_json's `raw.rs`): its one
-/// field is JSON to write as it is.
+/// The struct name by which serde_json's `RawValue` marks itself (serde_json's `raw.rs`):
+/// its one field is JSON to write as it is.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
 /// Where an array or object is.
@@ -430,8 +435,8 @@ impl<'a, W: io::Write> Compound<'a, W> {
         Compound { serializer, state }
     }
 
-    /// Whether the next element is the first, which no comma goes before; the ones after it
-    /// are not.
+    /// Whether the element about to be written is the first (no comma goes before it); the
+    /// ones after it are not.
     fn take_first(&mut self) -> bool {
         std::mem::replace(&mut self.state, State::Rest) == State::First
     }
@@ -740,7 +745,10 @@ mod tests {
             let shown = format!("{text}: {text}");
             struct Shown<'a>(&'a str);
             impl Serialize for Shown<'_> {
-                fn serialize<S: ser::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                fn serialize<S: ser::Serializer>(
+                    &self,
+                    serializer: S,
+                ) -> std::result::Result<S::Ok, S::Error> {
                     serializer.collect_str(&format_args!("{}: {}", self.0, self.0))
                 }
             }

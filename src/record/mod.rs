@@ -1,6 +1,7 @@
-//! The incident record: events on disk (`store`), their line format (`event`), ids (`id`), an update's answers (`fields`),
-//! times as the JSON holds them (`timestamp`), messages shared once read (`text`), the state folded from them (`state`), the
-//! row `list` shows of it (`summary`) and the one-publisher-at-a-time lock (`lock`).
+//! The incident record: events on disk (`store`), their line format (`event`), ids (`id`),
+//! an update's answers (`fields`), times as the JSON holds them (`timestamp`), messages
+//! shared once read (`text`), the state folded from them (`state`), the row `list` shows of
+//! it (`summary`) and the one-publisher-at-a-time lock (`lock`).
 
 pub mod event;
 pub mod fields;

@@ -249,18 +249,16 @@ fn update_body(
         );
         fields.insert("detected_by".to_string(), "customer reports".to_string());
     }
+    let message = format!(
+        "Update {seq}: a change to our image cache stored previews of private photos under \
+         keys shared between accounts. We undid the change and emptied the cache; no photos \
+         were changed or deleted. We are checking every account that may have been affected."
+    );
     UpdateBody {
         seq,
         stage: stage.to_string(),
         status,
-        message: Some(
-            format!(
-                "Update {seq}: a change to our image cache stored previews of private photos under \
-             keys shared between accounts. We undid the change and emptied the cache; no photos \
-             were changed or deleted. We are checking every account that may have been affected."
-            )
-            .into(),
-        ),
+        message: Some(message.into()),
         fields: fields.into(),
         next_update_at: Some(at + TimeDelta::minutes(30)),
     }
